@@ -1,0 +1,90 @@
+// The plan: what every command after `plan` reads. Serialised by src/plan/io.ts with a format
+// version and a fixed key order so saved plans diff cleanly.
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type PlanStatus =
+  | 'optimal' // proved optimal (gap within tolerance of a valid bound)
+  | 'gap-reached' // within the requested --gap of the bound
+  | 'stalled' // no improvement for --stall seconds
+  | 'time-limit' // --time-limit ended the search
+  | 'interrupted' // SIGINT ended the search
+  | 'heuristic' // a fixed placement method (baselines); no search
+  | 'no-flow'; // nothing positive found
+
+export type PlanMethod = 'milp' | 'swarm' | 'petals' | 'separate' | 'homogeneous' | 'replan' | 'given';
+
+export interface PlanSettings {
+  readonly method: PlanMethod;
+  readonly solver: string;
+  readonly timeLimitSec: number;
+  readonly gap: number;
+  readonly seed: number;
+  readonly partialInference: boolean;
+  readonly minLayers: number | null;
+  readonly maxStages: number | null;
+  readonly keepLinks: number | null;
+}
+
+export interface PlanNode {
+  readonly name: string;
+  readonly gpu: string;
+  readonly region: string;
+  /** [start, end) or null when the node holds no layers. */
+  readonly start: number | null;
+  readonly end: number | null;
+  /** Tokens/s capacity at its layer count (0 when unused). */
+  readonly capacity: number;
+  /** Tokens/s through the node in the verified max flow. */
+  readonly flow: number;
+  readonly weightBytes: number;
+  readonly vramBytes: number;
+  readonly profileSource: string;
+}
+
+export interface PlanFlow {
+  /** Node name, or `source` / `sink` for the coordinator. */
+  readonly from: string;
+  readonly to: string;
+  readonly flow: number;
+  readonly capacity: number;
+}
+
+export interface PlanBound {
+  /** Tightest valid upper bound on max-flow throughput, tokens/s. */
+  readonly value: number;
+  /** Which argument gave it: `compute` (capped compute bound U), `role`, `solver`, `link-cut`. */
+  readonly source: string;
+  /** Every bound computed, by name. */
+  readonly all: Readonly<Record<string, number>>;
+}
+
+export interface Plan {
+  readonly formatVersion: number;
+  readonly tool: { readonly name: 'helix'; readonly version: string };
+  readonly cluster: {
+    readonly name: string;
+    readonly model: string;
+    readonly layers: number;
+    readonly nodes: number;
+    readonly inputHash: string;
+  };
+  readonly settings: PlanSettings;
+  readonly status: PlanStatus;
+  /** Verified max-flow throughput, tokens/s. */
+  readonly throughput: number;
+  readonly bound: PlanBound;
+  /** (bound - throughput) / bound, 0..1. */
+  readonly gap: number;
+  /** Stages on the longest source-to-sink path carrying flow. */
+  readonly depth: number;
+  readonly nodes: readonly PlanNode[];
+  readonly flows: readonly PlanFlow[];
+  readonly stats: {
+    readonly wallTimeSec: number;
+    readonly timeToFirstSec: number | null;
+    readonly timeToBestSec: number | null;
+    readonly linksDropped: number;
+    readonly notes: readonly string[];
+  };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { FlowNetwork } from '../../src/graph/maxflow.js';
+import { evaluatePlacement, SINK, SOURCE } from '../../src/graph/placement-flow.js';
+import { buildCluster } from '../../src/spec/build.js';
+import { testModel } from '../fixtures/clusters.js';
+
+describe('FlowNetwork', () => {
+  it('finds the max flow of a textbook network', () => {
+    // CLRS figure 26.1: max flow 23.
+    const net = new FlowNetwork(6);
+    const e = [
+      [0, 1, 16], [0, 2, 13], [1, 3, 12], [2, 1, 4], [2, 4, 14],
+      [3, 2, 9], [3, 5, 20], [4, 3, 7], [4, 5, 4],
+    ];
+    for (const [u, v, c] of e) net.addEdge(u, v, c);
+    expect(net.maxFlow(0, 5)).toBeCloseTo(23, 9);
+  });
+
+  it('returns zero when the sink is unreachable', () => {
+    const net = new FlowNetwork(3);
+    net.addEdge(0, 1, 5);
+    expect(net.maxFlow(0, 2)).toBe(0);
+  });
+});
+
+describe('evaluatePlacement', () => {
+  const model = testModel(4);
+  const act = model.activationBytesPerToken;
+  const cluster = buildCluster({
+    name: 'two',
+    model,
+    coordinatorRegion: 'r',
+    nodes: [
+      { name: 'a', gpu: 'X', region: 'r', vramBytes: 1e9, maxLayers: 4, nicBytesPerSec: 0, throughput: [400, 200, 100, 50], profileSource: 'measured' },
+      { name: 'b', gpu: 'X', region: 'r', vramBytes: 1e9, maxLayers: 4, nicBytesPerSec: 0, throughput: [400, 200, 100, 50], profileSource: 'measured' },
+    ],
+    link: () => ({ bandwidth: 150 * act, latency: 0.001 }),
+    coordinatorLink: () => ({ bandwidth: 1e9, latency: 0.001 }),
+  });
+
+  it('chains two nodes and is limited by the link', () => {
+    const r = evaluatePlacement(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }]);
+    expect(r.throughput).toBeCloseTo(150, 6);
+    const link = r.edges.find((e) => e.from === 0 && e.to === 1)!;
+    expect(link.flow).toBeCloseTo(150, 6);
+    expect(r.edges.some((e) => e.from === SOURCE && e.to === 0)).toBe(true);
+    expect(r.edges.some((e) => e.from === 1 && e.to === SINK)).toBe(true);
+  });
+
+  it('adds up parallel full replicas', () => {
+    const r = evaluatePlacement(cluster, [{ start: 0, end: 4 }, { start: 0, end: 4 }]);
+    expect(r.throughput).toBeCloseTo(100, 6);
+  });
+
+  it('gives no flow when ranges do not connect', () => {
+    const r = evaluatePlacement(cluster, [{ start: 0, end: 2 }, { start: 3, end: 4 }]);
+    expect(r.throughput).toBe(0);
+  });
+});
