@@ -1,0 +1,76 @@
+// Wires the command specs into commander. Knows nothing about planning; maps errors to exit codes.
+
+import { Command, CommanderError, Option } from 'commander';
+import { HelixError, exitCodeFor, renderError } from '../errors.js';
+import type { CommandSpec } from './command.js';
+import { commands } from './registry.js';
+import { processIo, type Io } from './io.js';
+import { commonOptions } from './options.js';
+import { VERSION } from '../version.js';
+
+function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: number }): void {
+  const cmd = program.command(spec.name).description(spec.summary);
+  for (const a of spec.args) {
+    const name = a.variadic ? `${a.name}...` : a.name;
+    cmd.argument(a.required ? `<${name}>` : `[${name}]`, a.description);
+  }
+  for (const o of [...spec.options, ...commonOptions]) {
+    const opt = new Option(o.flags, o.description);
+    if (o.parse) opt.argParser(o.parse as (value: string, previous: unknown) => unknown);
+    if (o.defaultValue !== undefined) opt.default(o.defaultValue);
+    cmd.addOption(opt);
+  }
+  if (spec.examples.length > 0) {
+    cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}\n`);
+  }
+  cmd.action(async (...received: unknown[]) => {
+    // commander passes the declared arguments, then the options object, then the command.
+    const args = received.slice(0, spec.args.length).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a : [a])) as string[];
+    const options = received[spec.args.length] as Record<string, unknown>;
+    exit.code = await spec.run(args, options, io);
+  });
+}
+
+export function buildProgram(io: Io, exit: { code: number }): Command {
+  const program = new Command('helix')
+    .description('Plan LLM serving on heterogeneous GPU clusters: layer placement + max-flow routing (Helix)')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 success; 1 plan invalid, infeasible or no flow (diff: plans differ); 2 bad input or usage.\n',
+  );
+  for (const spec of commands) addCommand(program, spec, io, exit);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  return program;
+}
+
+/** Runs helix with the given arguments; returns the exit code. Never throws for user errors. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const exit = { code: 0 };
+  const program = buildProgram(io, exit);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit.code;
+  } catch (e) {
+    if (e instanceof HelixError) {
+      io.err(`helix: ${renderError(e)}\n`);
+      return exitCodeFor(e);
+    }
+    if (e instanceof CommanderError) {
+      // --help and --version end with a CommanderError whose exitCode is 0.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
+      // commander has already printed its message; an option parser's HelixError arrives wrapped.
+      const cause = (e as CommanderError & { cause?: unknown }).cause;
+      if (cause instanceof HelixError) io.err(`helix: ${renderError(cause)}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

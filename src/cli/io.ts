@@ -1,0 +1,41 @@
+// Where a command's output goes. Commands never touch process.stdout directly, so tests can run
+// them in-process and capture both streams.
+
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Registers a Ctrl-C handler for the duration of a command; returns the function that removes it. */
+  onInterrupt?(handler: () => void): () => void;
+}
+
+export function processIo(): Io {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+    onInterrupt: (handler) => {
+      process.once('SIGINT', handler);
+      return () => process.removeListener('SIGINT', handler);
+    },
+  };
+}
+
+/** Colour is decided once per command: only on a TTY, never with NO_COLOR or --no-color. */
+export function colorFor(io: Io, colorFlag: boolean | undefined): ChalkInstance {
+  const enabled = colorFlag !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+/** Progress lines go to stderr only when someone is watching it. */
+export function showProgress(io: Io, quiet: boolean | undefined): boolean {
+  return !quiet && io.stderrIsTTY;
+}

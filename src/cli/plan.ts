@@ -1,0 +1,153 @@
+// `helix plan cluster.yaml`: load, plan, verify, print or save.
+
+import type { CommandSpec } from './command.js';
+import { colorFor, showProgress, type Io } from './io.js';
+import {
+  parseChoice,
+  parseFraction,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parsePositiveNumber,
+  type CommonFlags,
+} from './options.js';
+import { writeFileAtomic } from './write-file.js';
+import { loadCluster } from '../spec/cluster.js';
+import { planCluster, PLAN_METHODS, type PlannerOptions, type PlannerProgress } from '../search/planner.js';
+import { assemblePlan } from '../plan/assemble.js';
+import { serializePlan } from '../plan/io.js';
+import type { Plan, PlanMethod } from '../plan/types.js';
+import { verifyPlan, type VerifyReport } from '../verify/verify.js';
+import type { Cluster } from '../spec/types.js';
+import { formatPlan } from '../report/plan-table.js';
+import { formatProblems } from '../report/problems.js';
+import { percent, tokens } from '../report/format.js';
+import { solverNames } from '../solvers/index.js';
+import { HelixError } from '../errors.js';
+
+interface PlanFlags extends CommonFlags {
+  readonly profiles?: string;
+  readonly output?: string;
+  readonly timeLimit: number;
+  readonly gap: number;
+  readonly stall?: number;
+  readonly solver: string;
+  readonly method: PlanMethod;
+  readonly seed: number;
+  readonly partialInference?: boolean;
+  readonly minLayers?: number;
+  readonly maxStages?: number;
+  readonly keepLinks?: number;
+  readonly verbose?: boolean;
+}
+
+export const planOptions = [
+  { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
+  { flags: '-o, --output <file>', description: 'write the JSON plan to this file (atomically)' },
+  { flags: '-t, --time-limit <seconds>', description: 'stop searching after this long and return the best verified plan', parse: parsePositiveNumber('--time-limit'), defaultValue: 60 },
+  { flags: '--gap <fraction>', description: 'stop once the plan is within this relative gap of the upper bound', parse: parseFraction('--gap'), defaultValue: 0.0001 },
+  { flags: '--stall <seconds>', description: 'stop after this long without improvement', parse: parsePositiveNumber('--stall') },
+  { flags: '--solver <name>', description: `MILP backend: ${solverNames().join(', ')}`, parse: parseChoice('--solver', solverNames()), defaultValue: 'glpk' },
+  { flags: '-m, --method <name>', description: `placement method: ${PLAN_METHODS.join(', ')}`, parse: parseChoice('--method', PLAN_METHODS), defaultValue: 'milp' },
+  { flags: '--seed <n>', description: 'seed for the randomised search (plans are reproducible per seed)', parse: parseNonNegativeInt('--seed'), defaultValue: 1 },
+  { flags: '--partial-inference', description: 'let a node skip layers the previous node already ran (off, as in Helix\'s runs)' },
+  { flags: '--min-layers <k>', description: 'every node used holds at least k layers (fewer, deeper-or-shallower stages)', parse: parsePositiveInt('--min-layers') },
+  { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
+  { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
+  { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
+] as const;
+
+export function plannerOptionsFrom(flags: PlanFlags): Omit<PlannerOptions, 'signal' | 'onProgress' | 'log'> {
+  return {
+    method: flags.method,
+    solver: flags.solver,
+    timeLimitSec: flags.timeLimit,
+    gap: flags.gap,
+    stallSec: flags.stall ?? null,
+    seed: flags.seed,
+    partialInference: Boolean(flags.partialInference),
+    minLayers: flags.minLayers ?? null,
+    maxStages: flags.maxStages ?? null,
+    keepLinks: flags.keepLinks ?? null,
+  };
+}
+
+function progressLine(p: PlannerProgress): string {
+  const gap = p.bound > 0 ? percent(Math.max(0, (p.bound - p.incumbent) / p.bound), 2) : '-';
+  return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}  gap ${gap}`;
+}
+
+export interface PlanOutcome {
+  readonly plan: Plan;
+  readonly verification: VerifyReport;
+  readonly cluster: Cluster;
+}
+
+/** Plans and verifies; shared by `plan`, `compare` and `validate --fresh`. */
+export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<PlanOutcome> {
+  const cluster = loadCluster(file, { profilesDir: flags.profiles });
+  const progress = showProgress(io, flags.quiet);
+  const controller = new AbortController();
+  const release = io.onInterrupt?.(() => controller.abort());
+  let lastLine = 0;
+  try {
+    const result = await planCluster(cluster, {
+      ...plannerOptionsFrom(flags),
+      signal: controller.signal,
+      onProgress: progress
+        ? (p) => {
+            const line = progressLine(p);
+            io.err(`\r${line}${' '.repeat(Math.max(0, lastLine - line.length))}`);
+            lastLine = line.length;
+          }
+        : undefined,
+      log: flags.verbose && !flags.quiet ? (line) => io.err(`${lastLine ? '\n' : ''}${line}\n`) : undefined,
+    });
+    if (lastLine) io.err('\n');
+    const plan = assemblePlan({
+      cluster,
+      placement: result.placement,
+      settings: result.settings,
+      status: result.status,
+      bound: result.bound,
+      stats: result.stats,
+    });
+    return { plan, verification: verifyPlan(plan, cluster), cluster };
+  } finally {
+    release?.();
+  }
+}
+
+export const planCommand: CommandSpec = {
+  name: 'plan',
+  summary: 'place layers on nodes and route the flow; print tables or write a JSON plan',
+  args: [{ name: 'cluster', description: 'cluster spec (YAML)', required: true }],
+  options: planOptions,
+  examples: [
+    'helix plan clusters/single24.yaml                       # tables on the terminal',
+    'helix plan clusters/single24.yaml --json > plan.json    # JSON only on stdout',
+    'helix plan clusters/geo3.yaml -o plan.json --time-limit 60 --gap 0.01',
+    'helix plan clusters/single24.yaml --max-stages 8        # shallower pipelines',
+  ],
+  async run(args, options, io) {
+    const flags = options as unknown as PlanFlags;
+    const { plan, verification } = await runPlan(args[0], flags, io);
+    if (!verification.valid) {
+      // Never print or save a plan the independent check rejects.
+      io.err(`helix: the plan failed verification and was not written:\n${formatProblems(verification.problems)}\n`);
+      return 1;
+    }
+    const text = serializePlan(plan);
+    if (flags.output) {
+      writeFileAtomic(flags.output, text);
+      if (!flags.quiet && !flags.json) io.err(`wrote ${flags.output}\n`);
+    }
+    if (flags.json) io.out(text);
+    else io.out(formatPlan(plan, { color: colorFor(io, flags.color) }));
+    if (plan.throughput <= 0) {
+      throw new HelixError('no-flow', 'infeasible', 'no placement found carries any flow from the coordinator through all layers and back', {
+        file: args[0],
+      });
+    }
+    return 0;
+  },
+};

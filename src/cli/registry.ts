@@ -1,0 +1,10 @@
+// Every command helix offers, in the order `helix --help` lists them. One line per command.
+
+import type { CommandSpec } from './command.js';
+import { planCommand } from './plan.js';
+import { validateCommand } from './validate.js';
+
+export const commands: readonly CommandSpec[] = [
+  planCommand,
+  validateCommand,
+];

@@ -1,0 +1,85 @@
+// Reading and writing plan files. Reading checks the shape field by field, so a hand-edited or
+// foreign JSON file is rejected with the field that is wrong, before any verification runs.
+
+import { readFileSync } from 'node:fs';
+import { inputError } from '../errors.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+
+export function serializePlan(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+type Json = unknown;
+
+function expect(file: string, field: string, ok: boolean, expected: string, value: Json): void {
+  if (!ok) throw inputError('bad-plan', 'not a valid helix plan', { file, field, expected, found: describe(value) });
+}
+
+function describe(v: Json): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+const isNum = (v: Json): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObj = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isIntOrNull = (v: Json): boolean => v === null || (isNum(v) && Number.isInteger(v));
+
+export function parsePlan(text: string, file: string): Plan {
+  let data: Json;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw inputError('bad-plan-json', `plan is not valid JSON: ${(e as Error).message}`, { file });
+  }
+  expect(file, '(top level)', isObj(data), 'a JSON object', data);
+  const p = data as Record<string, Json>;
+  expect(file, 'formatVersion', isNum(p.formatVersion), 'a number', p.formatVersion);
+  if (p.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw inputError('plan-version', `plan format version ${String(p.formatVersion)} is not supported by this helix`, {
+      file,
+      field: 'formatVersion',
+      expected: String(PLAN_FORMAT_VERSION),
+    });
+  }
+  expect(file, 'cluster', isObj(p.cluster), 'an object', p.cluster);
+  const c = p.cluster as Record<string, Json>;
+  expect(file, 'cluster.name', typeof c.name === 'string', 'a string', c.name);
+  expect(file, 'cluster.model', typeof c.model === 'string', 'a string', c.model);
+  expect(file, 'cluster.layers', isNum(c.layers), 'a number', c.layers);
+  expect(file, 'cluster.inputHash', typeof c.inputHash === 'string', 'a string', c.inputHash);
+  expect(file, 'settings', isObj(p.settings), 'an object', p.settings);
+  expect(file, 'status', typeof p.status === 'string', 'a string', p.status);
+  expect(file, 'throughput', isNum(p.throughput), 'a number', p.throughput);
+  expect(file, 'bound', isObj(p.bound) && isNum((p.bound as Record<string, Json>).value), 'an object with a numeric value', p.bound);
+  expect(file, 'nodes', Array.isArray(p.nodes), 'an array', p.nodes);
+  (p.nodes as Json[]).forEach((n, i) => {
+    const f = `nodes[${i}]`;
+    expect(file, f, isObj(n), 'an object', n);
+    const o = n as Record<string, Json>;
+    expect(file, `${f}.name`, typeof o.name === 'string', 'a string', o.name);
+    expect(file, `${f}.start`, isIntOrNull(o.start), 'an integer or null', o.start);
+    expect(file, `${f}.end`, isIntOrNull(o.end), 'an integer or null', o.end);
+    expect(file, `${f}.flow`, isNum(o.flow), 'a number', o.flow);
+  });
+  expect(file, 'flows', Array.isArray(p.flows), 'an array', p.flows);
+  (p.flows as Json[]).forEach((e, i) => {
+    const f = `flows[${i}]`;
+    expect(file, f, isObj(e), 'an object', e);
+    const o = e as Record<string, Json>;
+    expect(file, `${f}.from`, typeof o.from === 'string', 'a node name, "source" or "sink"', o.from);
+    expect(file, `${f}.to`, typeof o.to === 'string', 'a node name, "source" or "sink"', o.to);
+    expect(file, `${f}.flow`, isNum(o.flow), 'a number', o.flow);
+  });
+  return data as Plan;
+}
+
+export function readPlan(file: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw inputError('unreadable', `cannot read plan file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
+  }
+  return parsePlan(text, file);
+}

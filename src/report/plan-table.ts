@@ -1,0 +1,89 @@
+// The human view of a plan: nodes, used links, summary. Pure: (plan, {color}) => string.
+
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { Plan } from '../plan/types.js';
+import { gigabytes, percent, seconds, tokens } from './format.js';
+
+export interface FormatOptions {
+  readonly color: ChalkInstance;
+  /** Show unused nodes too (default: yes when there are few). */
+  readonly showUnused?: boolean;
+}
+
+function utilisation(flow: number, capacity: number, c: ChalkInstance): string {
+  if (capacity <= 0) return '-';
+  const u = flow / capacity;
+  const text = percent(u, 0);
+  return u >= 0.999 ? c.red(text) : u >= 0.8 ? c.yellow(text) : text;
+}
+
+function table(head: string[], c: ChalkInstance, align?: ('left' | 'right')[]): Table.Table {
+  return new Table({
+    head: head.map((h) => c.bold(h)),
+    colAligns: align,
+    style: { head: [], border: [], compact: true },
+  });
+}
+
+export function formatNodes(plan: Plan, o: FormatOptions): string {
+  const c = o.color;
+  const t = table(['node', 'gpu', 'region', 'layers', 'count', 'weights / VRAM', 'capacity', 'flow', 'util'], c, [
+    'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right',
+  ]);
+  const nodes = [...plan.nodes].sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity) || (a.end ?? 0) - (b.end ?? 0));
+  for (const n of nodes) {
+    if (n.start === null || n.end === null) {
+      if (o.showUnused !== false) t.push([c.dim(n.name), c.dim(n.gpu), c.dim(n.region), c.dim('unused'), '', '', '', '', '']);
+      continue;
+    }
+    const source = n.profileSource === 'estimated' ? c.magenta(' (est.)') : '';
+    t.push([
+      n.name,
+      n.gpu + source,
+      n.region,
+      `[${n.start}, ${n.end})`,
+      String(n.end - n.start),
+      `${gigabytes(n.weightBytes)} / ${gigabytes(n.vramBytes)}`,
+      tokens(n.capacity),
+      tokens(n.flow),
+      utilisation(n.flow, n.capacity, c),
+    ]);
+  }
+  return t.toString();
+}
+
+export function formatFlows(plan: Plan, o: FormatOptions): string {
+  const c = o.color;
+  const t = table(['from', 'to', 'flow', 'capacity', 'util'], c, ['left', 'left', 'right', 'right', 'right']);
+  for (const f of plan.flows) t.push([f.from, f.to, tokens(f.flow), tokens(f.capacity), utilisation(f.flow, f.capacity, c)]);
+  return t.toString();
+}
+
+export function formatSummary(plan: Plan, o: FormatOptions): string {
+  const c = o.color;
+  const used = plan.nodes.filter((n) => n.start !== null).length;
+  const status = plan.status === 'optimal' ? c.green(plan.status) : plan.status === 'no-flow' ? c.red(plan.status) : c.yellow(plan.status);
+  const lines = [
+    `${c.bold('throughput')}  ${c.bold(tokens(plan.throughput))} tokens/s (verified max flow)`,
+    `${c.bold('bound')}       ${tokens(plan.bound.value)} tokens/s (${plan.bound.source})   ${c.bold('gap')} ${percent(plan.gap, 2)}`,
+    `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('time')} ${seconds(plan.stats.wallTimeSec)}`,
+    `${c.bold('pipeline')}    ${plan.depth} stages deep, ${used} of ${plan.nodes.length} nodes used, ${plan.cluster.layers} layers of ${plan.cluster.model}`,
+  ];
+  for (const note of plan.stats.notes) lines.push(c.dim(`note: ${note}`));
+  return lines.join('\n');
+}
+
+export function formatPlan(plan: Plan, o: FormatOptions): string {
+  const c = o.color;
+  return [
+    c.bold(`Plan for ${plan.cluster.name}`),
+    formatNodes(plan, { ...o, showUnused: o.showUnused ?? plan.nodes.length <= 64 }),
+    '',
+    c.bold('Links carrying flow'),
+    formatFlows(plan, o),
+    '',
+    formatSummary(plan, o),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,242 @@
+// Checks a plan from the cluster and profiles alone, trusting nothing the planner computed:
+// ranges, memory, which links may carry tokens, capacities recomputed from the inputs,
+// conservation, a decomposition into source-to-sink paths, totals, and the exact max flow.
+
+import { connects, evaluatePlacement, nodeCapacityFor } from '../graph/placement-flow.js';
+import { inputError } from '../errors.js';
+import type { Cluster, LayerRange } from '../spec/types.js';
+import type { Plan } from '../plan/types.js';
+
+export interface Problem {
+  /** Dotted path into the plan, e.g. `nodes[3].end` or `flows[7].flow`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface VerifyReport {
+  readonly valid: boolean;
+  readonly problems: readonly Problem[];
+  /** Things that do not make the plan invalid but a reader should know. */
+  readonly warnings: readonly string[];
+  /** Throughput carried by the plan's own flows (sum out of the source). */
+  readonly flowThroughput: number;
+  /** Exact max flow over the plan's placement, recomputed from the inputs. */
+  readonly maxFlow: number;
+  /** Paths source -> sink the plan's flow decomposes into. */
+  readonly paths: number;
+}
+
+export interface VerifyOptions {
+  /** Relative tolerance on capacities and balances. */
+  readonly tolerance?: number;
+  readonly partialInference?: boolean;
+}
+
+const NODE = (i: number) => `nodes[${i}]`;
+
+/** Throws (exit 2) when the plan was made for a different cluster; otherwise reports problems. */
+export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions = {}): VerifyReport {
+  const tol = options.tolerance ?? 1e-6;
+  const partial = options.partialInference ?? plan.settings?.partialInference ?? false;
+  const L = cluster.model.layers;
+  const n = cluster.nodes.length;
+  const problems: Problem[] = [];
+  const warnings: string[] = [];
+  const slack = (cap: number) => tol * Math.max(1, cap);
+
+  assertSameCluster(plan, cluster);
+  if (plan.cluster.inputHash !== cluster.inputHash) {
+    warnings.push('the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs');
+  }
+
+  // Placement: every node of the cluster appears once, ranges inside [0, L) and within memory.
+  const index = new Map(cluster.nodes.map((node, i) => [node.name, i]));
+  const ranges: (LayerRange | null)[] = new Array(n).fill(null);
+  const seen = new Set<string>();
+  plan.nodes.forEach((pn, pi) => {
+    const i = index.get(pn.name);
+    if (i === undefined) {
+      problems.push({ field: `${NODE(pi)}.name`, message: `node "${pn.name}" is not in the cluster` });
+      return;
+    }
+    if (seen.has(pn.name)) problems.push({ field: `${NODE(pi)}.name`, message: `node "${pn.name}" appears twice` });
+    seen.add(pn.name);
+    if (pn.start === null || pn.end === null) {
+      if (pn.start !== pn.end) problems.push({ field: NODE(pi), message: 'start and end must both be set or both be null' });
+      if (pn.flow > slack(0)) problems.push({ field: `${NODE(pi)}.flow`, message: 'an unused node carries flow' });
+      return;
+    }
+    const node = cluster.nodes[i];
+    if (pn.start < 0 || pn.end > L || pn.start >= pn.end) {
+      problems.push({ field: NODE(pi), message: `layer range [${pn.start}, ${pn.end}) is not inside [0, ${L}) or is empty` });
+      return;
+    }
+    const k = pn.end - pn.start;
+    if (k > node.maxLayers) {
+      problems.push({
+        field: NODE(pi),
+        message: `holds ${k} layers but its memory allows at most ${node.maxLayers} (${node.gpu})`,
+      });
+      return;
+    }
+    ranges[i] = { start: pn.start, end: pn.end };
+  });
+  for (const node of cluster.nodes) {
+    if (!seen.has(node.name)) warnings.push(`node "${node.name}" is missing from the plan (treated as unused)`);
+  }
+
+  // Flows: only over links that exist and whose ranges connect, within recomputed capacities.
+  const inflow = new Float64Array(n);
+  const outflow = new Float64Array(n);
+  let fromSource = 0;
+  let toSink = 0;
+  const adj: { to: number; flow: number }[][] = Array.from({ length: n + 1 }, () => []); // n = source
+  plan.flows.forEach((f, fi) => {
+    const field = `flows[${fi}]`;
+    if (!(f.flow >= 0)) {
+      problems.push({ field: `${field}.flow`, message: 'flow must be >= 0' });
+      return;
+    }
+    const from = f.from === 'source' ? -1 : index.get(f.from);
+    const to = f.to === 'sink' ? -2 : index.get(f.to);
+    if (from === undefined || to === undefined) {
+      problems.push({ field, message: `edge ${f.from} -> ${f.to} names a node that is not in the cluster` });
+      return;
+    }
+    let cap: number;
+    if (from === -1 && to >= 0) {
+      cap = cluster.sourceCapacity[to];
+      if (!ranges[to] || ranges[to]!.start !== 0) problems.push({ field, message: `source -> ${f.to}: the node does not start at layer 0` });
+    } else if (to === -2 && from >= 0) {
+      cap = cluster.sinkCapacity[from];
+      if (!ranges[from] || ranges[from]!.end !== L) problems.push({ field, message: `${f.from} -> sink: the node does not end at layer ${L}` });
+    } else if (from >= 0 && to >= 0 && from !== to) {
+      cap = cluster.linkCapacity[from * n + to];
+      const a = ranges[from];
+      const b = ranges[to];
+      if (!a || !b || !connects(a, b, partial)) {
+        problems.push({
+          field,
+          message: `${f.from} -> ${f.to}: layer ranges do not connect (${fmt(a)} then ${fmt(b)})`,
+        });
+      }
+    } else {
+      problems.push({ field, message: `edge ${f.from} -> ${f.to} is not an edge of the flow graph` });
+      return;
+    }
+    if (cap <= 0) problems.push({ field, message: `${f.from} -> ${f.to}: there is no such link in the cluster` });
+    else if (f.flow > cap + slack(cap)) {
+      problems.push({ field: `${field}.flow`, message: `${f.from} -> ${f.to}: flow ${f.flow.toFixed(3)} exceeds link capacity ${cap.toFixed(3)}` });
+    }
+    if (from === -1) fromSource += f.flow;
+    else outflow[from] += f.flow;
+    if (to === -2) toSink += f.flow;
+    else inflow[to] += f.flow;
+    adj[from === -1 ? n : from].push({ to, flow: f.flow });
+  });
+
+  // Conservation and node capacity, both recomputed from the profiles.
+  for (let i = 0; i < n; i++) {
+    const name = cluster.nodes[i].name;
+    const cap = nodeCapacityFor(cluster, i, ranges[i]);
+    const scale = Math.max(inflow[i], outflow[i], 1);
+    if (Math.abs(inflow[i] - outflow[i]) > tol * scale) {
+      problems.push({ field: `flows`, message: `${name}: flow in ${inflow[i].toFixed(3)} != flow out ${outflow[i].toFixed(3)}` });
+    }
+    if (inflow[i] > cap + slack(cap)) {
+      problems.push({ field: `flows`, message: `${name}: carries ${inflow[i].toFixed(3)} tokens/s but its capacity is ${cap.toFixed(3)}` });
+    }
+  }
+
+  // Totals agree with each other and with what the plan claims.
+  const total = Math.max(fromSource, toSink);
+  if (Math.abs(fromSource - toSink) > tol * Math.max(1, total)) {
+    problems.push({ field: 'flows', message: `flow out of the source ${fromSource.toFixed(3)} != flow into the sink ${toSink.toFixed(3)}` });
+  }
+  if (Math.abs(plan.throughput - fromSource) > Math.max(1e-3, tol * Math.max(1, total))) {
+    problems.push({ field: 'throughput', message: `claims ${plan.throughput.toFixed(3)} tokens/s but its flows carry ${fromSource.toFixed(3)}` });
+  }
+
+  const paths = countPaths(adj, n, ranges, L, problems);
+  const maxFlow = evaluatePlacement(cluster, ranges, { partialInference: partial }).throughput;
+  if (fromSource > maxFlow + Math.max(1e-3, tol * maxFlow)) {
+    problems.push({ field: 'throughput', message: `flows carry ${fromSource.toFixed(3)} but the placement's max flow is only ${maxFlow.toFixed(3)}` });
+  } else if (fromSource < maxFlow * (1 - 1e-4) - 1e-3) {
+    warnings.push(`the placement allows ${maxFlow.toFixed(1)} tokens/s; the plan's routing carries ${fromSource.toFixed(1)}`);
+  }
+  if (plan.bound && plan.bound.value + Math.max(1e-3, tol * plan.bound.value) < plan.throughput) {
+    problems.push({ field: 'bound.value', message: `upper bound ${plan.bound.value} is below the plan's throughput` });
+  }
+
+  return { valid: problems.length === 0, problems, warnings, flowThroughput: fromSource, maxFlow, paths };
+}
+
+function fmt(r: LayerRange | null): string {
+  return r ? `[${r.start}, ${r.end})` : 'unused';
+}
+
+/**
+ * Peels the flow into source-to-sink paths, checking that each path covers layers 0..L-1 in order.
+ * Every edge already connects contiguous ranges, so a failure here means the flow is not a sum of
+ * pipelines (e.g. it strands tokens mid-model).
+ */
+function countPaths(
+  adj: { to: number; flow: number }[][],
+  n: number,
+  ranges: (LayerRange | null)[],
+  L: number,
+  problems: Problem[],
+): number {
+  const residual = adj.map((edges) => edges.map((e) => ({ ...e })));
+  let total = 0;
+  for (const e of residual[n]) total += e.flow;
+  // Plans store flows rounded to 1e-6, so residues of that order are rounding, not stranded tokens.
+  const eps = Math.max(1e-4, 1e-7 * total);
+  let paths = 0;
+  for (let guard = 0; guard < 100_000; guard++) {
+    const path: { from: number; edge: { to: number; flow: number } }[] = [];
+    let v = n;
+    let covered = 0;
+    while (v !== -2) {
+      const edge = residual[v].find((e) => e.flow > eps);
+      if (!edge) break;
+      path.push({ from: v, edge });
+      if (edge.to >= 0) {
+        const r = ranges[edge.to];
+        if (!r || r.start > covered) {
+          problems.push({ field: 'flows', message: `a flow path skips layers ${covered}..${r ? r.start - 1 : '?'}` });
+          return paths;
+        }
+        covered = r.end;
+      }
+      v = edge.to;
+      if (path.length > n + 2) break;
+    }
+    if (path.length === 0) break;
+    const amount = Math.min(...path.map((p) => p.edge.flow));
+    if (v !== -2 && amount <= eps * (n + 1)) {
+      for (const p of path) p.edge.flow -= amount;
+      continue;
+    }
+    if (v !== -2) {
+      problems.push({ field: 'flows', message: 'flow does not decompose into source-to-sink paths (tokens stranded mid-model)' });
+      return paths;
+    }
+    if (covered !== L) problems.push({ field: 'flows', message: `a flow path ends after layer ${covered} of ${L}` });
+    for (const p of path) p.edge.flow -= amount;
+    paths++;
+  }
+  return paths;
+}
+
+function assertSameCluster(plan: Plan, cluster: Cluster): void {
+  const names = new Set(cluster.nodes.map((node) => node.name));
+  const planNames = plan.nodes.map((node) => node.name);
+  const overlap = planNames.filter((name) => names.has(name)).length;
+  if (plan.cluster.model !== cluster.model.id || plan.cluster.layers !== cluster.model.layers || overlap < Math.min(1, planNames.length)) {
+    throw inputError('plan-cluster-mismatch', `plan was made for another cluster ("${plan.cluster.name}", model ${plan.cluster.model})`, {
+      file: cluster.file,
+      expected: `a plan for "${cluster.name}" (model ${cluster.model.id})`,
+    });
+  }
+}

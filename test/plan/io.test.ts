@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlan, serializePlan } from '../../src/plan/io.js';
+import { flowDepth } from '../../src/plan/assemble.js';
+import { evaluatePlacement } from '../../src/graph/placement-flow.js';
+import { HelixError } from '../../src/errors.js';
+import { randomSmallCluster, bruteForceOptimum } from '../fixtures/clusters.js';
+import { mutable, planFor } from '../fixtures/plans.js';
+
+const cluster = randomSmallCluster(7, { nodes: 3, layers: 4, maxLayers: 2 });
+const plan = planFor(cluster, bruteForceOptimum(cluster).placement);
+
+describe('plan files', () => {
+  it('round-trip through JSON unchanged, keys in a fixed order', () => {
+    const text = serializePlan(plan);
+    expect(parsePlan(text, 'p.json')).toEqual(plan);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      'formatVersion', 'tool', 'cluster', 'settings', 'status', 'throughput', 'bound', 'gap', 'depth', 'nodes', 'flows', 'stats',
+    ]);
+    expect(serializePlan(parsePlan(text, 'p.json'))).toBe(text);
+  });
+
+  it('reject a field of the wrong type, naming it', () => {
+    const p = mutable(plan);
+    p.nodes[1].start = 'zero';
+    try {
+      parsePlan(JSON.stringify(p), 'p.json');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(HelixError);
+      expect((e as HelixError).details).toMatchObject({ file: 'p.json', field: 'nodes[1].start' });
+    }
+  });
+
+  it('reject another format version and non-JSON', () => {
+    expect(() => parsePlan(JSON.stringify({ ...mutable(plan), formatVersion: 99 }), 'p.json')).toThrow(/format version 99/);
+    expect(() => parsePlan('{nope', 'p.json')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('flowDepth', () => {
+  it('counts stages on the longest path with flow', () => {
+    const chain = [{ start: 0, end: 2 }, { start: 2, end: 3 }, { start: 3, end: 4 }];
+    const c = randomSmallCluster(3, { nodes: 3, layers: 4, maxLayers: 2 });
+    const r = evaluatePlacement(c, chain);
+    expect(flowDepth(c, r)).toBe(r.throughput > 0 ? 3 : 0);
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { verifyPlan } from '../../src/verify/verify.js';
+import { buildCluster } from '../../src/spec/build.js';
+import { HelixError } from '../../src/errors.js';
+import { randomSmallCluster, testModel, bruteForceOptimum } from '../fixtures/clusters.js';
+import { mutable, planFor } from '../fixtures/plans.js';
+
+const model = testModel(6);
+const act = model.activationBytesPerToken;
+// Three identical nodes of 3 layers each: a chain a -> b needs both halves; c doubles the first half.
+const cluster = buildCluster({
+  name: 'three',
+  model,
+  coordinatorRegion: 'r',
+  nodes: ['a', 'b', 'c'].map((name) => ({
+    name,
+    gpu: 'X',
+    region: 'r',
+    vramBytes: 1e9,
+    maxLayers: 3,
+    nicBytesPerSec: 0,
+    throughput: [300, 200, 100],
+    profileSource: 'measured' as const,
+  })),
+  link: () => ({ bandwidth: 1000 * act, latency: 0.001 }),
+  coordinatorLink: () => ({ bandwidth: 1e9, latency: 0.001 }),
+});
+const good = planFor(cluster, [{ start: 0, end: 3 }, { start: 3, end: 6 }, { start: 0, end: 3 }]);
+
+describe('verifyPlan accepts', () => {
+  it('an assembled plan, with its max flow recomputed', () => {
+    const r = verifyPlan(good, cluster);
+    expect(r.problems).toEqual([]);
+    expect(r.valid).toBe(true);
+    expect(r.maxFlow).toBeCloseTo(100, 6);
+    expect(r.flowThroughput).toBeCloseTo(good.throughput, 6);
+    expect(r.paths).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the brute-force optimum of random clusters with regions and missing links', () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      const c = randomSmallCluster(seed, { nodes: 3, layers: 4, maxLayers: 3, regions: 2, missingLinks: 0.3 });
+      const best = bruteForceOptimum(c);
+      const r = verifyPlan(planFor(c, best.placement), c);
+      expect(r.valid, JSON.stringify(r.problems)).toBe(true);
+      expect(r.maxFlow).toBeCloseTo(best.throughput, 6);
+    }
+  });
+});
+
+describe('verifyPlan rejects', () => {
+  it('a range beyond the model', () => {
+    const p = mutable(good);
+    p.nodes[1].end = 7;
+    const r = verifyPlan(p, cluster);
+    expect(r.valid).toBe(false);
+    expect(r.problems.some((x) => x.field === 'nodes[1]' && /inside \[0, 6\)/.test(x.message))).toBe(true);
+  });
+
+  it('more layers than memory allows', () => {
+    const p = mutable(good);
+    p.nodes[1].start = 2;
+    const r = verifyPlan(p, cluster);
+    expect(r.problems.some((x) => /memory allows at most 3/.test(x.message))).toBe(true);
+  });
+
+  it('flow over a link whose ranges do not connect', () => {
+    const p = mutable(good);
+    p.nodes[1].start = 4;
+    p.nodes[1].end = 6;
+    const r = verifyPlan(p, cluster);
+    expect(r.valid).toBe(false);
+    expect(r.problems.some((x) => /do not connect/.test(x.message))).toBe(true);
+  });
+
+  it('flow above a recomputed node capacity', () => {
+    const p = mutable(good);
+    for (const f of p.flows) f.flow *= 2;
+    p.throughput *= 2;
+    const r = verifyPlan(p, cluster);
+    expect(r.problems.some((x) => /capacity is 100/.test(x.message))).toBe(true);
+  });
+
+  it('broken conservation', () => {
+    const p = mutable(good);
+    const into = p.flows.find((f: any) => f.to === 'sink');
+    into.flow /= 2;
+    const r = verifyPlan(p, cluster);
+    expect(r.problems.some((x) => /flow in .* != flow out/.test(x.message))).toBe(true);
+  });
+
+  it('a throughput the flows do not carry', () => {
+    const p = mutable(good);
+    p.throughput = 150;
+    const r = verifyPlan(p, cluster);
+    expect(r.problems.some((x) => x.field === 'throughput')).toBe(true);
+  });
+
+  it('a bound below the throughput', () => {
+    const p = mutable(good);
+    p.bound.value = 50;
+    expect(verifyPlan(p, cluster).problems.some((x) => x.field === 'bound.value')).toBe(true);
+  });
+
+  it('a node that is not in the cluster', () => {
+    const p = mutable(good);
+    p.nodes.push({ ...p.nodes[0], name: 'ghost' });
+    expect(verifyPlan(p, cluster).problems.some((x) => /not in the cluster/.test(x.message))).toBe(true);
+  });
+
+  it('a plan for another model, as an input error', () => {
+    const p = mutable(good);
+    p.cluster.model = 'other';
+    expect(() => verifyPlan(p, cluster)).toThrow(HelixError);
+  });
+});
