@@ -231,9 +231,14 @@ function countPaths(
 
 function assertSameCluster(plan: Plan, cluster: Cluster): void {
   const names = new Set(cluster.nodes.map((node) => node.name));
-  const planNames = plan.nodes.map((node) => node.name);
-  const overlap = planNames.filter((name) => names.has(name)).length;
-  if (plan.cluster.model !== cluster.model.id || plan.cluster.layers !== cluster.model.layers || overlap < Math.min(1, planNames.length)) {
+  const sameNodes = plan.nodes.length === names.size && plan.nodes.every((node) => names.has(node.name));
+  // A renamed cluster with the same nodes is still the same cluster; so is a same-named one that
+  // changed a little (problems name what no longer fits). Different model or different everything is not.
+  const other =
+    plan.cluster.model !== cluster.model.id ||
+    plan.cluster.layers !== cluster.model.layers ||
+    (plan.cluster.name !== cluster.name && !sameNodes);
+  if (other) {
     throw inputError('plan-cluster-mismatch', `plan was made for another cluster ("${plan.cluster.name}", model ${plan.cluster.model})`, {
       file: cluster.file,
       expected: `a plan for "${cluster.name}" (model ${cluster.model.id})`,

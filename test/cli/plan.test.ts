@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { helix } from '../fixtures/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'helix-plan-'));
+
+describe('helix plan (built binary)', () => {
+  it('prints only JSON on stdout with --json, and the plan validates', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--json', '--time-limit', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.formatVersion).toBe(1);
+    expect(plan.throughput).toBeGreaterThan(0);
+    expect(plan.bound.value).toBeGreaterThanOrEqual(plan.throughput);
+    expect(r.stderr).toBe('');
+    const file = join(tmp, 'tiny.json');
+    writeFileSync(file, r.stdout);
+    const v = helix(['validate', file, '--cluster', 'clusters/tiny.yaml', '--json']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(JSON.parse(v.stdout)[0].valid).toBe(true);
+  });
+
+  it('writes the plan file atomically with -o and prints tables without colour off a TTY', () => {
+    const file = join(tmp, 'out', 'plan.json');
+    const r = helix(['plan', 'clusters/tiny.yaml', '-o', file, '--time-limit', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/throughput/);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+    expect(JSON.parse(readFileSync(file, 'utf8')).cluster.name).toBeTruthy();
+    expect(readdirSync(join(tmp, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('exits 2 with one line naming the file for a missing cluster file', () => {
+    const r = helix(['plan', 'clusters/nope.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nope\.yaml/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('exits 2 for a bad flag value, naming the flag', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--gap', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--gap/);
+  });
+
+  it('exits 2 for malformed YAML, naming the file', () => {
+    const file = join(tmp, 'bad.yaml');
+    writeFileSync(file, 'name: [unclosed\nnodes:\n  - {gpu: A100');
+    const r = helix(['plan', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml/);
+  });
+});
+
+describe('helix validate (built binary)', () => {
+  it('exits 1 with reasons for a tampered plan', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--json', '--time-limit', '20']);
+    const plan = JSON.parse(r.stdout);
+    const used = plan.nodes.find((n: any) => n.start !== null && n.end - n.start >= 1);
+    used.end = plan.cluster.layers + 5;
+    const file = join(tmp, 'tampered.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const v = helix(['validate', file, '--cluster', 'clusters/tiny.yaml']);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/INVALID/);
+    expect(v.stdout).toMatch(/nodes\[\d+\]/);
+  });
+
+  it('exits 2 without --cluster', () => {
+    const v = helix(['validate', 'x.json']);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/--cluster/);
+  });
+
+  it('exits 2 for a plan made for another cluster', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--json', '--time-limit', '20']);
+    const file = join(tmp, 'tiny-plan.json');
+    writeFileSync(file, r.stdout);
+    const v = helix(['validate', file, '--cluster', 'clusters/single24.yaml']);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/another cluster/);
+  });
+});
+
+describe('helix', () => {
+  it('prints help with the exit codes and exits 0', () => {
+    const r = helix(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Exit codes/);
+    expect(existsSync('bin/helix.js')).toBe(true);
+  });
+});
