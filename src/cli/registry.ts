@@ -3,8 +3,10 @@
 import type { CommandSpec } from './command.js';
 import { planCommand } from './plan.js';
 import { validateCommand } from './validate.js';
+import { diffCommand } from './diff.js';
 
 export const commands: readonly CommandSpec[] = [
   planCommand,
   validateCommand,
+  diffCommand,
 ];

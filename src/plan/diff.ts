@@ -1,0 +1,98 @@
+// What changes between two plans, node by node, in the terms an operator acts on:
+// which layers each machine must load or may drop, and the bytes that moves.
+
+import type { Plan, PlanNode } from './types.js';
+
+export type ChangeKind = 'add' | 'change' | 'remove';
+
+export interface NodeChange {
+  readonly node: string;
+  readonly gpu: string;
+  readonly kind: ChangeKind;
+  readonly before: readonly [number, number] | null;
+  readonly after: readonly [number, number] | null;
+  /** Layers the node holds after but not before: weights to load. */
+  readonly loadLayers: number;
+  /** Layers the node held before but not after: weights to drop. */
+  readonly dropLayers: number;
+  readonly loadBytes: number;
+}
+
+export interface PlanDiff {
+  readonly identical: boolean;
+  readonly changes: readonly NodeChange[];
+  readonly throughputBefore: number;
+  readonly throughputAfter: number;
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  readonly unchanged: number;
+  readonly loadLayers: number;
+  readonly loadBytes: number;
+  /** Flows that differ by more than 1e-6 tokens/s, when placements are the same. */
+  readonly flowsChanged: number;
+}
+
+function range(n: PlanNode | undefined): readonly [number, number] | null {
+  return n && n.start !== null && n.end !== null ? [n.start, n.end] : null;
+}
+
+function overlap(a: readonly [number, number] | null, b: readonly [number, number] | null): number {
+  if (!a || !b) return 0;
+  return Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]));
+}
+
+const size = (r: readonly [number, number] | null): number => (r ? r[1] - r[0] : 0);
+
+export function diffPlans(before: Plan, after: Plan): PlanDiff {
+  const old = new Map(before.nodes.map((n) => [n.name, n]));
+  const cur = new Map(after.nodes.map((n) => [n.name, n]));
+  const names = [...new Set([...old.keys(), ...cur.keys()])];
+  const bytesPerLayer = (n: PlanNode | undefined): number => {
+    const r = range(n);
+    return n && r && size(r) > 0 ? n.weightBytes / size(r) : 0;
+  };
+  const changes: NodeChange[] = [];
+  let unchanged = 0;
+  for (const name of names) {
+    const a = range(old.get(name));
+    const b = range(cur.get(name));
+    if ((a === null && b === null) || (a && b && a[0] === b[0] && a[1] === b[1])) {
+      unchanged++;
+      continue;
+    }
+    const loadLayers = size(b) - overlap(a, b);
+    const node = cur.get(name) ?? old.get(name)!;
+    changes.push({
+      node: name,
+      gpu: node.gpu,
+      kind: a === null ? 'add' : b === null ? 'remove' : 'change',
+      before: a,
+      after: b,
+      loadLayers,
+      dropLayers: size(a) - overlap(a, b),
+      loadBytes: loadLayers * bytesPerLayer(cur.get(name)),
+    });
+  }
+  const key = (f: { from: string; to: string }) => `${f.from}\u0000${f.to}`;
+  const oldFlows = new Map(before.flows.map((f) => [key(f), f.flow]));
+  const newFlows = new Map(after.flows.map((f) => [key(f), f.flow]));
+  let flowsChanged = 0;
+  for (const k of new Set([...oldFlows.keys(), ...newFlows.keys()])) {
+    if (Math.abs((oldFlows.get(k) ?? 0) - (newFlows.get(k) ?? 0)) > 1e-6) flowsChanged++;
+  }
+  const count = (kind: ChangeKind) => changes.filter((c) => c.kind === kind).length;
+  return {
+    identical: changes.length === 0 && flowsChanged === 0,
+    changes,
+    throughputBefore: before.throughput,
+    throughputAfter: after.throughput,
+    added: count('add'),
+    changed: count('change'),
+    removed: count('remove'),
+    unchanged,
+    loadLayers: changes.reduce((s, c) => s + c.loadLayers, 0),
+    loadBytes: changes.reduce((s, c) => s + c.loadBytes, 0),
+    flowsChanged,
+  };
+}

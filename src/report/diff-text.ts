@@ -1,0 +1,29 @@
+// `helix diff` output in the terraform style: one +/~/- line per node, then one summary line.
+
+import type { ChalkInstance } from 'chalk';
+import type { PlanDiff } from '../plan/diff.js';
+import { gigabytes, tokens } from './format.js';
+
+const fmt = (r: readonly [number, number] | null) => (r ? `[${r[0]}, ${r[1]})` : 'unused');
+
+export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
+  const c = o.color;
+  const lines: string[] = [];
+  for (const ch of d.changes) {
+    const moves = [ch.loadLayers ? `load ${ch.loadLayers} layers, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '']
+      .filter(Boolean)
+      .join('; ');
+    const tail = moves ? c.dim(`  (${moves})`) : '';
+    if (ch.kind === 'add') lines.push(c.green(`+ ${ch.node} (${ch.gpu}) ${fmt(ch.after)}`) + tail);
+    else if (ch.kind === 'remove') lines.push(c.red(`- ${ch.node} (${ch.gpu}) ${fmt(ch.before)}`) + tail);
+    else lines.push(c.yellow(`~ ${ch.node} (${ch.gpu}) ${fmt(ch.before)} -> ${fmt(ch.after)}`) + tail);
+  }
+  if (d.changes.length === 0 && d.flowsChanged > 0) lines.push(c.yellow(`~ routing: ${d.flowsChanged} flows differ, placement unchanged`));
+  const delta = d.throughputAfter - d.throughputBefore;
+  const sign = delta >= 0 ? '+' : '-';
+  lines.push(
+    `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove, ${d.unchanged} unchanged; ` +
+      `${d.loadLayers} layers (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${tokens(Math.abs(delta))}).`,
+  );
+  return `${lines.join('\n')}\n`;
+}

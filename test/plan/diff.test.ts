@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { diffPlans } from '../../src/plan/diff.js';
+import { formatDiff } from '../../src/report/diff-text.js';
+import { Chalk } from 'chalk';
+import { randomSmallCluster } from '../fixtures/clusters.js';
+import { planFor } from '../fixtures/plans.js';
+
+const cluster = randomSmallCluster(11, { nodes: 3, layers: 4, maxLayers: 4 });
+const bytes = cluster.model.weightBytesPerLayer;
+
+describe('diffPlans', () => {
+  it('finds no change between a plan and itself', () => {
+    const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
+    const d = diffPlans(p, p);
+    expect(d.identical).toBe(true);
+    expect(d.changes).toEqual([]);
+    expect(d.unchanged).toBe(3);
+  });
+
+  it('counts layers to load and drop per node (hand-worked)', () => {
+    const a = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
+    const b = planFor(cluster, [{ start: 0, end: 3 }, null, { start: 3, end: 4 }]);
+    const d = diffPlans(a, b);
+    // n0 [0,2) -> [0,3): load 1; n1 [2,4) removed: drop 2; n2 added [3,4): load 1.
+    expect(d.changes.map((c) => [c.node, c.kind, c.loadLayers, c.dropLayers])).toEqual([
+      ['n0', 'change', 1, 0],
+      ['n1', 'remove', 0, 2],
+      ['n2', 'add', 1, 0],
+    ]);
+    expect(d.loadLayers).toBe(2);
+    expect(d.loadBytes).toBe(2 * bytes);
+    expect([d.added, d.changed, d.removed, d.unchanged]).toEqual([1, 1, 1, 0]);
+    const text = formatDiff(d, { color: new Chalk({ level: 0 }) });
+    expect(text).toMatch(/^~ n0 .* \[0, 2\) -> \[0, 3\)/m);
+    expect(text).toMatch(/^- n1 /m);
+    expect(text).toMatch(/^\+ n2 /m);
+    expect(text.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to add, 1 to change, 1 to remove, 0 unchanged; 2 layers/);
+  });
+});
