@@ -1,0 +1,65 @@
+// Units written the way people write them, parsed strictly. Bits vs bytes matter (10Gbps is
+// 1.25 GB/s), and SI vs binary prefixes too (40GB vs 40GiB), so both are spelled out.
+
+import { inputError } from '../errors.js';
+
+export interface Where {
+  readonly file?: string;
+  readonly field?: string;
+}
+
+const SI: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+function fail(what: string, value: unknown, where: Where): never {
+  throw inputError('bad-unit', `not a valid ${what}`, { ...where, expected: examples[what] ?? what, found: JSON.stringify(value) });
+}
+
+const examples: Record<string, string> = {
+  size: 'a size such as 40GB, 40GiB or 512MiB',
+  bandwidth: 'a bandwidth such as 10Gbps, 1.25 GB/s or 12.5MB/s',
+  duration: 'a duration such as 5ms, 50us or 1s',
+};
+
+function split(value: unknown, what: string, where: Where): [number, string] {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) fail(what, value, where);
+    return [value, ''];
+  }
+  if (typeof value !== 'string') fail(what, value, where);
+  const m = /^\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([A-Za-z/]*)\s*$/.exec(value);
+  if (!m) fail(what, value, where);
+  return [Number(m[1]), m[2]];
+}
+
+function prefixFactor(prefix: string): number | undefined {
+  return BINARY[prefix] ?? SI[prefix];
+}
+
+/** Bytes: `40GB` = 40e9, `40GiB` = 40 * 2^30, a plain number = bytes. */
+export function parseBytes(value: unknown, where: Where = {}): number {
+  const [n, unit] = split(value, 'size', where);
+  if (unit === '') return n;
+  const m = /^(Ki|Mi|Gi|Ti|[kKMGT]?)B$/.exec(unit);
+  if (!m) fail('size', value, where);
+  return n * prefixFactor(m[1])!;
+}
+
+/** Bytes per second: `10Gbps` / `10 Gbit/s` are bits, `1.25 GB/s` / `1.25GBps` are bytes. */
+export function parseBandwidth(value: unknown, where: Where = {}): number {
+  const [n, unit] = split(value, 'bandwidth', where);
+  if (unit === '') return n;
+  const bits = /^(Ki|Mi|Gi|Ti|[kKMGT]?)(?:bps|bit\/s|b\/s)$/.exec(unit);
+  if (bits) return (n * prefixFactor(bits[1])!) / 8;
+  const bytes = /^(Ki|Mi|Gi|Ti|[kKMGT]?)(?:B\/s|Bps)$/.exec(unit);
+  if (bytes) return n * prefixFactor(bytes[1])!;
+  fail('bandwidth', value, where);
+}
+
+/** Seconds: `5ms`, `50us`, `1s`, `2min`; a plain number is seconds. */
+export function parseDuration(value: unknown, where: Where = {}): number {
+  const [n, unit] = split(value, 'duration', where);
+  const factor: Record<string, number> = { '': 1, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9, min: 60 };
+  if (!(unit in factor)) fail('duration', value, where);
+  return n * factor[unit];
+}
