@@ -1,0 +1,91 @@
+// A MILP as plain readonly data. Nothing in src/milp imports a solver: backends in src/solvers
+// translate this into their own formats, so models can be inspected, sized and tested alone.
+
+export type VariableKind = 'continuous' | 'integer' | 'binary';
+
+export interface Variable {
+  readonly name: string;
+  readonly kind: VariableKind;
+  readonly lb: number;
+  /** Infinity for no upper bound. */
+  readonly ub: number;
+}
+
+export interface Term {
+  readonly name: string;
+  readonly coef: number;
+}
+
+export interface Row {
+  readonly name: string;
+  readonly terms: readonly Term[];
+  /** -Infinity / Infinity where the row has no bound on that side. */
+  readonly lb: number;
+  readonly ub: number;
+}
+
+export interface BuildStep {
+  readonly name: string;
+  readonly variables: number;
+  readonly rows: number;
+}
+
+export interface MilpModel {
+  readonly name: string;
+  readonly sense: 'max' | 'min';
+  readonly objective: readonly Term[];
+  readonly variables: readonly Variable[];
+  readonly rows: readonly Row[];
+  /** What each named build step added, in order (for `plan --verbose`). */
+  readonly steps: readonly BuildStep[];
+}
+
+/** Collects variables and rows step by step, recording each step's size. */
+export class ModelBuilder {
+  private readonly variables: Variable[] = [];
+  private readonly rows: Row[] = [];
+  private readonly steps: BuildStep[] = [];
+  private readonly names = new Set<string>();
+  private objective: Term[] = [];
+
+  constructor(
+    private readonly name: string,
+    private readonly sense: 'max' | 'min',
+  ) {}
+
+  /** Runs one named step and records how many variables and rows it added. */
+  step(name: string, build: () => void): this {
+    const v = this.variables.length;
+    const r = this.rows.length;
+    build();
+    this.steps.push({ name, variables: this.variables.length - v, rows: this.rows.length - r });
+    return this;
+  }
+
+  variable(name: string, kind: VariableKind, lb = 0, ub = Infinity): string {
+    if (this.names.has(name)) throw new Error(`duplicate variable ${name}`);
+    this.names.add(name);
+    this.variables.push({ name, kind, lb, ub: kind === 'binary' ? Math.min(ub, 1) : ub });
+    return name;
+  }
+
+  row(name: string, terms: readonly Term[], lb: number, ub: number): void {
+    if (terms.length === 0) return;
+    this.rows.push({ name, terms, lb, ub });
+  }
+
+  maximise(terms: readonly Term[]): void {
+    this.objective = [...terms];
+  }
+
+  build(): MilpModel {
+    return {
+      name: this.name,
+      sense: this.sense,
+      objective: this.objective,
+      variables: this.variables,
+      rows: this.rows,
+      steps: this.steps,
+    };
+  }
+}
