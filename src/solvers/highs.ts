@@ -1,12 +1,15 @@
 // HiGHS (npm `highs`, WASM) backend, fed the model in LP format. Large models can exhaust the
 // WASM heap and throw; that comes back as status 'error' so the planner falls back to its search.
 
-import highsLoader from 'highs';
+import * as highsModule from 'highs';
 import type { MilpModel } from '../milp/model.js';
 import { toLpFormat } from '../milp/lp-format.js';
 import type { Solver, SolveOptions, SolveResult, SolveStatus } from './types.js';
 
-type Highs = Awaited<ReturnType<typeof highsLoader>>;
+type LegacySolve = (problem: string, options: object) => { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal?: number }> };
+type Highs = { solve: LegacySolve };
+// The package is CommonJS-typed but ships an ESM build whose default export is the loader.
+const highsLoader = ((highsModule as unknown as { default?: unknown }).default ?? highsModule) as () => Promise<Highs>;
 let instance: Promise<Highs> | null = null;
 
 function statusOf(s: string, hasSolution: boolean): SolveStatus {
@@ -29,7 +32,7 @@ export const highsSolver: Solver = {
       // A fresh runtime per solve: a WASM abort poisons the instance it happened in.
       instance ??= highsLoader();
       const highs = await instance;
-      const out = (highs as unknown as { solve(p: string, o: object): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal?: number }> } }).solve(
+      const out = highs.solve(
         toLpFormat(model),
         { time_limit: Math.max(1, options.timeLimitSec), mip_rel_gap: options.mipGap ?? 0, output_flag: false, presolve: 'on' },
       );

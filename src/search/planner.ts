@@ -1,0 +1,244 @@
+// The planner: bounds first, then the cheap heuristics as a floor, then the exact hub MILP where
+// links cannot bind, then the search for whatever time is left. Every candidate is scored by exact
+// max flow on the real cluster, so the plan returned is never worse than any method tried.
+
+import type { Cluster, Placement } from '../spec/types.js';
+import { evaluatePlacement, type FlowResult } from '../graph/placement-flow.js';
+import { keepFastestLinks } from '../graph/prune.js';
+import { findBindingLinks } from '../graph/binding.js';
+import { bestBound } from './bounds.js';
+import { flowDepth } from '../plan/assemble.js';
+import { searchPlacement } from './search.js';
+import { runBaselines, BASELINE_METHODS, runBaseline, type BaselineMethod } from './baselines/index.js';
+import { buildHubModel } from '../milp/hub-model.js';
+import { decodeHubSolution } from '../milp/decode-hub.js';
+import { getSolver } from '../solvers/index.js';
+import type { Plan, PlanBound, PlanMethod, PlanSettings, PlanStatus } from '../plan/types.js';
+
+export const PLAN_METHODS = ['milp', ...BASELINE_METHODS] as const satisfies readonly PlanMethod[];
+
+export interface PlannerProgress {
+  readonly elapsedSec: number;
+  readonly phase: string;
+  readonly incumbent: number;
+  readonly bound: number;
+}
+
+export interface PlannerOptions {
+  readonly method: PlanMethod;
+  readonly solver: string;
+  readonly timeLimitSec: number;
+  readonly gap: number;
+  readonly stallSec: number | null;
+  readonly seed: number;
+  readonly partialInference: boolean;
+  readonly minLayers: number | null;
+  readonly maxStages: number | null;
+  readonly keepLinks: number | null;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: PlannerProgress) => void;
+  /** Verbose lines (model sizes, phases). */
+  readonly log?: (line: string) => void;
+}
+
+export interface PlannerResult {
+  readonly placement: Placement;
+  readonly throughput: number;
+  readonly flow: FlowResult;
+  readonly status: PlanStatus;
+  readonly bound: PlanBound;
+  readonly settings: PlanSettings;
+  readonly stats: Plan['stats'];
+}
+
+/** Problems this large are left to the search: the hub MILP would not finish its root LP. */
+const HUB_MODEL_MAX_INTEGERS = 20_000;
+
+class Incumbent {
+  placement: Placement;
+  throughput = 0;
+  flow: FlowResult;
+  source = 'none';
+  firstAt: number | null = null;
+  bestAt: number | null = null;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly options: PlannerOptions,
+    private readonly t0: number,
+  ) {
+    this.placement = cluster.nodes.map(() => null);
+    this.flow = evaluatePlacement(cluster, this.placement);
+  }
+
+  /** Scores a candidate on the real cluster; keeps it if it is feasible and better. */
+  offer(candidate: Placement, source: string): boolean {
+    let flow = evaluatePlacement(this.cluster, candidate, { partialInference: this.options.partialInference });
+    if (flow.throughput <= this.throughput * (1 + 1e-9) + 1e-9) return false;
+    // Nodes that carry nothing in a max flow can go: the same flow stays feasible without them.
+    const placement = candidate.map((r, i) => (flow.nodeFlow[i] > 1e-9 ? r : null));
+    if (placement.some((r, i) => r !== candidate[i])) flow = evaluatePlacement(this.cluster, placement, { partialInference: this.options.partialInference });
+    if (!respectsDepthControls(this.cluster, placement, flow, this.options)) return false;
+    const now = (performance.now() - this.t0) / 1000;
+    this.firstAt ??= now;
+    this.bestAt = now;
+    this.placement = placement;
+    this.throughput = flow.throughput;
+    this.flow = flow;
+    this.source = source;
+    return true;
+  }
+}
+
+function respectsDepthControls(cluster: Cluster, placement: Placement, flow: FlowResult, o: PlannerOptions): boolean {
+  if (o.minLayers !== null && placement.some((r, i) => r !== null && flow.nodeFlow[i] > 1e-9 && r.end - r.start < o.minLayers!)) {
+    return false;
+  }
+  return o.maxStages === null || flowDepth(cluster, flow) <= o.maxStages;
+}
+
+export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<PlannerResult> {
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const deadline = t0 + o.timeLimitSec * 1000;
+  const log = o.log ?? (() => {});
+  const notes: string[] = [];
+  const settings: PlanSettings = {
+    method: o.method,
+    solver: o.method === 'milp' ? o.solver : 'none',
+    timeLimitSec: o.timeLimitSec,
+    gap: o.gap,
+    seed: o.seed,
+    partialInference: o.partialInference,
+    minLayers: o.minLayers,
+    maxStages: o.maxStages,
+    keepLinks: o.keepLinks,
+  };
+
+  // Bounds hold for the unconstrained problem on the full cluster, hence for every plan we return.
+  const bounds = bestBound(cluster);
+  let bound: PlanBound = { value: bounds.value, source: bounds.source, all: { ...bounds.all } };
+  log(`bounds: ${Object.entries(bounds.all).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+
+  const best = new Incumbent(cluster, o, t0);
+  const report = (phase: string) => o.onProgress?.({ elapsedSec: elapsed(), phase, incumbent: best.throughput, bound: bound.value });
+  const done = () => best.throughput >= bound.value * (1 - o.gap) - 1e-9;
+
+  // Pruning shrinks what the search and the MILP see; plans are still scored on every link.
+  let work = cluster;
+  let linksDropped = 0;
+
+  if (o.method !== 'milp') {
+    best.offer(runBaseline(o.method as BaselineMethod, cluster), o.method);
+    return finish('heuristic');
+  }
+
+  if (o.keepLinks !== null) {
+    const pruned = keepFastestLinks(cluster, o.keepLinks);
+    work = pruned.cluster;
+    linksDropped = pruned.dropped;
+    log(`pruned to ${o.keepLinks} links per node: ${linksDropped} links dropped`);
+  }
+
+  for (const b of runBaselines(work)) {
+    if (best.offer(b.placement, b.method)) log(`floor from ${b.method}: ${best.throughput.toFixed(1)} tokens/s`);
+  }
+  report('baselines');
+
+  let status: PlanStatus | null = done() ? 'gap-reached' : null;
+  if (!status && !o.signal?.aborted) status = await solveHubIfExact();
+  if (!status && !o.signal?.aborted) status = await runSearch();
+  return finish(status ?? (o.signal?.aborted ? 'interrupted' : 'time-limit'));
+
+  async function solveHubIfExact(): Promise<PlanStatus | null> {
+    const binding = findBindingLinks(work, bounds.all.compute ?? bounds.value);
+    if (!binding.neverBind) {
+      log(`links can bind (${binding.pairs.length} pairs): using the search`);
+      return null;
+    }
+    const model = buildHubModel(work, { cap: bounds.all.compute ?? bounds.value, minLayers: o.minLayers, maxStages: o.maxStages });
+    for (const s of model.steps) log(`hub model step ${s.name}: +${s.variables} variables, +${s.rows} rows`);
+    const integers = model.variables.filter((v) => v.kind !== 'continuous').length;
+    if (integers > HUB_MODEL_MAX_INTEGERS) {
+      notes.push(`hub MILP skipped: ${integers} integer variables`);
+      return null;
+    }
+    report('milp');
+    const remaining = Math.max(1, (deadline - performance.now()) / 1000);
+    const result = await getSolver(o.solver).solve(model, {
+      timeLimitSec: remaining,
+      mipGap: o.gap,
+      signal: o.signal,
+    });
+    log(`${o.solver}: ${result.status} in ${result.timeSec.toFixed(2)} s, objective ${result.objective ?? '-'}`);
+    if (result.status === 'optimal' || result.status === 'feasible') {
+      best.offer(decodeHubSolution(work, model, result.values), `milp:${o.solver}`);
+    }
+    // The hub model is exact here, so a proved optimum (or the solver's dual bound) bounds every plan.
+    // GLPK's "optimal" means within the requested MIP gap, so the proof is objective * (1 + gap).
+    const proved = result.status === 'optimal' ? (result.objective ?? null) : result.bound;
+    if (proved !== null) {
+      const value = Math.max(proved * (1 + o.gap), best.throughput);
+      const all = { ...bound.all, solver: value };
+      bound = value < bound.value ? { value, source: 'solver', all } : { ...bound, all };
+    }
+    report('milp');
+    if (result.status === 'optimal') return 'optimal';
+    return done() ? 'gap-reached' : null;
+  }
+
+  async function runSearch(): Promise<PlanStatus | null> {
+    report('search');
+    let lastImprovement = performance.now();
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    o.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await searchPlacement(work, {
+        seed: o.seed,
+        timeLimitSec: Math.max(0, (deadline - performance.now()) / 1000),
+        signal: controller.signal,
+        minLayers: o.minLayers,
+        maxStages: o.maxStages,
+        partialInference: o.partialInference,
+        initial: best.throughput > 0 ? [best.placement] : [],
+        onImprove: (_t: number, placement: Placement) => {
+          if (best.offer(placement, 'search')) lastImprovement = performance.now();
+          report('search');
+          if (done()) controller.abort();
+          if (o.stallSec !== null && performance.now() - lastImprovement > o.stallSec * 1000) controller.abort();
+        },
+        onTick: () => {
+          report('search');
+          if (o.stallSec !== null && performance.now() - lastImprovement > o.stallSec * 1000) controller.abort();
+        },
+      });
+    } finally {
+      o.signal?.removeEventListener('abort', stop);
+    }
+    if (o.signal?.aborted) return 'interrupted';
+    if (done()) return 'gap-reached';
+    if (o.stallSec !== null && performance.now() - lastImprovement > o.stallSec * 1000) return 'stalled';
+    return null;
+  }
+
+  function finish(status: PlanStatus): PlannerResult {
+    const final: PlanStatus = best.throughput <= 0 ? 'no-flow' : status === 'gap-reached' && best.throughput >= bound.value * (1 - 1e-6) ? 'optimal' : status;
+    if (best.throughput > 0) notes.push(`best plan found by ${best.source}`);
+    return {
+      placement: best.placement,
+      throughput: best.throughput,
+      flow: best.flow,
+      status: final,
+      bound,
+      settings,
+      stats: {
+        wallTimeSec: elapsed(),
+        timeToFirstSec: best.firstAt,
+        timeToBestSec: best.bestAt,
+        linksDropped,
+        notes,
+      },
+    };
+  }
+}
