@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { planCluster, type PlannerOptions } from '../../src/search/planner.js';
+import { runBaselines } from '../../src/search/baselines/index.js';
+import { evaluatePlacement } from '../../src/graph/placement-flow.js';
+import { loadCluster } from '../../src/spec/cluster.js';
+import { bruteForceOptimum, randomSmallCluster } from '../fixtures/clusters.js';
+import { repoRoot } from '../fixtures/cli.js';
+import { flowDepth } from '../../src/plan/assemble.js';
+
+const base: PlannerOptions = {
+  method: 'milp',
+  solver: 'glpk',
+  timeLimitSec: 3,
+  gap: 0.0001,
+  stallSec: null,
+  seed: 1,
+  partialInference: false,
+  minLayers: null,
+  maxStages: null,
+  keepLinks: null,
+};
+
+describe('planCluster', () => {
+  it('finds the brute-force optimum on small random clusters, and its bound is never below it', async () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const c = randomSmallCluster(seed, { nodes: 4, layers: 5, maxLayers: 3, regions: seed % 2 ? 1 : 2, missingLinks: 0.1, nonMonotone: true });
+      const truth = bruteForceOptimum(c).throughput;
+      const r = await planCluster(c, { ...base, timeLimitSec: 1.5, seed });
+      expect(r.throughput).toBeCloseTo(truth, 4);
+      expect(r.bound.value).toBeGreaterThanOrEqual(truth - 1e-6);
+      expect(evaluatePlacement(c, r.placement).throughput).toBeCloseTo(r.throughput, 6);
+    }
+  });
+
+  it('proves single24 optimal with the hub MILP', async () => {
+    const c = loadCluster(join(repoRoot, 'clusters', 'single24.yaml'));
+    const r = await planCluster(c, { ...base, timeLimitSec: 20 });
+    expect(r.status).toBe('optimal');
+    expect(r.throughput).toBeGreaterThan(1289.6 * 1.5); // the published plan's max flow, well beaten
+    expect((r.bound.value - r.throughput) / r.bound.value).toBeLessThanOrEqual(1e-4 + 1e-9);
+  });
+
+  it('never returns less than the best baseline', async () => {
+    const c = loadCluster(join(repoRoot, 'clusters', 'geo3.yaml'));
+    const best = Math.max(...runBaselines(c).map((b) => b.throughput));
+    const r = await planCluster(c, { ...base, timeLimitSec: 2 });
+    expect(r.throughput).toBeGreaterThanOrEqual(best - 1e-6);
+    expect(r.throughput).toBeGreaterThan(0);
+  });
+
+  it('honours --max-stages and --min-layers', async () => {
+    const c = loadCluster(join(repoRoot, 'clusters', 'single24.yaml'));
+    const r = await planCluster(c, { ...base, timeLimitSec: 10, maxStages: 12, minLayers: 4 });
+    expect(r.throughput).toBeGreaterThan(0);
+    expect(flowDepth(c, r.flow)).toBeLessThanOrEqual(12);
+    for (const range of r.placement) if (range) expect(range.end - range.start).toBeGreaterThanOrEqual(4);
+  });
+
+  it('returns what it has when interrupted', async () => {
+    const c = loadCluster(join(repoRoot, 'clusters', 'geo3.yaml'));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const t0 = performance.now();
+    const r = await planCluster(c, { ...base, timeLimitSec: 60, signal: controller.signal });
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(r.status).toBe('interrupted');
+    expect(r.throughput).toBeGreaterThan(0);
+  });
+});
