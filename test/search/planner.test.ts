@@ -51,7 +51,7 @@ describe('planCluster', () => {
 
   it('honours --max-stages and --min-layers', async () => {
     const c = loadCluster(join(repoRoot, 'clusters', 'single24.yaml'));
-    const r = await planCluster(c, { ...base, timeLimitSec: 10, maxStages: 12, minLayers: 4 });
+    const r = await planCluster(c, { ...base, timeLimitSec: 4, maxStages: 12, minLayers: 4 });
     expect(r.throughput).toBeGreaterThan(0);
     expect(flowDepth(c, r.flow)).toBeLessThanOrEqual(12);
     for (const range of r.placement) if (range) expect(range.end - range.start).toBeGreaterThanOrEqual(4);
