@@ -10,7 +10,7 @@ import { bestBound } from './bounds.js';
 import { flowDepth } from '../plan/assemble.js';
 import { searchPlacement } from './search.js';
 import { runBaselines, BASELINE_METHODS, runBaseline, type BaselineMethod } from './baselines/index.js';
-import { buildHubModel } from '../milp/hub-model.js';
+import { buildHubModel, type HubModel } from '../milp/hub-model.js';
 import { decodeHubSolution } from '../milp/decode-hub.js';
 import { getSolver } from '../solvers/index.js';
 import type { Plan, PlanBound, PlanMethod, PlanSettings, PlanStatus } from '../plan/types.js';
@@ -53,6 +53,8 @@ export interface PlannerResult {
 
 /** Problems this large are left to the search: the hub MILP would not finish its root LP. */
 const HUB_MODEL_MAX_INTEGERS = 20_000;
+/** Hub models up to this many integers are usually proved in about a second (single24: 1,747). */
+const SMALL_HUB_MODEL = 3_000;
 
 class Incumbent {
   placement: Placement;
@@ -145,15 +147,24 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   }
   report('baselines');
 
+  // Small hub models are proved in about a second, so they go first; large ones get a search
+  // burst first (the WASM solvers can spend minutes finding nothing) and a capped share of time.
   let status: PlanStatus | null = done() ? 'gap-reached' : null;
-  if (!status && !o.signal?.aborted) status = await solveHubIfExact();
-  if (!status && !o.signal?.aborted) status = await runSearch();
+  const hub = status ? null : exactHubModel();
+  const remainingSec = () => Math.max(0, (deadline - performance.now()) / 1000);
+  if (hub && !o.signal?.aborted) {
+    const integers = hub.variables.filter((v) => v.kind !== 'continuous').length;
+    if (integers > SMALL_HUB_MODEL) status = await runSearch(0.3 * o.timeLimitSec);
+    if (!status && !o.signal?.aborted) status = await solveHub(hub, integers > SMALL_HUB_MODEL ? 0.5 * remainingSec() : remainingSec());
+  }
+  if (!status && !o.signal?.aborted && remainingSec() > 0) status = await runSearch(remainingSec());
   return finish(status ?? (o.signal?.aborted ? 'interrupted' : 'time-limit'));
 
-  async function solveHubIfExact(): Promise<PlanStatus | null> {
+  /** The hub model, when it is exact for this cluster (no link can bind) and not too large. */
+  function exactHubModel(): HubModel | null {
     const binding = findBindingLinks(work, bounds.all.compute ?? bounds.value);
     if (!binding.neverBind) {
-      log(`links can bind (${binding.pairs.length} pairs): using the search`);
+      log(`links can bind (${binding.pairs.length}${binding.pairs.length >= 10_000 ? '+' : ''} pairs): using the search`);
       return null;
     }
     const model = buildHubModel(work, { cap: bounds.all.compute ?? bounds.value, minLayers: o.minLayers, maxStages: o.maxStages });
@@ -163,10 +174,14 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
       notes.push(`hub MILP skipped: ${integers} integer variables`);
       return null;
     }
+    return model;
+  }
+
+  async function solveHub(model: HubModel, timeLimitSec: number): Promise<PlanStatus | null> {
+    if (timeLimitSec < 0.5) return null;
     report('milp');
-    const remaining = Math.max(1, (deadline - performance.now()) / 1000);
     const result = await getSolver(o.solver).solve(model, {
-      timeLimitSec: remaining,
+      timeLimitSec,
       mipGap: o.gap,
       signal: o.signal,
     });
@@ -187,8 +202,9 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     return done() ? 'gap-reached' : null;
   }
 
-  async function runSearch(): Promise<PlanStatus | null> {
+  async function runSearch(seconds: number): Promise<PlanStatus | null> {
     report('search');
+    const until = Math.min(deadline, performance.now() + seconds * 1000);
     let lastImprovement = performance.now();
     const controller = new AbortController();
     const stop = () => controller.abort();
@@ -196,7 +212,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     try {
       await searchPlacement(work, {
         seed: o.seed,
-        timeLimitSec: Math.max(0, (deadline - performance.now()) / 1000),
+        timeLimitSec: Math.max(0, (until - performance.now()) / 1000),
         signal: controller.signal,
         minLayers: o.minLayers,
         maxStages: o.maxStages,
