@@ -6,7 +6,7 @@ import { runBaselines } from '../src/search/baselines/index.js';
 
 export function runMethods(files: readonly string[], plannerRows: readonly Record<string, unknown>[]): { text: string; rows: Record<string, unknown>[] } {
   const rows: Record<string, unknown>[] = [];
-  const table = new Table({ head: ['cluster', 'method', 'throughput', 'vs planner', 'time (s)'] });
+  const table = new Table({ style: { head: [], border: [] }, head: ['cluster', 'method', 'throughput', 'vs planner', 'time (s)'] });
   for (const file of files) {
     const cluster = loadCluster(file);
     const planner = plannerRows.find((r) => r.cluster === cluster.name && r.solver === 'glpk');

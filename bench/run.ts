@@ -62,7 +62,7 @@ for (const c of cases) {
 }
 
 const fmt = (x: unknown, d = 1) => (typeof x === 'number' ? x.toFixed(d) : x === null || x === undefined ? '-' : String(x));
-const table = new Table({ head: ['case', 'nodes', 'solver', 'throughput', 'bound', 'gap', 'status', 'depth', 'first (s)', 'best (s)', 'total (s)', 'peak MiB', 'verified'] });
+const table = new Table({ style: { head: [], border: [] }, head: ['case', 'nodes', 'solver', 'throughput', 'bound', 'gap', 'status', 'depth', 'first (s)', 'best (s)', 'total (s)', 'peak MiB', 'verified'] });
 for (const r of rows) {
   table.push([
     r.case, fmt(r.nodes, 0), r.solver, fmt(r.throughput), fmt(r.bound), r.gap === undefined ? '-' : `${(Number(r.gap) * 100).toFixed(2)}%`,

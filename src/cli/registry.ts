@@ -4,9 +4,11 @@ import type { CommandSpec } from './command.js';
 import { planCommand } from './plan.js';
 import { validateCommand } from './validate.js';
 import { diffCommand } from './diff.js';
+import { compareCommand } from './compare.js';
 
 export const commands: readonly CommandSpec[] = [
   planCommand,
   validateCommand,
+  compareCommand,
   diffCommand,
 ];

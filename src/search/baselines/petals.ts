@@ -1,5 +1,7 @@
 // Petals-style greedy load balancing: each node in turn (strongest first) takes the contiguous
-// span, as long as its memory allows, where the cluster's current throughput is lowest.
+// span, as long as its memory allows, where the cluster's current throughput is lowest. Spans
+// start at layer 0 or where a placed node ends: under Helix's rule (a link carries tokens only
+// where one range continues another) unaligned spans could never receive any flow.
 
 import type { Cluster, LayerRange, Placement } from '../../spec/types.js';
 
@@ -10,10 +12,12 @@ export function petalsPlacement(cluster: Cluster): Placement {
   const strength = (i: number) => Math.max(...cluster.nodes[i].capacity.map((t, k) => t * (k + 1)));
   const order = cluster.nodes.map((_, i) => i).sort((a, b) => strength(b) - strength(a) || a - b);
   for (const i of order) {
-    const k = Math.min(cluster.nodes[i].capacity.length, L);
+    const hold = Math.min(cluster.nodes[i].capacity.length, L);
+    const starts = [...new Set([0, ...placement.flatMap((r) => (r && r.end < L ? [r.end] : []))])].sort((a, b) => a - b);
     let bestStart = 0;
     let bestKey = [Infinity, Infinity];
-    for (let s = 0; s + k <= L; s++) {
+    for (const s of starts) {
+      const k = Math.min(hold, L - s);
       let min = Infinity;
       let sum = 0;
       for (let x = s; x < s + k; x++) {
@@ -25,6 +29,7 @@ export function petalsPlacement(cluster: Cluster): Placement {
         bestStart = s;
       }
     }
+    const k = Math.min(hold, L - bestStart);
     placement[i] = { start: bestStart, end: bestStart + k };
     for (let x = bestStart; x < bestStart + k; x++) coverage[x] += cluster.nodes[i].capacity[k - 1];
   }

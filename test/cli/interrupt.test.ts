@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../fixtures/cli.js';
+
+describe('helix plan under Ctrl-C (built binary)', () => {
+  it('returns the best verified plan found so far, status interrupted', async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'helix.js'), 'plan', 'clusters/geo3.yaml', '--json', '--time-limit', '120'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    await new Promise((r) => setTimeout(r, 2500));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan.status).toBe('interrupted');
+    expect(plan.throughput).toBeGreaterThan(0);
+  });
+});
