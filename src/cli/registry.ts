@@ -5,10 +5,12 @@ import { planCommand } from './plan.js';
 import { validateCommand } from './validate.js';
 import { diffCommand } from './diff.js';
 import { compareCommand } from './compare.js';
+import { schemaCommand } from './schema.js';
 
 export const commands: readonly CommandSpec[] = [
   planCommand,
   validateCommand,
   compareCommand,
   diffCommand,
+  schemaCommand,
 ];
