@@ -4,6 +4,7 @@
 // total flow F, so L * F <= sum_i max_k k * min(t_i(k), F). U is the largest F that satisfies it.
 
 import type { Cluster } from '../spec/types.js';
+import { roleBound } from './role-bound.js';
 
 /** The plain compute bound: every node at its best layer count, network free. */
 export function simpleComputeBound(cluster: Cluster): number {
@@ -75,12 +76,17 @@ export interface BoundSet {
   readonly all: Readonly<Record<string, number>>;
 }
 
+/** Above this many nodes the role bound's scan is too slow to run by default. */
+const ROLE_BOUND_MAX_NODES = 300;
+
 /** The tightest of the bounds computed, with every one of them for the report. */
-export function bestBound(cluster: Cluster): BoundSet {
+export function bestBound(cluster: Cluster, options: { roleBudgetMs?: number } = {}): BoundSet {
+  const compute = cappedComputeBound(cluster);
   const all: Record<string, number> = {
     simple: simpleComputeBound(cluster),
-    compute: cappedComputeBound(cluster),
+    compute,
   };
+  if (cluster.nodes.length <= ROLE_BOUND_MAX_NODES) all.role = roleBound(cluster, compute, { budgetMs: options.roleBudgetMs ?? 3000 });
   let source = 'compute';
   for (const [k, v] of Object.entries(all)) if (v < all[source]) source = k;
   return { value: all[source], source, all };

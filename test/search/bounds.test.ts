@@ -43,7 +43,7 @@ describe('capped compute bound U', () => {
 
   it('is never below the true optimum on random small clusters (regions, missing and binding links)', () => {
     let tight = 0;
-    for (let seed = 1; seed <= 150; seed++) {
+    for (let seed = 1; seed <= 400; seed++) {
       const c = randomSmallCluster(seed, {
         nodes: 3 + (seed % 2),
         layers: 3 + (seed % 3),
