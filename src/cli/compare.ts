@@ -8,7 +8,7 @@ import { loadCluster } from '../spec/cluster.js';
 import { compareMethods } from '../search/compare.js';
 import { formatCompare } from '../report/compare-table.js';
 
-const shared = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--solver', '--seed', '--keep-links', '--min-layers', '--max-stages']);
+const shared = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--stall-within', '--solver', '--seed', '--keep-links', '--min-layers', '--max-stages']);
 
 export const compareCommand: CommandSpec = {
   name: 'compare',

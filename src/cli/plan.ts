@@ -30,6 +30,7 @@ interface PlanFlags extends CommonFlags {
   readonly timeLimit: number;
   readonly gap: number;
   readonly stall?: number;
+  readonly stallWithin?: number;
   readonly solver: string;
   readonly method: PlanMethod;
   readonly seed: number;
@@ -45,7 +46,8 @@ export const planOptions = [
   { flags: '-o, --output <file>', description: 'write the JSON plan to this file (atomically)' },
   { flags: '-t, --time-limit <seconds>', description: 'stop searching after this long and return the best verified plan', parse: parsePositiveNumber('--time-limit'), defaultValue: 60 },
   { flags: '--gap <fraction>', description: 'stop once the plan is within this relative gap of the upper bound', parse: parseFraction('--gap'), defaultValue: 0.0001 },
-  { flags: '--stall <seconds>', description: 'stop after this long without improvement', parse: parsePositiveNumber('--stall') },
+  { flags: '--stall <seconds>', description: 'stop after this long without improvement (see --stall-within)', parse: parsePositiveNumber('--stall') },
+  { flags: '--stall-within <fraction>', description: 'count --stall only once within this gap of the bound (Helix used 0.05; default: any gap)', parse: parseFraction('--stall-within') },
   { flags: '--solver <name>', description: `MILP backend: ${solverNames().join(', ')}`, parse: parseChoice('--solver', solverNames()), defaultValue: 'glpk' },
   { flags: '-m, --method <name>', description: `placement method: ${PLAN_METHODS.join(', ')}`, parse: parseChoice('--method', PLAN_METHODS), defaultValue: 'milp' },
   { flags: '--seed <n>', description: 'seed for the randomised search (plans are reproducible per seed)', parse: parseNonNegativeInt('--seed'), defaultValue: 1 },
@@ -63,6 +65,7 @@ export function plannerOptionsFrom(flags: PlanFlags): Omit<PlannerOptions, 'sign
     timeLimitSec: flags.timeLimit,
     gap: flags.gap,
     stallSec: flags.stall ?? null,
+    stallWithin: flags.stallWithin,
     seed: flags.seed,
     partialInference: Boolean(flags.partialInference),
     minLayers: flags.minLayers ?? null,

@@ -89,3 +89,15 @@ export class ModelBuilder {
     };
   }
 }
+
+/**
+ * The model with a row `objective >= floor` (`<=` when minimising). For backends without MIP
+ * starts this passes the incumbent in: the solver only searches for something better, and
+ * "infeasible" then proves that nothing better than the floor exists.
+ */
+export function withObjectiveFloor<M extends MilpModel>(model: M, floor: number): M {
+  const row = model.sense === 'max'
+    ? { name: 'objective_floor', terms: model.objective, lb: floor, ub: Infinity }
+    : { name: 'objective_floor', terms: model.objective, lb: -Infinity, ub: floor };
+  return { ...model, rows: [...model.rows, row], steps: [...model.steps, { name: 'objective floor', variables: 0, rows: 1 }] };
+}

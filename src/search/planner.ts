@@ -11,6 +11,7 @@ import { flowDepth } from '../plan/assemble.js';
 import { searchPlacement } from './search.js';
 import { runBaselines, BASELINE_METHODS, runBaseline, type BaselineMethod } from './baselines/index.js';
 import { buildHubModel, type HubModel } from '../milp/hub-model.js';
+import { withObjectiveFloor } from '../milp/model.js';
 import { decodeHubSolution } from '../milp/decode-hub.js';
 import { getSolver } from '../solvers/index.js';
 import type { Plan, PlanBound, PlanMethod, PlanSettings, PlanStatus } from '../plan/types.js';
@@ -30,6 +31,8 @@ export interface PlannerOptions {
   readonly timeLimitSec: number;
   readonly gap: number;
   readonly stallSec: number | null;
+  /** --stall only counts once the plan is within this relative gap of the bound (Helix: 0.05). */
+  readonly stallWithin?: number;
   readonly seed: number;
   readonly partialInference: boolean;
   readonly minLayers: number | null;
@@ -180,25 +183,32 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   async function solveHub(model: HubModel, timeLimitSec: number): Promise<PlanStatus | null> {
     if (timeLimitSec < 0.5) return null;
     report('milp');
-    const result = await getSolver(o.solver).solve(model, {
+    const solver = getSolver(o.solver);
+    // The incumbent goes in as an objective floor: the solver looks only for something better.
+    const floor = best.throughput > 0 ? best.throughput * (1 + Math.max(o.gap, 1e-6)) : 0;
+    const result = await solver.solve(floor > 0 ? withObjectiveFloor(model, floor) : model, {
       timeLimitSec,
       mipGap: o.gap,
       signal: o.signal,
     });
-    log(`${o.solver}: ${result.status} in ${result.timeSec.toFixed(2)} s, objective ${result.objective ?? '-'}`);
+    log(`${o.solver}: ${result.status} in ${result.timeSec.toFixed(2)} s, objective ${result.objective ?? '-'}${floor > 0 ? ` (floor ${floor.toFixed(1)})` : ''}`);
     if (result.status === 'optimal' || result.status === 'feasible') {
       best.offer(decodeHubSolution(work, model, result.values), `milp:${o.solver}`);
     }
-    // The hub model is exact here, so a proved optimum (or the solver's dual bound) bounds every plan.
-    // GLPK's "optimal" means within the requested MIP gap, so the proof is objective * (1 + gap).
-    const proved = result.status === 'optimal' ? (result.objective ?? null) : result.bound;
-    if (proved !== null) {
-      const value = Math.max(proved * (1 + o.gap), best.throughput);
-      const all = { ...bound.all, solver: value };
-      bound = value < bound.value ? { value, source: 'solver', all } : { ...bound, all };
+    // Where the hub model is exact (not under --max-stages, which it only restricts), a proved
+    // optimum, a dual bound, or an infeasible floor bounds every plan. GLPK's "optimal" means
+    // within the requested MIP gap, so the proof is objective * (1 + gap).
+    if (o.maxStages === null) {
+      const proved =
+        result.status === 'optimal' ? (result.objective ?? null) : result.status === 'infeasible' && floor > 0 ? floor : result.bound;
+      if (proved !== null) {
+        const value = Math.max(proved * (result.status === 'infeasible' ? 1 : 1 + o.gap), best.throughput);
+        const all = { ...bound.all, solver: value };
+        bound = value < bound.value ? { value, source: 'solver', all } : { ...bound, all };
+      }
     }
     report('milp');
-    if (result.status === 'optimal') return 'optimal';
+    if (result.status === 'optimal' || (result.status === 'infeasible' && floor > 0 && o.maxStages === null)) return done() ? 'optimal' : null;
     return done() ? 'gap-reached' : null;
   }
 
@@ -206,6 +216,10 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     report('search');
     const until = Math.min(deadline, performance.now() + seconds * 1000);
     let lastImprovement = performance.now();
+    const stalled = () =>
+      o.stallSec !== null &&
+      performance.now() - lastImprovement > o.stallSec * 1000 &&
+      best.throughput >= bound.value * (1 - (o.stallWithin ?? 1));
     const controller = new AbortController();
     const stop = () => controller.abort();
     o.signal?.addEventListener('abort', stop, { once: true });
@@ -222,11 +236,11 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
           if (best.offer(placement, 'search')) lastImprovement = performance.now();
           report('search');
           if (done()) controller.abort();
-          if (o.stallSec !== null && performance.now() - lastImprovement > o.stallSec * 1000) controller.abort();
+          if (stalled()) controller.abort();
         },
         onTick: () => {
           report('search');
-          if (o.stallSec !== null && performance.now() - lastImprovement > o.stallSec * 1000) controller.abort();
+          if (stalled()) controller.abort();
         },
       });
     } finally {
@@ -234,7 +248,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     }
     if (o.signal?.aborted) return 'interrupted';
     if (done()) return 'gap-reached';
-    if (o.stallSec !== null && performance.now() - lastImprovement > o.stallSec * 1000) return 'stalled';
+    if (stalled()) return 'stalled';
     return null;
   }
 

@@ -68,3 +68,21 @@ describe('planCluster', () => {
     expect(r.throughput).toBeGreaterThan(0);
   });
 });
+
+describe('planCluster stopping rules', () => {
+  it('stops on --stall once within --stall-within of the bound, and says so', async () => {
+    const c = loadCluster(join(repoRoot, 'clusters', 'geo3.yaml'));
+    const t0 = performance.now();
+    const r = await planCluster(c, { ...base, timeLimitSec: 60, stallSec: 1, stallWithin: 0.9 });
+    expect(r.status).toBe('stalled');
+    expect(performance.now() - t0).toBeLessThan(30_000);
+  });
+
+  it('passes the best baseline to GLPK as an objective floor and still proves the optimum', async () => {
+    const c = loadCluster(join(repoRoot, 'clusters', 'tiny.yaml'));
+    const lines: string[] = [];
+    const r = await planCluster(c, { ...base, timeLimitSec: 10, log: (l) => lines.push(l) });
+    expect(lines.some((l) => /\(floor \d/.test(l))).toBe(true);
+    expect(r.status).toBe('optimal');
+  });
+});
