@@ -9,10 +9,18 @@ import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import { formatProblems } from '../report/problems.js';
 import { tokens } from '../report/format.js';
 import { usageError } from '../errors.js';
+import { parseFraction, parseNonNegativeNumber, parsePositiveNumber } from './options.js';
+import { bestBound } from '../search/bounds.js';
+import { planCluster } from '../search/planner.js';
+import { percent } from '../report/format.js';
 
 interface ValidateFlags extends CommonFlags {
   readonly cluster?: string;
   readonly profiles?: string;
+  readonly minThroughput?: number;
+  readonly maxGap?: number;
+  readonly fresh?: boolean;
+  readonly timeLimit: number;
 }
 
 export interface ValidationResult {
@@ -22,6 +30,11 @@ export interface ValidationResult {
   readonly maxFlow: number;
   readonly problems: VerifyReport['problems'];
   readonly warnings: VerifyReport['warnings'];
+  /** Upper bound recomputed from the inputs (never taken from the plan). */
+  readonly bound: number;
+  readonly gap: number;
+  /** Throughput of a fresh plan, with --fresh. */
+  readonly fresh: number | null;
 }
 
 export const validateCommand: CommandSpec = {
@@ -31,19 +44,46 @@ export const validateCommand: CommandSpec = {
   options: [
     { flags: '-c, --cluster <file>', description: 'cluster spec the plans are for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
+    { flags: '--min-throughput <tokens>', description: 'fail when a plan carries fewer tokens/s', parse: parseNonNegativeNumber('--min-throughput') },
+    { flags: '--max-gap <fraction>', description: 'fail when a plan is further than this below the upper bound (or, with --fresh, below a fresh plan)', parse: parseFraction('--max-gap') },
+    { flags: '--fresh', description: 're-plan now and fail when a plan is stale: more than --max-gap (default 0.01) below what helix finds' },
+    { flags: '-t, --time-limit <seconds>', description: 'time for the fresh plan', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
   ],
   examples: [
     'helix validate plan.json --cluster clusters/single24.yaml',
     'helix validate plans/*.json --cluster clusters/geo3.yaml --json',
   ],
   async run(args, options, io) {
-    const flags = options as ValidateFlags;
+    const flags = options as unknown as ValidateFlags;
     if (!flags.cluster) throw usageError('missing-cluster', 'validate needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
+    const bound = bestBound(cluster).value;
+    let fresh: number | null = null;
+    if (flags.fresh) {
+      const r = await planCluster(cluster, {
+        method: 'milp', solver: 'glpk', timeLimitSec: flags.timeLimit, gap: 0.0001, stallSec: null, seed: 1,
+        partialInference: false, minLayers: null, maxStages: null, keepLinks: null,
+      });
+      fresh = r.throughput;
+    }
     const results: ValidationResult[] = args.map((file) => {
       const plan = readPlan(file);
       const r = verifyPlan(plan, cluster);
-      return { file, valid: r.valid, throughput: plan.throughput, maxFlow: r.maxFlow, problems: r.problems, warnings: r.warnings };
+      const problems = [...r.problems];
+      const throughput = r.flowThroughput;
+      const gap = bound > 0 ? Math.max(0, (bound - throughput) / bound) : 0;
+      if (flags.minThroughput !== undefined && throughput < flags.minThroughput) {
+        problems.push({ field: 'throughput', message: `${throughput.toFixed(1)} tokens/s is below the required ${flags.minThroughput}` });
+      }
+      if (fresh !== null) {
+        const allowed = flags.maxGap ?? 0.01;
+        if (throughput < fresh * (1 - allowed)) {
+          problems.push({ field: 'throughput', message: `stale: a fresh plan carries ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more than allowed ${percent(allowed)}` });
+        }
+      } else if (flags.maxGap !== undefined && gap > flags.maxGap) {
+        problems.push({ field: 'gap', message: `${percent(gap)} below the upper bound ${bound.toFixed(1)} (allowed ${percent(flags.maxGap)})` });
+      }
+      return { file, valid: problems.length === 0, throughput, maxFlow: r.maxFlow, problems, warnings: r.warnings, bound, gap, fresh };
     });
     const c = colorFor(io, flags.color);
     if (flags.json) {

@@ -93,3 +93,30 @@ describe('helix', () => {
     expect(existsSync('bin/helix.js')).toBe(true);
   });
 });
+
+describe('helix validate gates (built binary)', () => {
+  const file = join(tmp, 'gate.json');
+  it('fails a plan below --min-throughput and passes it above', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--json', '--time-limit', '20']);
+    writeFileSync(file, r.stdout);
+    const t = JSON.parse(r.stdout).throughput;
+    expect(helix(['validate', file, '--cluster', 'clusters/tiny.yaml', '--min-throughput', String(t - 1)]).code).toBe(0);
+    const bad = helix(['validate', file, '--cluster', 'clusters/tiny.yaml', '--min-throughput', String(t + 1)]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/below the required/);
+  });
+
+  it('fails a weak plan with --max-gap and a stale one with --fresh', () => {
+    const weak = helix(['plan', 'clusters/tiny.yaml', '--json', '--method', 'petals']);
+    const weakFile = join(tmp, 'weak.json');
+    writeFileSync(weakFile, weak.stdout);
+    const gap = helix(['validate', weakFile, '--cluster', 'clusters/tiny.yaml', '--max-gap', '0.05', '--json']);
+    expect(gap.code).toBe(1);
+    expect(JSON.parse(gap.stdout)[0].problems[0].field).toBe('gap');
+    const fresh = helix(['validate', weakFile, file, '--cluster', 'clusters/tiny.yaml', '--fresh', '--time-limit', '10']);
+    expect(fresh.code).toBe(1);
+    expect(fresh.stdout).toMatch(/INVALID +.*weak\.json[\s\S]*stale/);
+    expect(fresh.stdout).toMatch(/valid +.*gate\.json/);
+    expect(fresh.stdout).toMatch(/2 plans, 1 valid, 1 invalid/);
+  });
+});
