@@ -6,11 +6,13 @@ import { validateCommand } from './validate.js';
 import { diffCommand } from './diff.js';
 import { compareCommand } from './compare.js';
 import { schemaCommand } from './schema.js';
+import { explainCommand } from './explain.js';
 
 export const commands: readonly CommandSpec[] = [
   planCommand,
   validateCommand,
   compareCommand,
   diffCommand,
+  explainCommand,
   schemaCommand,
 ];

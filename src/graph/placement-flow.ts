@@ -31,6 +31,8 @@ export interface FlowResult {
   readonly edges: readonly FlowEdge[];
   /** Node indices on the source side of a minimum cut (their out-edges or capacities are saturated). */
   readonly cutSide: readonly number[];
+  /** The minimum cut itself: nodes whose own capacity is cut, and edges crossing it. */
+  readonly cut: { readonly nodes: readonly number[]; readonly edges: readonly FlowEdge[] };
 }
 
 /** Whether a link from a node holding `a` to one holding `b` can carry tokens. */
@@ -90,6 +92,13 @@ export function evaluatePlacement(cluster: Cluster, placement: Placement, option
   const edges = edgeIds.map(({ from, to, id }) => ({ from, to, flow: net.flowOn(id), capacity: net.capacityOf(id) }));
   const reach = net.residualReachable(0);
   const cutSide: number[] = [];
-  for (let i = 0; i < n; i++) if (reach[2 + 2 * i]) cutSide.push(i);
-  return { throughput, nodeFlow, nodeCapacity, edges, cutSide };
+  const cutNodes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (reach[2 + 2 * i]) cutSide.push(i);
+    if (nodeEdge[i] >= 0 && reach[2 + 2 * i] && !reach[3 + 2 * i]) cutNodes.push(i);
+  }
+  const tail = (v: number) => (v === SOURCE ? 0 : 3 + 2 * v);
+  const head = (v: number) => (v === SINK ? 1 : 2 + 2 * v);
+  const cutEdges = edges.filter((e) => reach[tail(e.from)] && !reach[head(e.to)]);
+  return { throughput, nodeFlow, nodeCapacity, edges, cutSide, cut: { nodes: cutNodes, edges: cutEdges } };
 }

@@ -1,0 +1,46 @@
+// What-if clusters for `helix explain`: one more machine like an existing one, or one link faster.
+
+import type { Cluster } from '../spec/types.js';
+
+/** The cluster plus a copy of node `template` (same type, region and links), appended last. */
+export function withExtraNode(cluster: Cluster, template: number, name: string): Cluster {
+  const n = cluster.nodes.length;
+  const m = n + 1;
+  // The copy links to others as its template does; to the template itself as the template's
+  // region peer does (or as its fastest link, without a peer).
+  const peer = cluster.nodes.findIndex((x, k) => k !== template && x.region === cluster.nodes[template].region);
+  const grow = (a: Float64Array) => {
+    const twin = peer >= 0 ? a[template * n + peer] : Math.max(0, ...a.subarray(template * n, template * n + n));
+    const b = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) {
+        if (i === j) continue;
+        if (i < n && j < n) b[i * m + j] = a[i * n + j];
+        else if (i === n) b[i * m + j] = j === template ? twin : a[template * n + j];
+        else b[i * m + j] = i === template ? twin : a[i * n + template];
+      }
+    }
+    return b;
+  };
+  const append = (a: Float64Array) => Float64Array.from([...a, a[template]]);
+  return {
+    ...cluster,
+    nodes: [...cluster.nodes, { ...cluster.nodes[template], index: n, name }],
+    linkCapacity: grow(cluster.linkCapacity),
+    linkBandwidth: grow(cluster.linkBandwidth),
+    linkLatency: grow(cluster.linkLatency),
+    sourceCapacity: append(cluster.sourceCapacity),
+    sinkCapacity: append(cluster.sinkCapacity),
+    sourceLatency: append(cluster.sourceLatency),
+    sinkLatency: append(cluster.sinkLatency),
+  };
+}
+
+/** The cluster with link i -> j (both directions) set to `capacity` tokens/s. */
+export function withLinkCapacity(cluster: Cluster, i: number, j: number, capacity: number): Cluster {
+  const n = cluster.nodes.length;
+  const linkCapacity = cluster.linkCapacity.slice();
+  linkCapacity[i * n + j] = capacity;
+  linkCapacity[j * n + i] = capacity;
+  return { ...cluster, linkCapacity };
+}

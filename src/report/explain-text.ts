@@ -1,0 +1,20 @@
+// `helix explain` for people: the cut in words and a ranked list of measured what-ifs.
+
+import type { ChalkInstance } from 'chalk';
+import type { Explanation } from '../verify/explain.js';
+import { percent, tokens } from './format.js';
+
+export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): string {
+  const c = o.color;
+  const lines = [`${c.bold('Throughput')} ${tokens(e.throughput)} tokens/s, limited by this minimum cut (every token crosses it):`];
+  const nodes = e.bottlenecks.filter((b) => b.kind === 'node');
+  const links = e.bottlenecks.filter((b) => b.kind === 'link');
+  if (nodes.length > 0) lines.push(`  ${nodes.length} node(s) at full capacity:`, ...nodes.map((b) => `    ${c.red(b.name)}  ${tokens(b.flow)} of ${tokens(b.capacity)} tokens/s`));
+  if (links.length > 0) lines.push(`  ${links.length} link(s) at full capacity:`, ...links.map((b) => `    ${c.red(b.name)}  ${tokens(b.flow)} of ${tokens(b.capacity)} tokens/s`));
+  lines.push('', c.bold('What would raise throughput most (measured):'));
+  for (const s of e.suggestions.slice(0, 8)) {
+    const gain = s.gain > 1e-6 ? c.green(`+${tokens(s.gain)}`) : c.dim('+0');
+    lines.push(`  ${gain.padEnd(10)} tokens/s (${percent(e.throughput > 0 ? s.gain / e.throughput : 0)})  ${s.change}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

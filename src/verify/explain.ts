@@ -1,0 +1,63 @@
+// Why a plan carries what it carries: the minimum cut in words, and what would raise throughput
+// most. Each suggestion is measured, not guessed: one more machine of a type (the search re-plans
+// from the current placement), or one cut link made as fast as the cluster's fastest.
+
+import type { Cluster, Placement } from '../spec/types.js';
+import { evaluatePlacement, SINK, SOURCE } from '../graph/placement-flow.js';
+import { withExtraNode, withLinkCapacity } from '../graph/extend.js';
+import { searchPlacement } from '../search/search.js';
+
+export interface Bottleneck {
+  readonly kind: 'node' | 'link';
+  readonly name: string;
+  readonly flow: number;
+  readonly capacity: number;
+}
+
+export interface Suggestion {
+  readonly change: string;
+  readonly throughput: number;
+  readonly gain: number;
+}
+
+export interface Explanation {
+  readonly throughput: number;
+  readonly bottlenecks: readonly Bottleneck[];
+  readonly suggestions: readonly Suggestion[];
+}
+
+const label = (cluster: Cluster, v: number) => (v === SOURCE ? 'coordinator' : v === SINK ? 'coordinator' : cluster.nodes[v].name);
+
+export async function explainPlacement(cluster: Cluster, placement: Placement, o: { secondsPerTry: number; seed: number }): Promise<Explanation> {
+  const flow = evaluatePlacement(cluster, placement);
+  const bottlenecks: Bottleneck[] = [
+    ...flow.cut.nodes.map((i) => ({ kind: 'node' as const, name: `${cluster.nodes[i].name} (${cluster.nodes[i].gpu}, layers ${placement[i]!.start}-${placement[i]!.end - 1})`, flow: flow.nodeFlow[i], capacity: flow.nodeCapacity[i] })),
+    ...flow.cut.edges.map((e) => ({ kind: 'link' as const, name: `${label(cluster, e.from)} -> ${label(cluster, e.to)}`, flow: e.flow, capacity: e.capacity })),
+  ];
+
+  const suggestions: Suggestion[] = [];
+  // One more machine of each type present, placed by a short search from the current plan.
+  const types = new Map<string, number>();
+  cluster.nodes.forEach((node, i) => types.has(node.gpu) || types.set(node.gpu, i));
+  for (const [gpu, template] of types) {
+    const bigger = withExtraNode(cluster, template, `new-${gpu.toLowerCase()}`);
+    const r = await searchPlacement(bigger, {
+      seed: o.seed,
+      timeLimitSec: o.secondsPerTry,
+      minLayers: null,
+      maxStages: null,
+      partialInference: false,
+      initial: [[...placement, null]],
+    });
+    suggestions.push({ change: `add one ${gpu} in ${cluster.nodes[template].region}`, throughput: r.throughput, gain: r.throughput - flow.throughput });
+  }
+  // Each node-to-node link in the cut, as fast as the fastest link in the cluster.
+  const fastest = Math.max(...cluster.linkCapacity);
+  for (const e of flow.cut.edges) {
+    if (e.from < 0 || e.to < 0 || e.capacity >= fastest) continue;
+    const t = evaluatePlacement(withLinkCapacity(cluster, e.from, e.to, fastest), placement).throughput;
+    suggestions.push({ change: `make ${label(cluster, e.from)} <-> ${label(cluster, e.to)} as fast as the fastest link`, throughput: t, gain: t - flow.throughput });
+  }
+  suggestions.sort((a, b) => b.gain - a.gain);
+  return { throughput: flow.throughput, bottlenecks, suggestions };
+}
