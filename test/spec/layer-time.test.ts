@@ -1,0 +1,135 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HelixError } from '../../src/errors.js';
+import {
+  formatLayerTimeYaml,
+  loadLayerTimeFile,
+  loadLayerTimes,
+  makeLayerTimeTable,
+  msPerLayer,
+  parseLayerTimeCsv,
+} from '../../src/spec/layer-time.js';
+
+const table = (pts: [number, number][]) => makeLayerTimeTable(pts, '<test>');
+
+describe('parseLayerTimeCsv', () => {
+  it('reads batch,ms lines, sorted, skipping a header, comments and blank lines', () => {
+    const t = parseLayerTimeCsv('batch,ms\n# measured\n500,4\n\n0,0\r\n250,2\n', 'x.csv');
+    expect(t.points).toEqual([
+      [0, 0],
+      [250, 2],
+      [500, 4],
+    ]);
+  });
+
+  it('rejects a non-numeric line with its line number', () => {
+    try {
+      parseLayerTimeCsv('0,0\n250,abc\n', 'x.csv');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(HelixError);
+      expect((e as HelixError).details).toMatchObject({ file: 'x.csv', field: 'line 2' });
+    }
+  });
+
+  it('rejects repeated batch sizes, negative values and single points', () => {
+    expect(() => parseLayerTimeCsv('0,0\n10,1\n10,2\n', 'x')).toThrow(/listed twice/);
+    expect(() => parseLayerTimeCsv('0,0\n10,-1\n', 'x')).toThrow(HelixError);
+    expect(() => parseLayerTimeCsv('10,1\n', 'x')).toThrow(/too few/);
+    expect(() => parseLayerTimeCsv('0,0\n10,0\n', 'x')).toThrow(/zero/);
+  });
+});
+
+describe('msPerLayer', () => {
+  const t = table([
+    [0, 0],
+    [100, 2],
+    [300, 10],
+  ]);
+
+  it('returns measured points exactly and interpolates linearly between them', () => {
+    expect(msPerLayer(t, 0)).toBe(0);
+    expect(msPerLayer(t, 100)).toBe(2);
+    expect(msPerLayer(t, 50)).toBeCloseTo(1, 12);
+    // (200 - 100) / (300 - 100) of the way from 2 to 10.
+    expect(msPerLayer(t, 200)).toBeCloseTo(6, 12);
+    expect(msPerLayer(t, 300)).toBe(10);
+  });
+
+  it('extrapolates beyond the last point along the last segment', () => {
+    // slope of the last segment: 8 ms / 200 tokens.
+    expect(msPerLayer(t, 500)).toBeCloseTo(18, 12);
+    expect(msPerLayer(t, 1300)).toBeCloseTo(50, 12);
+  });
+
+  it('uses the mean slope when the last segment falls, so time never drops past the data', () => {
+    const noisy = table([
+      [0, 0],
+      [100, 6],
+      [200, 5],
+    ]);
+    // mean slope (5 - 0) / 200 = 0.025 ms per token.
+    expect(msPerLayer(noisy, 400)).toBeCloseTo(10, 12);
+    expect(msPerLayer(noisy, 400)).toBeGreaterThan(msPerLayer(noisy, 200));
+  });
+
+  it('holds the first value below the smallest measured batch', () => {
+    const fromTen = table([
+      [10, 3],
+      [20, 4],
+    ]);
+    expect(msPerLayer(fromTen, 1)).toBe(3);
+    expect(msPerLayer(fromTen, 15)).toBeCloseTo(3.5, 12);
+  });
+});
+
+describe('layer-time files', () => {
+  it('round-trips through the project YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-lt-'));
+    mkdirSync(join(dir, 'm1'));
+    const prompt = table([
+      [0, 0],
+      [250, 2.5],
+    ]);
+    const decode = table([
+      [0, 0],
+      [8, 1.4],
+    ]);
+    writeFileSync(join(dir, 'm1', 'G1.yaml'), formatLayerTimeYaml({ gpu: 'G1', model: 'm1', prompt, decode, source: 'test', comment: ['hi'] }));
+    const all = loadLayerTimes(dir, 'm1');
+    expect([...all.keys()]).toEqual(['G1']);
+    expect(all.get('G1')!.prompt.points).toEqual(prompt.points);
+    expect(all.get('G1')!.decode.points).toEqual(decode.points);
+    expect(loadLayerTimes(dir, 'absent').size).toBe(0);
+  });
+
+  it('rejects a file whose gpu field disagrees with its name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-lt-'));
+    mkdirSync(join(dir, 'm1'));
+    writeFileSync(join(dir, 'm1', 'G1.yaml'), 'gpu: G2\nmodel: m1\nprompt: [[0, 0], [1, 1]]\ndecode: [[0, 0], [1, 1]]\n');
+    expect(() => loadLayerTimes(dir, 'm1')).toThrow(/another GPU/);
+    writeFileSync(join(dir, 'm1', 'G1.yaml'), 'gpu: G1\nmodel: m1\nprompt: [[0, 0], [1]]\ndecode: [[0, 0], [1, 1]]\n');
+    expect(() => loadLayerTimes(dir, 'm1')).toThrow(/invalid timing point/);
+  });
+
+  it('bundles every shared Helix timing file, converted point for point', () => {
+    const models = { llama2_70b: 'llama2-70b', llama1_30b: 'llama1-30b' };
+    const gpus = { a100: 'A100-40G', v100: 'V100', l4: 'L4', l4x2: '2xL4', t4: 'T4', t4x2: '2xT4', t4x4: '4xT4' };
+    for (const [src, id] of Object.entries(models)) {
+      // Either the profiles root or the layer-time folder itself may be given.
+      const bundled = loadLayerTimes('profiles', id);
+      expect(loadLayerTimes('profiles/layer-time', id).size).toBe(7);
+      expect(bundled.size).toBe(7);
+      for (const [g, name] of Object.entries(gpus)) {
+        for (const phase of ['prompt', 'decode'] as const) {
+          const csv = join('..', 'shared', 'helix-data', 'layer-time', src, g, `${phase}_bs2time.csv`);
+          const original = parseLayerTimeCsv(readFileSync(csv, 'utf8'), csv);
+          expect(bundled.get(name)![phase].points, `${id} ${name} ${phase}`).toEqual(original.points);
+        }
+      }
+    }
+    expect(loadLayerTimeFile('profiles/layer-time/llama2-70b/A100-40G.yaml').gpu).toBe('A100-40G');
+  });
+});
