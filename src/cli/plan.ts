@@ -19,6 +19,7 @@ import type { Plan, PlanMethod } from '../plan/types.js';
 import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import type { Cluster } from '../spec/types.js';
 import { formatPlan } from '../report/plan-table.js';
+import { renderSvg } from '../report/svg.js';
 import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
@@ -39,6 +40,7 @@ interface PlanFlags extends CommonFlags {
   readonly maxStages?: number;
   readonly keepLinks?: number;
   readonly verbose?: boolean;
+  readonly svg?: string;
 }
 
 export const planOptions = [
@@ -55,6 +57,7 @@ export const planOptions = [
   { flags: '--min-layers <k>', description: 'every node used holds at least k layers (fewer, deeper-or-shallower stages)', parse: parsePositiveInt('--min-layers') },
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
+  { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
 ] as const;
 
@@ -143,6 +146,10 @@ export const planCommand: CommandSpec = {
     if (flags.output) {
       writeFileAtomic(flags.output, text);
       if (!flags.quiet && !flags.json) io.err(`wrote ${flags.output}\n`);
+    }
+    if (flags.svg) {
+      writeFileAtomic(flags.svg, renderSvg(plan));
+      if (!flags.quiet && !flags.json) io.err(`wrote ${flags.svg}\n`);
     }
     if (flags.json) io.out(text);
     else io.out(formatPlan(plan, { color: colorFor(io, flags.color) }));

@@ -7,6 +7,7 @@ import { diffCommand } from './diff.js';
 import { compareCommand } from './compare.js';
 import { schemaCommand } from './schema.js';
 import { explainCommand } from './explain.js';
+import { renderCommand } from './render.js';
 
 export const commands: readonly CommandSpec[] = [
   planCommand,
@@ -14,5 +15,6 @@ export const commands: readonly CommandSpec[] = [
   compareCommand,
   diffCommand,
   explainCommand,
+  renderCommand,
   schemaCommand,
 ];

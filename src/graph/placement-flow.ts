@@ -32,7 +32,7 @@ export interface FlowResult {
   /** Node indices on the source side of a minimum cut (their out-edges or capacities are saturated). */
   readonly cutSide: readonly number[];
   /** The minimum cut itself: nodes whose own capacity is cut, and edges crossing it. */
-  readonly cut: { readonly nodes: readonly number[]; readonly edges: readonly FlowEdge[] };
+  readonly cut?: { readonly nodes: readonly number[]; readonly edges: readonly FlowEdge[] };
 }
 
 /** Whether a link from a node holding `a` to one holding `b` can carry tokens. */

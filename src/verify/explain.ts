@@ -30,9 +30,10 @@ const label = (cluster: Cluster, v: number) => (v === SOURCE ? 'coordinator' : v
 
 export async function explainPlacement(cluster: Cluster, placement: Placement, o: { secondsPerTry: number; seed: number }): Promise<Explanation> {
   const flow = evaluatePlacement(cluster, placement);
+  const cut = flow.cut ?? { nodes: [], edges: [] };
   const bottlenecks: Bottleneck[] = [
-    ...flow.cut.nodes.map((i) => ({ kind: 'node' as const, name: `${cluster.nodes[i].name} (${cluster.nodes[i].gpu}, layers ${placement[i]!.start}-${placement[i]!.end - 1})`, flow: flow.nodeFlow[i], capacity: flow.nodeCapacity[i] })),
-    ...flow.cut.edges.map((e) => ({ kind: 'link' as const, name: `${label(cluster, e.from)} -> ${label(cluster, e.to)}`, flow: e.flow, capacity: e.capacity })),
+    ...cut.nodes.map((i) => ({ kind: 'node' as const, name: `${cluster.nodes[i].name} (${cluster.nodes[i].gpu}, layers ${placement[i]!.start}-${placement[i]!.end - 1})`, flow: flow.nodeFlow[i], capacity: flow.nodeCapacity[i] })),
+    ...cut.edges.map((e) => ({ kind: 'link' as const, name: `${label(cluster, e.from)} -> ${label(cluster, e.to)}`, flow: e.flow, capacity: e.capacity })),
   ];
 
   const suggestions: Suggestion[] = [];
@@ -53,7 +54,7 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   }
   // Each node-to-node link in the cut, as fast as the fastest link in the cluster.
   const fastest = Math.max(...cluster.linkCapacity);
-  for (const e of flow.cut.edges) {
+  for (const e of cut.edges) {
     if (e.from < 0 || e.to < 0 || e.capacity >= fastest) continue;
     const t = evaluatePlacement(withLinkCapacity(cluster, e.from, e.to, fastest), placement).throughput;
     suggestions.push({ change: `make ${label(cluster, e.from)} <-> ${label(cluster, e.to)} as fast as the fastest link`, throughput: t, gain: t - flow.throughput });

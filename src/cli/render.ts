@@ -1,0 +1,24 @@
+// `helix render plan.json -o placement.svg`: a picture of a saved plan.
+
+import type { CommandSpec } from './command.js';
+import type { CommonFlags } from './options.js';
+import { readPlan } from '../plan/io.js';
+import { renderSvg } from '../report/svg.js';
+import { writeFileAtomic } from './write-file.js';
+
+export const renderCommand: CommandSpec = {
+  name: 'render',
+  summary: 'draw a plan as a self-contained SVG (layers x nodes, flows as curves)',
+  args: [{ name: 'plan', description: 'plan file (JSON)', required: true }],
+  options: [{ flags: '-o, --output <file>', description: 'SVG file to write (default: stdout)' }],
+  examples: ['helix render plan.json -o placement.svg'],
+  async run(args, options, io) {
+    const flags = options as CommonFlags & { output?: string };
+    const svg = renderSvg(readPlan(args[0]));
+    if (flags.output) {
+      writeFileAtomic(flags.output, svg);
+      if (!flags.quiet) io.err(`wrote ${flags.output}\n`);
+    } else io.out(svg);
+    return 0;
+  },
+};
