@@ -1,27 +1,57 @@
 // `helix compare cluster.yaml`: every placement method side by side, scored by exact max flow.
 
 import type { CommandSpec } from './command.js';
-import { colorFor } from './io.js';
+import { colorFor, showProgress } from './io.js';
 import { planOptions, plannerOptionsFrom } from './plan.js';
-import type { CommonFlags } from './options.js';
+import { parseChoice, type CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
-import { compareMethods } from '../search/compare.js';
+import { compareMethods } from '../search/baselines/compare.js';
+import type { GroupBy } from '../search/baselines/separate.js';
 import { formatCompare } from '../report/compare-table.js';
+import { tokens } from '../report/format.js';
 
-const shared = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--stall-within', '--solver', '--seed', '--keep-links', '--min-layers', '--max-stages']);
+/** The plan flags that shape the milp row; --method and --output make no sense here. */
+const sharedPlanFlags = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--solver', '--seed', '--keep-links', '--min-layers', '--max-stages']);
+const longFlag = (flags: string) => flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!;
+
+type CompareFlags = CommonFlags & Parameters<typeof plannerOptionsFrom>[0] & { readonly by: GroupBy };
 
 export const compareCommand: CommandSpec = {
   name: 'compare',
   summary: 'run every placement method (milp, swarm, petals, separate, homogeneous) on the same cluster',
   args: [{ name: 'cluster', description: 'cluster spec (YAML)', required: true }],
-  options: planOptions.filter((o) => shared.has(o.flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!)),
-  examples: ['helix compare clusters/geo3.yaml --time-limit 30', 'helix compare clusters/single24.yaml --json'],
+  options: [
+    ...planOptions.filter((o) => sharedPlanFlags.has(longFlag(o.flags))),
+    { flags: '--by <key>', description: 'what makes a group for `separate`: gpu or region', parse: parseChoice('--by', ['gpu', 'region'] as const), defaultValue: 'gpu' },
+  ],
+  examples: [
+    'helix compare clusters/tiny.yaml                      # the table for a design review',
+    'helix compare clusters/geo3.yaml --by region -t 30    # separate pipelines per region',
+    'helix compare clusters/single24.yaml --json           # the same rows as a JSON array',
+  ],
   async run(args, options, io) {
-    const flags = options as unknown as CommonFlags & Parameters<typeof plannerOptionsFrom>[0];
+    const flags = options as unknown as CompareFlags;
     const cluster = loadCluster(args[0], { profilesDir: flags.profiles });
-    const { rows, bound } = await compareMethods(cluster, { ...plannerOptionsFrom({ ...flags, method: 'milp' }) });
-    if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
-    else io.out(formatCompare(cluster.name, rows, bound, { color: colorFor(io, flags.color) }));
-    return rows[0].throughput > 0 ? 0 : 1;
+    const progress = showProgress(io, flags.quiet);
+    const controller = new AbortController();
+    const release = io.onInterrupt?.(() => controller.abort());
+    try {
+      const comparison = await compareMethods(
+        cluster,
+        {
+          ...plannerOptionsFrom({ ...flags, method: 'milp' }),
+          signal: controller.signal,
+          onProgress: progress ? (p) => io.err(`\r  milp ${p.elapsedSec.toFixed(1)}s  best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}   `) : undefined,
+        },
+        { by: flags.by },
+      );
+      if (progress) io.err('\n');
+      if (flags.json) io.out(`${JSON.stringify(comparison.rows, null, 2)}\n`);
+      else io.out(formatCompare({ cluster: cluster.name, ...comparison }, { color: colorFor(io, flags.color) }));
+      // Exit 1 when nothing can serve the model at all, as `helix plan` does for no flow.
+      return comparison.rows.some((r) => r.throughput > 0) ? 0 : 1;
+    } finally {
+      release?.();
+    }
   },
 };

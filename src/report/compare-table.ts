@@ -1,24 +1,27 @@
-// `helix compare` as a table. Pure: (rows, {color}) => string.
+// `helix compare` as a table with each method's note beneath it. Pure: (data, {color}) => string.
 
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
-import type { MethodRow } from '../search/compare.js';
+import type { Comparison } from '../search/baselines/compare.js';
 import { percent, seconds, tokens } from './format.js';
 
-export function formatCompare(cluster: string, rows: readonly MethodRow[], bound: number, o: { color: ChalkInstance }): string {
+export interface CompareReport extends Comparison {
+  readonly cluster: string;
+}
+
+export function formatCompare(report: CompareReport, o: { color: ChalkInstance }): string {
   const c = o.color;
   const t = new Table({
     head: ['method', 'tokens/s', 'vs best baseline', 'of bound', 'nodes used', 'layer copies', 'time', 'status'].map((h) => c.bold(h)),
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: { head: [], border: [], compact: true },
   });
-  const top = Math.max(...rows.map((r) => r.throughput));
-  for (const r of rows) {
-    const name = r.throughput === top && top > 0 ? c.green(r.method) : r.method;
+  const top = Math.max(0, ...report.rows.map((r) => r.throughput));
+  for (const r of report.rows) {
     t.push([
-      name,
+      r.throughput === top && top > 0 ? c.green(r.method) : r.throughput > 0 ? r.method : c.dim(r.method),
       tokens(r.throughput),
-      Number.isFinite(r.vsBestBaseline) ? `${r.vsBestBaseline.toFixed(2)}x` : '-',
+      r.vsBestBaseline === null ? '-' : `${r.vsBestBaseline.toFixed(2)}x`,
       percent(r.vsBound),
       String(r.nodesUsed),
       r.layerCopies.toFixed(2),
@@ -26,5 +29,13 @@ export function formatCompare(cluster: string, rows: readonly MethodRow[], bound
       r.status,
     ]);
   }
-  return `${c.bold(`Placement methods on ${cluster}`)} (upper bound ${tokens(bound)} tokens/s)\n${t.toString()}\n`;
+  const width = Math.max(...report.rows.map((r) => r.method.length));
+  const notes = report.rows.filter((r) => r.note !== '').map((r) => `  ${r.method.padEnd(width)}  ${c.dim(r.note)}`);
+  return [
+    `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound ${tokens(report.bound)} tokens/s)`,
+    t.toString(),
+    'layer copies = layers held on all nodes / model layers',
+    ...notes,
+    '',
+  ].join('\n');
 }

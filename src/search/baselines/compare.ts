@@ -1,26 +1,40 @@
 // Every placement method on the same inputs, scored the same way (exact max flow), for
 // `helix compare` and the benchmark: the table a user pastes into a design review.
 
-import type { Cluster, Placement } from '../spec/types.js';
-import { runBaselines } from './baselines/index.js';
-import { planCluster, type PlannerOptions } from './planner.js';
-import { bestBound } from './bounds.js';
+import type { Cluster, Placement } from '../../spec/types.js';
+import { runBaselines, type BaselineOptions } from './index.js';
+import { planCluster, type PlannerOptions } from '../planner.js';
+import { bestBound } from '../bounds.js';
 
 export interface MethodRow {
   readonly method: string;
+  /** Exact max flow of the method's placement, tokens/s. */
   readonly throughput: number;
-  /** Throughput / the best baseline's. */
-  readonly vsBestBaseline: number;
-  /** Throughput / the upper bound. */
+  /** Throughput / the best baseline's; null when no baseline serves anything. */
+  readonly vsBestBaseline: number | null;
+  /** Throughput / the upper bound (the tighter of the planner's bound and the compute bound). */
   readonly vsBound: number;
+  /** Nodes that hold layers. */
   readonly nodesUsed: number;
-  /** Layers held over all nodes / model layers: how many copies of each layer on average. */
+  /**
+   * Layers held over all nodes / model layers: the average number of copies of each layer.
+   * 1.00 is one pipeline's worth of weights; 2.00 means every layer is loaded twice on average.
+   */
   readonly layerCopies: number;
   readonly timeSec: number;
+  /** The planner's status for milp; 'heuristic' for the baselines. */
   readonly status: string;
+  /** What the method chose (stage count, groups) or why it serves nothing. */
+  readonly note: string;
 }
 
-function shape(placement: Placement, layers: number): { nodesUsed: number; layerCopies: number } {
+export interface Comparison {
+  /** milp first, then the baselines in BASELINE_METHODS order. */
+  readonly rows: readonly MethodRow[];
+  readonly bound: number;
+}
+
+export function placementShape(placement: Placement, layers: number): { nodesUsed: number; layerCopies: number } {
   let held = 0;
   let used = 0;
   for (const r of placement) {
@@ -31,24 +45,29 @@ function shape(placement: Placement, layers: number): { nodesUsed: number; layer
   return { nodesUsed: used, layerCopies: held / layers };
 }
 
-export async function compareMethods(cluster: Cluster, planner: PlannerOptions): Promise<{ rows: MethodRow[]; bound: number }> {
-  const baselines = runBaselines(cluster);
+export async function compareMethods(cluster: Cluster, planner: PlannerOptions, baselineOptions: BaselineOptions = {}): Promise<Comparison> {
+  // The baselines run on the full cluster (what an operator would deploy); the planner sees the
+  // same cluster and prunes links itself when asked to.
+  const baselines = runBaselines(cluster, baselineOptions);
   const best = Math.max(0, ...baselines.map((b) => b.throughput));
-  const plan = await planCluster(cluster, planner);
+  const plan = await planCluster(cluster, { ...planner, method: 'milp' });
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
-  const row = (method: string, placement: Placement, throughput: number, timeSec: number, status: string): MethodRow => ({
+  const row = (method: string, placement: Placement, throughput: number, timeSec: number, status: string, note: string): MethodRow => ({
     method,
     throughput,
-    vsBestBaseline: best > 0 ? throughput / best : throughput > 0 ? Infinity : 0,
+    vsBestBaseline: best > 0 ? throughput / best : null,
     vsBound: bound > 0 ? throughput / bound : 0,
-    ...shape(placement, cluster.model.layers),
+    ...placementShape(placement, cluster.model.layers),
     timeSec,
     status,
+    note,
   });
+  const planNotes = [...plan.stats.notes];
+  if (plan.stats.linksDropped > 0) planNotes.push(`${plan.stats.linksDropped} links dropped by --keep-links`);
   return {
     rows: [
-      row('milp', plan.placement, plan.throughput, plan.stats.wallTimeSec, plan.status),
-      ...baselines.map((b) => row(b.method, b.placement, b.throughput, b.timeSec, 'heuristic')),
+      row('milp', plan.placement, plan.throughput, plan.stats.wallTimeSec, plan.status, planNotes.join('; ')),
+      ...baselines.map((b) => row(b.method, b.placement, b.throughput, b.timeSec, 'heuristic', b.note)),
     ],
     bound,
   };

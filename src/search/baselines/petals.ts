@@ -4,18 +4,26 @@
 // where one range continues another) unaligned spans could never receive any flow.
 
 import type { Cluster, LayerRange, Placement } from '../../spec/types.js';
+import { nodeStrength } from './stages.js';
 
-export function petalsPlacement(cluster: Cluster): Placement {
+export interface PetalsOptions {
+  /** The order in which nodes choose their spans; strongest first when absent. */
+  readonly order?: readonly number[];
+}
+
+export function petalsPlacement(cluster: Cluster, options: PetalsOptions = {}): Placement {
   const L = cluster.model.layers;
   const coverage = new Float64Array(L); // tokens/s of all nodes holding each layer
   const placement: (LayerRange | null)[] = cluster.nodes.map(() => null);
-  const strength = (i: number) => Math.max(...cluster.nodes[i].capacity.map((t, k) => t * (k + 1)));
-  const order = cluster.nodes.map((_, i) => i).sort((a, b) => strength(b) - strength(a) || a - b);
+  const order = options.order ?? cluster.nodes.map((_, i) => i).sort((a, b) => nodeStrength(cluster, b) - nodeStrength(cluster, a) || a - b);
   for (const i of order) {
     const hold = Math.min(cluster.nodes[i].capacity.length, L);
+    if (hold === 0) continue;
     const starts = [...new Set([0, ...placement.flatMap((r) => (r && r.end < L ? [r.end] : []))])].sort((a, b) => a - b);
+    // Lowest bottleneck first; between equal bottlenecks, the span with less total coverage.
     let bestStart = 0;
-    let bestKey = [Infinity, Infinity];
+    let bestMin = Infinity;
+    let bestSum = Infinity;
     for (const s of starts) {
       const k = Math.min(hold, L - s);
       let min = Infinity;
@@ -24,8 +32,9 @@ export function petalsPlacement(cluster: Cluster): Placement {
         min = Math.min(min, coverage[x]);
         sum += coverage[x];
       }
-      if (min < bestKey[0] || (min === bestKey[0] && sum < bestKey[1])) {
-        bestKey = [min, sum];
+      if (min < bestMin || (min === bestMin && sum < bestSum)) {
+        bestMin = min;
+        bestSum = sum;
         bestStart = s;
       }
     }

@@ -9,15 +9,20 @@ export function equalStages(layers: number, stages: number): LayerRange[] {
   return out;
 }
 
+/** A node's best layer-throughput (tokens/s times layers held): what "strongest" means here. */
+export function nodeStrength(cluster: Cluster, node: number): number {
+  return Math.max(0, ...cluster.nodes[node].capacity.map((t, k) => t * (k + 1)));
+}
+
 /**
- * Greedy balancing: strongest nodes first, each to the stage (that it can hold) whose total
- * capacity is currently lowest. Returns null when some stage gets no node.
+ * Greedy balancing: strongest nodes first (ties by index), each to the stage it can hold whose
+ * total capacity is currently lowest (ties to the earlier stage). Nodes that fit no stage stay
+ * unused. Returns null when some stage gets no capacity at all, since then nothing can flow.
  */
 export function dealToStages(cluster: Cluster, stages: readonly LayerRange[], nodes: readonly number[]): (LayerRange | null)[] | null {
   const placement: (LayerRange | null)[] = cluster.nodes.map(() => null);
   const total = new Float64Array(stages.length);
-  const strength = (i: number) => Math.max(...cluster.nodes[i].capacity.map((t, k) => t * (k + 1)));
-  const order = [...nodes].sort((a, b) => strength(b) - strength(a));
+  const order = [...nodes].sort((a, b) => nodeStrength(cluster, b) - nodeStrength(cluster, a) || a - b);
   for (const i of order) {
     const table = cluster.nodes[i].capacity;
     let pick = -1;
