@@ -8,6 +8,7 @@ import { compareCommand } from './compare.js';
 import { schemaCommand } from './schema.js';
 import { explainCommand } from './explain.js';
 import { renderCommand } from './render.js';
+import { replanCommand } from './replan.js';
 
 export const commands: readonly CommandSpec[] = [
   planCommand,
@@ -16,5 +17,6 @@ export const commands: readonly CommandSpec[] = [
   diffCommand,
   explainCommand,
   renderCommand,
+  replanCommand,
   schemaCommand,
 ];

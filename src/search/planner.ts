@@ -158,7 +158,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   if (hub && !o.signal?.aborted) {
     const integers = hub.variables.filter((v) => v.kind !== 'continuous').length;
     if (integers > SMALL_HUB_MODEL) status = await runSearch(0.3 * o.timeLimitSec);
-    if (!status && !o.signal?.aborted) status = await solveHub(hub, integers > SMALL_HUB_MODEL ? 0.5 * remainingSec() : remainingSec());
+    if (!status && !o.signal?.aborted) status = await solveHub(hub, 0.5 * remainingSec());
   }
   if (!status && !o.signal?.aborted && remainingSec() > 0) status = await runSearch(remainingSec());
   return finish(status ?? (o.signal?.aborted ? 'interrupted' : 'time-limit'));

@@ -25,6 +25,9 @@ export interface SearchOptions {
   readonly onTick?: () => void;
   /** Stop after this many evaluations (tests: reproducible regardless of machine speed). */
   readonly maxEvaluations?: number;
+  /** The placement in force (re-planning): at most `maxLoads` nodes may load layers they lack. */
+  readonly reference?: Placement;
+  readonly maxLoads?: number;
 }
 
 export interface SearchResult {
@@ -36,6 +39,16 @@ export interface SearchResult {
 const RESTART_MS = 15_000;
 const YIELD_MS = 50;
 
+/** Nodes of `l` that hold a layer they do not hold in `ref`: machines that must load weights. */
+export function loadsAgainst(l: Layout, ref: Layout): number {
+  let loads = 0;
+  for (let i = 0; i < l.start.length; i++) {
+    if (l.start[i] < 0) continue;
+    if (ref.start[i] < 0 || l.start[i] < ref.start[i] || l.end[i] > ref.end[i]) loads++;
+  }
+  return loads;
+}
+
 export async function searchPlacement(cluster: Cluster, o: SearchOptions): Promise<SearchResult> {
   const t0 = performance.now();
   const deadline = t0 + o.timeLimitSec * 1000;
@@ -45,6 +58,7 @@ export async function searchPlacement(cluster: Cluster, o: SearchOptions): Promi
   const L = cluster.model.layers;
   const minLayers = Math.max(1, o.minLayers ?? 1);
   const maxEvaluations = o.maxEvaluations ?? Infinity;
+  const reference = o.reference ? layoutOf(o.reference) : null;
   const stopped = () => o.signal?.aborted || performance.now() > deadline || scorer.evaluations >= maxEvaluations;
 
   const feasible = (l: Layout): boolean => {
@@ -54,6 +68,7 @@ export async function searchPlacement(cluster: Cluster, o: SearchOptions): Promi
       const k = l.end[i] - s;
       if (s < 0 || l.end[i] > L || k < minLayers || k > cluster.nodes[i].capacity.length) return false;
     }
+    if (reference && loadsAgainst(l, reference) > (o.maxLoads ?? Infinity)) return false;
     return o.maxStages === null || scorer.structuralDepth(l) <= o.maxStages;
   };
 

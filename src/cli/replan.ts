@@ -1,0 +1,112 @@
+// `helix replan plan.json --cluster cluster.yaml --remove NODE ...`: re-plan after failures or
+// joins, keeping most machines' weights where they are.
+
+import type { CommandSpec } from './command.js';
+import { colorFor } from './io.js';
+import { collect, parseFraction, parseNonNegativeInt, parsePositiveNumber, type CommonFlags } from './options.js';
+import { writeFileAtomic } from './write-file.js';
+import { loadCluster } from '../spec/cluster.js';
+import { readPlan, serializePlan } from '../plan/io.js';
+import { assemblePlan, placementOf } from '../plan/assemble.js';
+import { diffPlans } from '../plan/diff.js';
+import { withoutNodes } from '../graph/extend.js';
+import { replan } from '../search/replan.js';
+import { bestBound } from '../search/bounds.js';
+import { verifyPlan } from '../verify/verify.js';
+import { formatDiff } from '../report/diff-text.js';
+import { formatProblems } from '../report/problems.js';
+import { percent, tokens } from '../report/format.js';
+import { HelixError, usageError } from '../errors.js';
+
+interface ReplanFlags extends CommonFlags {
+  readonly cluster?: string;
+  readonly profiles?: string;
+  readonly remove?: string[];
+  readonly addFrom?: string;
+  readonly maxMoves?: number;
+  readonly tolerance: number;
+  readonly timeLimit: number;
+  readonly seed: number;
+  readonly output?: string;
+}
+
+export const replanCommand: CommandSpec = {
+  name: 'replan',
+  summary: 're-plan after nodes fail, leave or join, moving as few weights as possible',
+  args: [{ name: 'plan', description: 'the plan in force (JSON)', required: true }],
+  options: [
+    { flags: '-c, --cluster <file>', description: 'cluster spec of the plan in force (required)' },
+    { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
+    { flags: '--remove <node>', description: 'a node that failed or left (repeatable)', parse: collect },
+    { flags: '--add-from <file>', description: 'the cluster spec after the change (nodes matched by name; new ones join)' },
+    { flags: '--max-moves <n>', description: 'at most n machines may load new layers', parse: parseNonNegativeInt('--max-moves') },
+    { flags: '--tolerance <fraction>', description: 'accept the fewest moves within this fraction of a full re-plan', parse: parseFraction('--tolerance'), defaultValue: 0.02 },
+    { flags: '-t, --time-limit <seconds>', description: 'total planning time', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
+    { flags: '--seed <n>', description: 'search seed', parse: parseNonNegativeInt('--seed'), defaultValue: 1 },
+    { flags: '-o, --output <file>', description: 'write the new plan (atomically)' },
+  ],
+  examples: [
+    'helix replan plan.json -c clusters/single24.yaml --remove a100-1 --remove a100-2 -o new.json',
+    'helix replan plan.json -c clusters/geo3.yaml --add-from clusters/geo3-bigger.yaml --max-moves 4',
+  ],
+  async run(args, options, io) {
+    const flags = options as unknown as ReplanFlags;
+    if (!flags.cluster) throw usageError('missing-cluster', 'replan needs --cluster <file>: the cluster spec of the plan in force');
+    const old = readPlan(args[0]);
+    const before = loadCluster(flags.cluster, { profilesDir: flags.profiles });
+    const check = verifyPlan(old, before);
+    if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan in force is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
+    let cluster = flags.addFrom ? loadCluster(flags.addFrom, { profilesDir: flags.profiles }) : before;
+    const names = new Map(cluster.nodes.map((node, i) => [node.name, i]));
+    const removed = new Set<number>();
+    for (const name of flags.remove ?? []) {
+      const i = names.get(name);
+      if (i === undefined) throw usageError('unknown-node', `--remove ${name}: no such node in the cluster`, { expected: 'a node name from the cluster spec' });
+      removed.add(i);
+    }
+    if (removed.size > 0) cluster = withoutNodes(cluster, removed);
+    const current = placementOf(old, cluster);
+    const controller = new AbortController();
+    const release = io.onInterrupt?.(() => controller.abort());
+    const r = await replan(cluster, current, {
+      planner: {
+        method: 'milp', solver: 'glpk', timeLimitSec: flags.timeLimit, gap: 0.0001, stallSec: null, seed: flags.seed,
+        partialInference: false, minLayers: null, maxStages: null, keepLinks: null, signal: controller.signal,
+      },
+      maxMoves: flags.maxMoves ?? null,
+      tolerance: flags.tolerance,
+    }).finally(() => release?.());
+    const bounds = bestBound(cluster);
+    const plan = assemblePlan({
+      cluster,
+      placement: r.placement,
+      settings: { ...old.settings, method: 'replan', timeLimitSec: flags.timeLimit, seed: flags.seed },
+      status: r.throughput > 0 ? 'heuristic' : 'no-flow',
+      bound: { value: Math.max(bounds.value, r.full.bound.value >= r.throughput ? Math.min(bounds.value, r.full.bound.value) : bounds.value), source: bounds.source, all: bounds.all },
+      stats: {
+        wallTimeSec: r.full.stats.wallTimeSec,
+        timeToFirstSec: null,
+        timeToBestSec: null,
+        linksDropped: 0,
+        notes: [`${r.moves} machine(s) load new layers; full re-plan: ${r.full.throughput.toFixed(1)} tokens/s; untouched: ${r.untouched.toFixed(1)} tokens/s`],
+      },
+    });
+    const verdict = verifyPlan(plan, cluster);
+    if (!verdict.valid) {
+      io.err(`helix: the new plan failed verification and was not written:\n${formatProblems(verdict.problems)}\n`);
+      return 1;
+    }
+    if (flags.output) writeFileAtomic(flags.output, serializePlan(plan));
+    const diff = diffPlans(old, plan);
+    const kept = r.full.throughput > 0 ? r.throughput / r.full.throughput : 0;
+    if (flags.json) {
+      io.out(`${JSON.stringify({ throughput: r.throughput, fullReplan: r.full.throughput, untouched: r.untouched, kept, moves: r.moves, diff, plan }, null, 2)}\n`);
+    } else {
+      const c = colorFor(io, flags.color);
+      io.out(formatDiff(diff, { color: c }));
+      io.out(`${c.bold('Re-plan:')} ${tokens(r.throughput)} tokens/s with ${r.moves} machine(s) loading layers = ${percent(kept)} of a full re-plan (${tokens(r.full.throughput)}); doing nothing keeps ${tokens(r.untouched)}.\n`);
+      if (flags.output && !flags.quiet) io.err(`wrote ${flags.output}\n`);
+    }
+    return r.throughput > 0 ? 0 : 1;
+  },
+};

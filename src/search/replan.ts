@@ -1,0 +1,62 @@
+// Re-planning after machines fail, leave or join, moving as few weights as possible. A full
+// re-plan gives the reference throughput; then searches seeded with the plan in force allow
+// 0, 1, 2, 4, ... machines to load new layers, and the first that keeps within `tolerance` of
+// the full re-plan wins. What an operator needs at 3 a.m.: most machines keep their weights.
+
+import type { Cluster, Placement } from '../spec/types.js';
+import { evaluatePlacement } from '../graph/placement-flow.js';
+import { layoutOf } from './scorer.js';
+import { loadsAgainst, searchPlacement } from './search.js';
+import { planCluster, type PlannerOptions, type PlannerResult } from './planner.js';
+
+export interface ReplanOptions {
+  readonly planner: PlannerOptions;
+  /** Most machines allowed to load new layers (default: as many as it takes). */
+  readonly maxMoves: number | null;
+  /** Accept the fewest moves that keep within this fraction of the full re-plan. */
+  readonly tolerance: number;
+}
+
+export interface ReplanResult {
+  readonly placement: Placement;
+  readonly throughput: number;
+  readonly moves: number;
+  readonly full: PlannerResult;
+  /** Throughput of the plan in force with nothing moved (lost nodes simply gone). */
+  readonly untouched: number;
+}
+
+export async function replan(cluster: Cluster, current: Placement, o: ReplanOptions): Promise<ReplanResult> {
+  const untouched = evaluatePlacement(cluster, current).throughput;
+  const share = o.planner.timeLimitSec / 2;
+  const full = await planCluster(cluster, { ...o.planner, timeLimitSec: share });
+  const target = full.throughput * (1 - o.tolerance);
+  let best = { placement: current, throughput: untouched, moves: 0 };
+  const n = cluster.nodes.length;
+  const budgets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024].filter((m) => m < n && m < (o.maxMoves ?? Infinity));
+  budgets.push(Math.min(n, o.maxMoves ?? n));
+  const per = share / budgets.length;
+  if (untouched < target) {
+    for (const maxLoads of budgets) {
+      if (o.planner.signal?.aborted) break;
+      const r = await searchPlacement(cluster, {
+        seed: o.planner.seed,
+        timeLimitSec: per,
+        signal: o.planner.signal,
+        minLayers: o.planner.minLayers,
+        maxStages: o.planner.maxStages,
+        partialInference: o.planner.partialInference,
+        initial: [current],
+        reference: current,
+        maxLoads,
+      });
+      if (r.throughput > best.throughput) best = { placement: r.placement, throughput: r.throughput, moves: loadsAgainst(layoutOf(r.placement), layoutOf(current)) };
+      if (best.throughput >= target) break;
+    }
+  }
+  // The full re-plan itself is the fallback when no budget gets close enough and moves are free.
+  if (best.throughput < target && o.maxMoves === null) {
+    best = { placement: full.placement, throughput: full.throughput, moves: loadsAgainst(layoutOf(full.placement), layoutOf(current)) };
+  }
+  return { ...best, full, untouched };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { helix } from '../fixtures/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'helix-replan-'));
+
+describe('helix replan (built binary)', () => {
+  it('re-plans single24 after losing two A100s, within --max-moves, and the new plan validates', () => {
+    const old = join(tmp, 'old.json');
+    const next = join(tmp, 'new.json');
+    writeFileSync(old, helix(['plan', 'clusters/single24.yaml', '--json']).stdout);
+    const r = helix(['replan', old, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '--remove', 'a100-2', '--max-moves', '12', '--time-limit', '12', '--json', '-o', next]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.moves).toBeLessThanOrEqual(12);
+    expect(out.throughput).toBeGreaterThan(out.untouched);
+    expect(out.throughput).toBeGreaterThan(0);
+    const plan = JSON.parse(readFileSync(next, 'utf8'));
+    expect(plan.settings.method).toBe('replan');
+    expect(plan.nodes.map((n: any) => n.name)).not.toContain('a100-1');
+    const v = helix(['validate', next, '--cluster', 'clusters/single24.yaml']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+
+  it('exits 2 for a node that does not exist', () => {
+    const old = join(tmp, 'old2.json');
+    writeFileSync(old, helix(['plan', 'clusters/tiny.yaml', '--json']).stdout);
+    const r = helix(['replan', old, '-c', 'clusters/tiny.yaml', '--remove', 'ghost']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ghost/);
+  });
+});
+
+describe('helix explain and render (built binary)', () => {
+  it('names the bottleneck and measures what-ifs; renders an SVG', () => {
+    const file = join(tmp, 'geo3.json');
+    writeFileSync(file, helix(['plan', 'clusters/geo3.yaml', '--json', '--time-limit', '3']).stdout);
+    const e = helix(['explain', file, '-c', 'clusters/geo3.yaml', '--json', '--try-time', '0.5']);
+    expect(e.code, e.stderr).toBe(0);
+    const x = JSON.parse(e.stdout);
+    expect(x.bottlenecks.length).toBeGreaterThan(0);
+    expect(x.suggestions.some((s: any) => /add one A100-40G/.test(s.change))).toBe(true);
+    for (const s of x.suggestions) expect(s.gain).toBeGreaterThanOrEqual(-1e-6);
+    const svg = join(tmp, 'geo3.svg');
+    const r = helix(['render', file, '-o', svg]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toMatch(/<svg[\s\S]*a100-1 \(A100-40G\)[\s\S]*<\/svg>\n$/);
+  });
+});
