@@ -10,8 +10,12 @@ import type { GroupBy } from '../search/baselines/separate.js';
 import { formatCompare } from '../report/compare-table.js';
 import { tokens } from '../report/format.js';
 
-/** The plan flags that shape the milp row; --method and --output make no sense here. */
-const sharedPlanFlags = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--solver', '--seed', '--keep-links', '--min-layers', '--max-stages']);
+/**
+ * The plan flags that tune the milp row's search. Flags that change the rules (partial inference,
+ * depth limits) are left out: the baselines follow the plain rules, and every row must answer the
+ * same question to be comparable.
+ */
+const sharedPlanFlags = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--stall-within', '--solver', '--seed', '--keep-links']);
 const longFlag = (flags: string) => flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!;
 
 type CompareFlags = CommonFlags & Parameters<typeof plannerOptionsFrom>[0] & { readonly by: GroupBy };

@@ -1,21 +1,96 @@
 import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
 import { helix } from '../fixtures/cli.js';
+import { formatCompare } from '../../src/report/compare-table.js';
+import type { MethodRow } from '../../src/search/baselines/compare.js';
+
+interface Row {
+  method: string;
+  throughput: number;
+  vsBestBaseline: number | null;
+  vsBound: number;
+  nodesUsed: number;
+  layerCopies: number;
+  timeSec: number;
+  status: string;
+  note: string;
+}
 
 describe('helix compare (built binary)', () => {
   it('lists every method as JSON, the MILP plan at least as good as every baseline', () => {
     const r = helix(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '10']);
     expect(r.code, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout) as { method: string; throughput: number; vsBound: number }[];
+    const rows = JSON.parse(r.stdout) as Row[];
     expect(rows.map((x) => x.method)).toEqual(['milp', 'swarm', 'petals', 'separate', 'homogeneous']);
-    for (const row of rows.slice(1)) expect(rows[0].throughput).toBeGreaterThanOrEqual(row.throughput - 1e-6);
-    for (const row of rows) expect(row.vsBound).toBeLessThanOrEqual(1 + 1e-9);
+    for (const row of rows.slice(1)) {
+      expect(rows[0].throughput).toBeGreaterThanOrEqual(row.throughput - 1e-6);
+      expect(row.status).toBe('heuristic');
+    }
+    for (const row of rows) {
+      expect(row.vsBound).toBeLessThanOrEqual(1 + 1e-9);
+      expect(typeof row.note).toBe('string');
+      expect(row.layerCopies).toBeGreaterThanOrEqual(row.throughput > 0 ? 1 : 0);
+    }
+    const best = Math.max(...rows.slice(1).map((x) => x.throughput));
+    expect(rows[0].vsBestBaseline).toBeCloseTo(rows[0].throughput / best, 6);
   });
 
   it('beats every baseline on a cluster whose links bind (geo3)', () => {
     const r = helix(['compare', 'clusters/geo3.yaml', '--json', '--time-limit', '4']);
     expect(r.code, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout) as { method: string; throughput: number }[];
+    const rows = JSON.parse(r.stdout) as Row[];
     const best = Math.max(...rows.slice(1).map((x) => x.throughput));
     expect(rows[0].throughput).toBeGreaterThan(best);
+  });
+
+  it('prints one table with a note per method, grouping separate by region when asked', () => {
+    const r = helix(['compare', 'clusters/tiny.yaml', '--time-limit', '5', '--by', 'region']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Placement methods on tiny');
+    for (const m of ['milp', 'swarm', 'petals', 'separate', 'homogeneous']) expect(r.stdout).toMatch(new RegExp(`│ ${m}\\s`));
+    expect(r.stdout).toContain('layer copies = layers held on all nodes / model layers');
+    expect(r.stdout).toMatch(/separate\s+by region; lab: /);
+    expect(r.stdout).not.toMatch(/\u001b\[/); // not a terminal: no colour
+  });
+
+  it('exits 2 with one line on stderr for a missing file or a bad --by', () => {
+    for (const args of [['compare', 'clusters/nope.yaml'], ['compare', 'clusters/tiny.yaml', '--by', 'rack']]) {
+      const r = helix(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('formatCompare', () => {
+  const row = (method: string, throughput: number, vsBestBaseline: number | null): MethodRow => ({
+    method,
+    throughput,
+    vsBestBaseline,
+    vsBound: throughput / 400,
+    nodesUsed: throughput > 0 ? 3 : 0,
+    layerCopies: throughput > 0 ? 1.5 : 0,
+    timeSec: 0.25,
+    status: method === 'milp' ? 'optimal' : 'heuristic',
+    note: method === 'swarm' ? 'no equal split gives every stage a node that holds it' : '',
+  });
+
+  it('shows ratios, a dash when no baseline serves, and the notes beneath', () => {
+    const text = formatCompare(
+      { cluster: 'demo', bound: 400, rows: [row('milp', 300, null), row('swarm', 0, null)] },
+      { color: new Chalk({ level: 0 }) },
+    );
+    expect(text).toContain('Placement methods on demo (upper bound 400 tokens/s)');
+    expect(text).toMatch(/│ milp\s+│\s+300 │\s+- │\s+75\.0% │\s+3 │\s+1\.50 │ 0\.25 s │ optimal/);
+    expect(text).toMatch(/\n {2}swarm {2}no equal split gives every stage a node that holds it\n/);
+    expect(text).not.toMatch(/\n {2}milp /); // no note, no line
+  });
+
+  it('marks the best row in colour when colour is on', () => {
+    const plain = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, 1.5), row('swarm', 200, 1)] }, { color: new Chalk({ level: 0 }) });
+    const coloured = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, 1.5), row('swarm', 200, 1)] }, { color: new Chalk({ level: 1 }) });
+    expect(plain).toContain('1.50x');
+    expect(coloured).toContain('\u001b[32mmilp');
   });
 });

@@ -30,7 +30,7 @@ export interface BaselineEntry {
   run(cluster: Cluster, options: BaselineOptions): BaselineOutcome;
 }
 
-const layersLabel = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 export const BASELINES: Readonly<Record<BaselineMethod, BaselineEntry>> = {
   swarm: {
@@ -38,7 +38,7 @@ export const BASELINES: Readonly<Record<BaselineMethod, BaselineEntry>> = {
     run(cluster) {
       const r = swarm(cluster);
       const L = cluster.model.layers;
-      const note = r.stages > 0 ? `${r.stages} stages of ~${layersLabel(Math.round(L / r.stages))}` : 'no equal split gives every stage a node that holds it';
+      const note = r.stages > 0 ? `${count(r.stages, 'stage')} of ~${count(Math.round(L / r.stages), 'layer')}` : 'no equal split gives every stage a node that holds it';
       return { placement: r.placement, flow: evaluatePlacement(cluster, r.placement), note };
     },
   },
@@ -55,7 +55,7 @@ export const BASELINES: Readonly<Record<BaselineMethod, BaselineEntry>> = {
     run(cluster, options) {
       const r = separate(cluster, { by: options.by ?? 'gpu' });
       const flow = separateFlow(cluster, r.placement, r.groups.map((g) => g.nodes));
-      const parts = r.groups.map((g) => `${g.label}${g.pooled ? ' (pooled)' : ''}: ${g.throughput > 0 ? `${g.stages} stages` : 'idle'}`);
+      const parts = r.groups.map((g) => `${g.label}${g.pooled ? ' (pooled)' : ''}: ${g.throughput > 0 ? count(g.stages, 'stage') : 'idle'}`);
       return { placement: r.placement, flow, note: `by ${options.by ?? 'gpu'}; ${parts.join(', ')}` };
     },
   },
@@ -64,8 +64,8 @@ export const BASELINES: Readonly<Record<BaselineMethod, BaselineEntry>> = {
     run(cluster) {
       const r = homogeneous(cluster);
       const note = r.served
-        ? `${layersLabel(r.layersPerNode)} per node, ${r.stages} stages`
-        : `${layersLabel(r.layersPerNode)} per node needs ${r.stages} stages: too few nodes`;
+        ? `${count(r.layersPerNode, 'layer')} per node, ${count(r.stages, 'stage')}`
+        : `${count(r.layersPerNode, 'layer')} per node needs ${count(r.stages, 'stage')}: too few nodes`;
       return { placement: r.placement, flow: evaluatePlacement(cluster, r.placement), note };
     },
   },

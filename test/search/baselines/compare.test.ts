@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { compareMethods, placementShape } from '../../../src/search/baselines/compare.js';
+import type { PlannerOptions } from '../../../src/search/planner.js';
+import { bigSmall } from './hand-clusters.js';
+import { bruteForceOptimum, randomSmallCluster } from '../../fixtures/clusters.js';
+
+const planner: PlannerOptions = {
+  method: 'milp',
+  solver: 'glpk',
+  timeLimitSec: 5,
+  gap: 1e-4,
+  stallSec: null,
+  seed: 1,
+  partialInference: false,
+  minLayers: null,
+  maxStages: null,
+  keepLinks: null,
+};
+
+describe('placementShape', () => {
+  it('counts nodes used and copies of each layer', () => {
+    // 4 layers: [0,4) + [0,2) + [2,4) = 8 layers held = 2 copies; one node unused.
+    expect(placementShape([{ start: 0, end: 4 }, null, { start: 0, end: 2 }, { start: 2, end: 4 }], 4)).toEqual({ nodesUsed: 3, layerCopies: 2 });
+    expect(placementShape([null, null], 4)).toEqual({ nodesUsed: 0, layerCopies: 0 });
+  });
+});
+
+describe('compareMethods', () => {
+  it('puts the MILP first, at least as good as every baseline and within the bound', async () => {
+    // bigSmall: every baseline reaches 350 (worked out in the per-method tests), which is also the
+    // compute bound (400 + 400 + 300 + 300) / 4 layers: the MILP row must match it exactly.
+    const c = bigSmall();
+    const { rows, bound } = await compareMethods(c, planner);
+    expect(rows.map((r) => r.method)).toEqual(['milp', 'swarm', 'petals', 'separate', 'homogeneous']);
+    const best = Math.max(...rows.slice(1).map((r) => r.throughput));
+    expect(best).toBeCloseTo(350, 6);
+    expect(rows[0].throughput).toBeGreaterThanOrEqual(best - 1e-6);
+    expect(rows[0].throughput).toBeLessThanOrEqual(bound + 1e-6);
+    expect(bound).toBeCloseTo(350, 6);
+    expect(rows[0].vsBound).toBeCloseTo(1, 6);
+    for (const r of rows) {
+      expect(r.vsBound).toBeLessThanOrEqual(1 + 1e-9);
+      expect(r.vsBestBaseline).toBeCloseTo(r.throughput / best, 9);
+    }
+    expect(rows[1]).toMatchObject({ status: 'heuristic', nodesUsed: 4, layerCopies: 2 });
+  });
+
+  it('on a cluster where links bind, the MILP row lies between the best baseline and the true optimum', async () => {
+    // Brute force: 901.6 tokens/s; best baseline (swarm) 523.5.
+    const c = randomSmallCluster(11, { nodes: 4, layers: 4, maxLayers: 3, regions: 2, missingLinks: 0.2, nonMonotone: true });
+    const { rows } = await compareMethods(c, { ...planner, timeLimitSec: 1 });
+    const best = Math.max(...rows.slice(1).map((r) => r.throughput));
+    expect(rows[0].throughput).toBeGreaterThanOrEqual(best - 1e-6);
+    expect(rows[0].throughput).toBeLessThanOrEqual(bruteForceOptimum(c).throughput + 1e-6);
+    expect(rows[0].note).toContain('best plan found by');
+  });
+});
