@@ -1,0 +1,72 @@
+// The "typical request" a throughput table is derived for: mean prompt and output lengths.
+// A profile is only meaningful for a workload; the same GPU serves long prompts at a very
+// different token rate than short chats, so every derived profile records which one it assumed.
+
+import { readFileSync } from 'node:fs';
+import { inputError, usageError } from '../errors.js';
+
+export interface Workload {
+  /** Mean prompt length, tokens. */
+  readonly meanInput: number;
+  /** Mean generated length, tokens. */
+  readonly meanOutput: number;
+  /** Where the figures came from, for the profile's provenance line. */
+  readonly source: string;
+}
+
+/**
+ * The lengths Helix derived its published tables for (a rounded Azure conversation trace:
+ * 750 prompt tokens, 240 output tokens). Re-deriving the published tables needs exactly these.
+ */
+export const HELIX_WORKLOAD: Workload = { meanInput: 750, meanOutput: 240, source: 'Helix typical request (750 in, 240 out)' };
+
+/** Mean context a decoding sequence attends over: the prompt plus, on average, half its output. */
+export function meanDecodeContext(w: Workload): number {
+  return w.meanInput + w.meanOutput / 2;
+}
+
+/** Means of a request-length CSV (`input_tokens,output_tokens` per line, a header line allowed). */
+export function workloadFromLengthsCsv(text: string, file: string): Workload {
+  let n = 0;
+  let sumIn = 0;
+  let sumOut = 0;
+  text.split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) return;
+    const cells = t.split(/\s*[,;\t]\s*/);
+    const a = Number(cells[0]);
+    const b = Number(cells[1]);
+    if (cells.length < 2 || !Number.isFinite(a) || !Number.isFinite(b)) {
+      if (n === 0 && i === 0) return; // a header line
+      throw inputError('bad-workload', 'not a request-length line', { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
+    }
+    if (a < 0 || b < 0) throw inputError('bad-workload', 'negative length', { file, field: `line ${i + 1}`, found: t });
+    n++;
+    sumIn += a;
+    sumOut += b;
+  });
+  if (n === 0 || sumIn <= 0 || sumOut <= 0) {
+    throw inputError('bad-workload', 'no requests with positive lengths', { file, expected: 'input_tokens,output_tokens lines' });
+  }
+  return { meanInput: sumIn / n, meanOutput: sumOut / n, source: `${file} (${n} requests)` };
+}
+
+/** `--workload`: either `IN:OUT` mean lengths, or a request-length CSV file. */
+export function parseWorkloadArg(value: string, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Workload {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  if (m) {
+    const meanInput = Number(m[1]);
+    const meanOutput = Number(m[2]);
+    if (meanInput <= 0 || meanOutput <= 0) {
+      throw usageError('bad-option', '--workload lengths must be positive', { expected: 'IN:OUT such as 750:240', found: JSON.stringify(value) });
+    }
+    return { meanInput, meanOutput, source: `mean ${meanInput} in, ${meanOutput} out` };
+  }
+  let text: string;
+  try {
+    text = readFile(value);
+  } catch {
+    throw usageError('bad-option', '--workload is neither IN:OUT nor a readable file', { expected: 'IN:OUT such as 750:240, or a CSV of input_tokens,output_tokens', found: JSON.stringify(value) });
+  }
+  return workloadFromLengthsCsv(text, value);
+}
