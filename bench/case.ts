@@ -2,25 +2,14 @@
 // argv: <cluster.yaml> <solver> <timeLimitSec> [keepLinks]; prints one JSON line.
 
 import { loadCluster } from '../src/spec/cluster.js';
-import { planCluster } from '../src/search/planner.js';
+import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../src/search/planner.js';
 import { assemblePlan } from '../src/plan/assemble.js';
 import { verifyPlan } from '../src/verify/verify.js';
 
 const [file, solver, limit, keep] = process.argv.slice(2);
 const t0 = performance.now();
 const cluster = loadCluster(file);
-const result = await planCluster(cluster, {
-  method: 'milp',
-  solver,
-  timeLimitSec: Number(limit),
-  gap: 0.0001,
-  stallSec: null,
-  seed: 1,
-  partialInference: false,
-  minLayers: null,
-  maxStages: null,
-  keepLinks: keep ? Number(keep) : null,
-});
+const result = await planCluster(cluster, { ...DEFAULT_PLANNER_OPTIONS, solver, timeLimitSec: Number(limit), keepLinks: keep ? Number(keep) : null });
 const plan = assemblePlan({ cluster, placement: result.placement, settings: result.settings, status: result.status, bound: result.bound, stats: result.stats });
 const check = verifyPlan(plan, cluster);
 process.stdout.write(

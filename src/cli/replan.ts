@@ -11,6 +11,7 @@ import { assemblePlan, placementOf } from '../plan/assemble.js';
 import { diffPlans } from '../plan/diff.js';
 import { withoutNodes } from '../graph/extend.js';
 import { replan } from '../search/replan.js';
+import { DEFAULT_PLANNER_OPTIONS } from '../search/planner.js';
 import { bestBound } from '../search/bounds.js';
 import { verifyPlan } from '../verify/verify.js';
 import { formatDiff } from '../report/diff-text.js';
@@ -69,10 +70,7 @@ export const replanCommand: CommandSpec = {
     const controller = new AbortController();
     const release = io.onInterrupt?.(() => controller.abort());
     const r = await replan(cluster, current, {
-      planner: {
-        method: 'milp', solver: 'glpk', timeLimitSec: flags.timeLimit, gap: 0.0001, stallSec: null, seed: flags.seed,
-        partialInference: false, minLayers: null, maxStages: null, keepLinks: null, signal: controller.signal,
-      },
+      planner: { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit, seed: flags.seed, signal: controller.signal },
       maxMoves: flags.maxMoves ?? null,
       tolerance: flags.tolerance,
     }).finally(() => release?.());

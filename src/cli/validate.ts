@@ -11,7 +11,7 @@ import { tokens } from '../report/format.js';
 import { usageError } from '../errors.js';
 import { parseFraction, parseNonNegativeNumber, parsePositiveNumber } from './options.js';
 import { bestBound } from '../search/bounds.js';
-import { planCluster } from '../search/planner.js';
+import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../search/planner.js';
 import { percent } from '../report/format.js';
 
 interface ValidateFlags extends CommonFlags {
@@ -60,10 +60,7 @@ export const validateCommand: CommandSpec = {
     const bound = bestBound(cluster).value;
     let fresh: number | null = null;
     if (flags.fresh) {
-      const r = await planCluster(cluster, {
-        method: 'milp', solver: 'glpk', timeLimitSec: flags.timeLimit, gap: 0.0001, stallSec: null, seed: 1,
-        partialInference: false, minLayers: null, maxStages: null, keepLinks: null,
-      });
+      const r = await planCluster(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit });
       fresh = r.throughput;
     }
     const results: ValidationResult[] = args.map((file) => {

@@ -44,6 +44,20 @@ export interface PlannerOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Defaults shared by every caller that plans without flags of its own (validate --fresh, replan, bench). */
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
+  method: 'milp',
+  solver: 'glpk',
+  timeLimitSec: 60,
+  gap: 0.0001,
+  stallSec: null,
+  seed: 1,
+  partialInference: false,
+  minLayers: null,
+  maxStages: null,
+  keepLinks: null,
+};
+
 export interface PlannerResult {
   readonly placement: Placement;
   readonly throughput: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { planCluster, type PlannerOptions } from '../../src/search/planner.js';
+import { DEFAULT_PLANNER_OPTIONS, planCluster, type PlannerOptions } from '../../src/search/planner.js';
 import { runBaselines } from '../../src/search/baselines/index.js';
 import { evaluatePlacement } from '../../src/graph/placement-flow.js';
 import { loadCluster } from '../../src/spec/cluster.js';
@@ -8,18 +8,7 @@ import { bruteForceOptimum, randomSmallCluster } from '../fixtures/clusters.js';
 import { repoRoot } from '../fixtures/cli.js';
 import { flowDepth } from '../../src/plan/assemble.js';
 
-const base: PlannerOptions = {
-  method: 'milp',
-  solver: 'glpk',
-  timeLimitSec: 3,
-  gap: 0.0001,
-  stallSec: null,
-  seed: 1,
-  partialInference: false,
-  minLayers: null,
-  maxStages: null,
-  keepLinks: null,
-};
+const base: PlannerOptions = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: 3 };
 
 describe('planCluster', () => {
   it('finds the brute-force optimum on small random clusters, and its bound is never below it', async () => {
