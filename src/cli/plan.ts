@@ -39,6 +39,7 @@ interface PlanFlags extends CommonFlags {
   readonly minLayers?: number;
   readonly maxStages?: number;
   readonly keepLinks?: number;
+  readonly by?: 'gpu' | 'region';
   readonly verbose?: boolean;
   readonly svg?: string;
 }
@@ -56,6 +57,7 @@ export const planOptions = [
   { flags: '--partial-inference', description: 'let a node skip layers the previous node already ran (off, as in Helix\'s runs)' },
   { flags: '--min-layers <k>', description: 'every node used holds at least k layers (fewer, deeper-or-shallower stages)', parse: parsePositiveInt('--min-layers') },
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
+  { flags: '--by <grouping>', description: 'with --method separate: group nodes by gpu (default) or region', parse: parseChoice('--by', ['gpu', 'region'] as const) },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
@@ -74,6 +76,7 @@ export function plannerOptionsFrom(flags: PlanFlags): Omit<PlannerOptions, 'sign
     minLayers: flags.minLayers ?? null,
     maxStages: flags.maxStages ?? null,
     keepLinks: flags.keepLinks ?? null,
+    by: flags.by,
   };
 }
 
@@ -116,6 +119,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
       status: result.status,
       bound: result.bound,
       stats: result.stats,
+      flow: result.flow,
     });
     return { plan, verification: verifyPlan(plan, cluster), cluster };
   } finally {

@@ -9,7 +9,8 @@ import { findBindingLinks } from '../graph/binding.js';
 import { bestBound } from './bounds.js';
 import { flowDepth } from '../plan/assemble.js';
 import { searchPlacement } from './search.js';
-import { runBaselines, BASELINE_METHODS, runBaseline, type BaselineMethod } from './baselines/index.js';
+import { runBaselines, BASELINE_METHODS, runBaselineMethod, type BaselineMethod } from './baselines/index.js';
+import type { GroupBy } from './baselines/separate.js';
 import { buildHubModel, type HubModel } from '../milp/hub-model.js';
 import { withObjectiveFloor } from '../milp/model.js';
 import { decodeHubSolution } from '../milp/decode-hub.js';
@@ -38,6 +39,8 @@ export interface PlannerOptions {
   readonly minLayers: number | null;
   readonly maxStages: number | null;
   readonly keepLinks: number | null;
+  /** How the `separate` baseline groups nodes. */
+  readonly by?: GroupBy;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: PlannerProgress) => void;
   /** Verbose lines (model sizes, phases). */
@@ -88,6 +91,17 @@ class Incumbent {
   ) {
     this.placement = cluster.nodes.map(() => null);
     this.flow = evaluatePlacement(cluster, this.placement);
+  }
+
+  /** Takes a placement with a flow computed under other rules (a baseline's own). */
+  accept(placement: Placement, flow: FlowResult, source: string): void {
+    const now = (performance.now() - this.t0) / 1000;
+    this.firstAt ??= now;
+    this.bestAt = now;
+    this.placement = placement;
+    this.throughput = flow.throughput;
+    this.flow = flow;
+    this.source = source;
   }
 
   /** Scores a candidate on the real cluster; keeps it if it is feasible and better. */
@@ -148,7 +162,10 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   let linksDropped = 0;
 
   if (o.method !== 'milp') {
-    best.offer(runBaseline(o.method as BaselineMethod, cluster), o.method);
+    // A baseline is scored under its own rules (separate: no flow crosses groups), not re-routed.
+    const b = runBaselineMethod(o.method as BaselineMethod, cluster, { by: o.by });
+    best.accept(b.placement, b.flow, o.method);
+    notes.push(b.note);
     return finish('heuristic');
   }
 
@@ -159,7 +176,8 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     log(`pruned to ${o.keepLinks} links per node: ${linksDropped} links dropped`);
   }
 
-  for (const b of runBaselines(work)) {
+  // The floor comes from the full cluster, as `helix compare` scores the baselines.
+  for (const b of runBaselines(cluster, { by: o.by })) {
     if (best.offer(b.placement, b.method)) log(`floor from ${b.method}: ${best.throughput.toFixed(1)} tokens/s`);
   }
   report('baselines');

@@ -94,3 +94,12 @@ describe('formatCompare', () => {
     expect(coloured).toContain('\u001b[32mmilp');
   });
 });
+
+describe('helix plan --method separate (built binary)', () => {
+  it('reports the per-group flow, the same figure compare shows', () => {
+    const plan = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '--method', 'separate', '--by', 'region', '--json']).stdout);
+    const rows = JSON.parse(helix(['compare', 'clusters/tiny.yaml', '--by', 'region', '--json', '--time-limit', '5']).stdout) as { method: string; throughput: number }[];
+    expect(plan.settings.method).toBe('separate');
+    expect(plan.throughput).toBeCloseTo(rows.find((r) => r.method === 'separate')!.throughput, 3);
+  });
+});
