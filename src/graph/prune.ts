@@ -1,19 +1,37 @@
 // Link pruning as Helix does it on big clusters: keep each node's N fastest outgoing links
 // (coordinator links always stay). A pruned cluster has fewer links, so every plan made on it is
-// also valid on the full cluster.
+// also valid on the full cluster. The input hash stays the original's: the inputs are the same
+// files, and the caller records the pruning (flag and links dropped) beside the plan.
 
 import type { Cluster } from '../spec/types.js';
 
-export function keepFastestLinks(cluster: Cluster, keep: number): { cluster: Cluster; dropped: number } {
+export interface PrunedCluster {
+  readonly cluster: Cluster;
+  /** Node-to-node links removed. */
+  readonly dropped: number;
+}
+
+export function keepLinks(cluster: Cluster, keep: number): PrunedCluster {
+  if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`links to keep must be a whole number >= 0, got ${keep}`);
   const n = cluster.nodes.length;
   const linkCapacity = new Float64Array(n * n);
+  const linkBandwidth = new Float64Array(n * n);
+  const linkLatency = new Float64Array(n * n);
   let dropped = 0;
   for (let i = 0; i < n; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < n; j++) if (cluster.linkCapacity[i * n + j] > 0) row.push(j);
-    row.sort((a, b) => cluster.linkCapacity[i * n + b] - cluster.linkCapacity[i * n + a] || a - b);
-    for (const j of row.slice(0, keep)) linkCapacity[i * n + j] = cluster.linkCapacity[i * n + j];
-    dropped += Math.max(0, row.length - keep);
+    const targets: number[] = [];
+    for (let j = 0; j < n; j++) if (cluster.linkCapacity[i * n + j] > 0) targets.push(j);
+    // Fastest first; ties go to the lower index so pruning is deterministic.
+    targets.sort((a, b) => cluster.linkCapacity[i * n + b] - cluster.linkCapacity[i * n + a] || a - b);
+    for (const j of targets.slice(0, keep)) {
+      linkCapacity[i * n + j] = cluster.linkCapacity[i * n + j];
+      linkBandwidth[i * n + j] = cluster.linkBandwidth[i * n + j];
+      linkLatency[i * n + j] = cluster.linkLatency[i * n + j];
+    }
+    dropped += Math.max(0, targets.length - keep);
   }
-  return { cluster: { ...cluster, linkCapacity }, dropped };
+  return { cluster: { ...cluster, linkCapacity, linkBandwidth, linkLatency }, dropped };
 }
+
+/** The name the planner uses. */
+export const keepFastestLinks = keepLinks;

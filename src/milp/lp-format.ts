@@ -1,11 +1,12 @@
 // Writes a model in CPLEX LP format: what HiGHS reads, and a way to inspect a model by eye
 // (`helix plan --verbose` can dump it). Ranged rows become two rows so any LP reader takes them.
 
-import type { MilpModel, Term } from './model.js';
+import { isPlainBinary, mergedTerms, type MilpModel, type Term } from './model.js';
 
 const num = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(15).replace(/\.?0+(e|$)/, '$1'));
 
-function expression(terms: readonly Term[]): string {
+function expression(all: readonly Term[]): string {
+  const terms = mergedTerms(all);
   if (terms.length === 0) return '0';
   return terms
     .map((t, i) => {
@@ -27,14 +28,14 @@ export function toLpFormat(model: MilpModel): string {
   }
   out.push('Bounds');
   for (const v of model.variables) {
-    if (v.kind === 'binary') continue;
+    if (isPlainBinary(v)) continue;
     const lb = Number.isFinite(v.lb) ? num(v.lb) : '-inf';
     const ub = Number.isFinite(v.ub) ? num(v.ub) : '+inf';
     if (lb === '-inf' && ub === '+inf') out.push(` ${v.name} free`);
     else out.push(` ${lb} <= ${v.name} <= ${ub}`);
   }
-  const generals = model.variables.filter((v) => v.kind === 'integer').map((v) => v.name);
-  const binaries = model.variables.filter((v) => v.kind === 'binary').map((v) => v.name);
+  const generals = model.variables.filter((v) => v.kind !== 'continuous' && !isPlainBinary(v)).map((v) => v.name);
+  const binaries = model.variables.filter(isPlainBinary).map((v) => v.name);
   if (generals.length > 0) out.push('General', ...chunk(generals));
   if (binaries.length > 0) out.push('Binary', ...chunk(binaries));
   out.push('End', '');

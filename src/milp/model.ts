@@ -74,8 +74,19 @@ export class ModelBuilder {
     this.rows.push({ name, terms, lb, ub });
   }
 
-  maximise(terms: readonly Term[]): void {
+  /** Sets the objective; its direction is the sense the builder was made with. */
+  objectiveTerms(terms: readonly Term[]): void {
     this.objective = [...terms];
+  }
+
+  maximise(terms: readonly Term[]): void {
+    if (this.sense !== 'max') throw new Error(`model ${this.name} minimises`);
+    this.objectiveTerms(terms);
+  }
+
+  minimise(terms: readonly Term[]): void {
+    if (this.sense !== 'min') throw new Error(`model ${this.name} maximises`);
+    this.objectiveTerms(terms);
   }
 
   build(): MilpModel {
@@ -88,6 +99,35 @@ export class ModelBuilder {
       steps: this.steps,
     };
   }
+}
+
+/** Terms with repeated variables summed (and zero sums dropped): solvers reject repeats in a row. */
+export function mergedTerms(terms: readonly Term[]): Term[] {
+  const sum = new Map<string, number>();
+  for (const t of terms) sum.set(t.name, (sum.get(t.name) ?? 0) + t.coef);
+  return [...sum].filter(([, coef]) => coef !== 0).map(([name, coef]) => ({ name, coef }));
+}
+
+/** A binary with its natural bounds [0, 1]; a fixed binary is written as a bounded integer. */
+export function isPlainBinary(v: Variable): boolean {
+  return v.kind === 'binary' && v.lb === 0 && v.ub === 1;
+}
+
+export interface ModelSize {
+  readonly variables: number;
+  /** Integer and binary variables. */
+  readonly integers: number;
+  readonly rows: number;
+  readonly nonzeros: number;
+}
+
+export function modelSize(model: MilpModel): ModelSize {
+  return {
+    variables: model.variables.length,
+    integers: model.variables.filter((v) => v.kind !== 'continuous').length,
+    rows: model.rows.length,
+    nonzeros: model.rows.reduce((n, r) => n + r.terms.length, 0),
+  };
 }
 
 /**

@@ -13,3 +13,10 @@ export function parseHubCount(name: string): { c: number; s: number; k: number }
   const m = HUB_COUNT.exec(name);
   return m ? { c: Number(m[1]), s: Number(m[2]), k: Number(m[3]) } : null;
 }
+
+/** 1 when node i holds layers [s, s + k) (per-node model). */
+export const nodeHolds = (i: number, s: number, k: number) => `z_${i}_${s}_${k}`;
+/** Flow through node i while it holds layers [s, s + k) (per-node model). */
+export const nodeFlow = (i: number, s: number, k: number) => `f_${i}_${s}_${k}`;
+/** Flow on the link i -> j at layer boundary b, for links outside a shared hub (per-node model). */
+export const pairFlow = (i: number, j: number, b: number) => `g_${i}_${j}_${b}`;

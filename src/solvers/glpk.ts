@@ -1,9 +1,10 @@
-// GLPK (glpk.js, WASM) backend. Its Node build solves synchronously and reports no dual bound and
-// takes no MIP start, so the planner passes incumbents as objective floors instead.
+// GLPK (glpk.js, WASM) backend. Its Node build solves synchronously, reports no dual bound, takes
+// no MIP start (callers pass incumbents as objective floors instead) and calls back only during
+// LP solves, so it sends no progress and sees an abort only before it starts.
 
 import GLPKFactory, { type LP } from 'glpk.js/node';
-import type { MilpModel } from '../milp/model.js';
-import type { Solver, SolveOptions, SolveResult, SolveStatus } from './types.js';
+import { isPlainBinary, mergedTerms, type MilpModel } from '../milp/model.js';
+import { boundWithinGap, emptyResult, solveWithoutVariables, type Solver, type SolveOptions, type SolveResult, type SolveStatus } from './types.js';
 
 type Glpk = Awaited<ReturnType<typeof GLPKFactory>>;
 let instance: Promise<Glpk> | null = null;
@@ -24,17 +25,20 @@ export function toGlpk(g: Glpk, model: MilpModel, options: SolveOptions): LP {
     objective: {
       direction: model.sense === 'max' ? g.GLP_MAX : g.GLP_MIN,
       name: 'objective',
-      vars: model.objective.map((t) => ({ name: t.name, coef: t.coef })),
+      vars: mergedTerms(model.objective),
     },
-    subjectTo: model.rows.map((r) => ({ name: r.name, vars: r.terms.map((t) => ({ name: t.name, coef: t.coef })), bnds: bounds(g, r.lb, r.ub) })),
-    bounds: model.variables.filter((v) => v.kind !== 'binary').map((v) => ({ name: v.name, ...bounds(g, v.lb, v.ub) })),
-    binaries: model.variables.filter((v) => v.kind === 'binary').map((v) => v.name),
-    generals: model.variables.filter((v) => v.kind === 'integer').map((v) => v.name),
+    subjectTo: model.rows.map((r) => ({ name: r.name, vars: mergedTerms(r.terms), bnds: bounds(g, r.lb, r.ub) })),
+    // GLPK's binary kind resets bounds to [0, 1]; a fixed binary goes in as a bounded integer.
+    bounds: model.variables.filter((v) => !isPlainBinary(v)).map((v) => ({ name: v.name, ...bounds(g, v.lb, v.ub) })),
+    binaries: model.variables.filter(isPlainBinary).map((v) => v.name),
+    generals: model.variables.filter((v) => v.kind !== 'continuous' && !isPlainBinary(v)).map((v) => v.name),
     options: {
-      tmlim: Math.max(1, options.timeLimitSec),
+      tmlim: Math.max(0.01, options.timeLimitSec),
       mipgap: options.mipGap ?? 0,
       msglev: g.GLP_MSG_OFF,
-      presol: true,
+      // GLPK's LP presolver reports an unbounded LP only as "undefined"; without it the simplex
+      // says unbounded. The MIP presolver is kept: it is what makes GLPK fast on our models.
+      presol: model.variables.some((v) => v.kind !== 'continuous'),
     },
   };
 }
@@ -60,7 +64,9 @@ export const glpkSolver: Solver = {
   acceptsStart: false,
   async solve(model: MilpModel, options: SolveOptions): Promise<SolveResult> {
     const t0 = performance.now();
-    if (options.signal?.aborted) return { status: 'no-solution', objective: null, bound: null, values: new Map(), timeSec: 0, message: 'interrupted' };
+    if (options.signal?.aborted) return emptyResult('no-solution', 0, 'interrupted');
+    const trivial = solveWithoutVariables(model);
+    if (trivial) return trivial;
     const g = await glpk();
     try {
       const out = g.solve(toGlpk(g, model, options));
@@ -69,12 +75,15 @@ export const glpkSolver: Solver = {
       return {
         status,
         objective: has ? out.result.z : null,
-        bound: status === 'optimal' ? out.result.z : null,
+        // Only a finished solve proves anything: the incumbent, widened by the gap it stopped at.
+        bound: status === 'optimal' ? boundWithinGap(model.sense, out.result.z, options.mipGap ?? 0) : null,
         values: new Map(has ? Object.entries(out.result.vars) : []),
         timeSec: (performance.now() - t0) / 1000,
       };
     } catch (e) {
-      return { status: 'error', objective: null, bound: null, values: new Map(), timeSec: (performance.now() - t0) / 1000, message: String(e) };
+      // A WASM abort leaves the runtime unusable: the next solve loads a fresh one.
+      instance = null;
+      return emptyResult('error', (performance.now() - t0) / 1000, e instanceof Error ? e.message : String(e));
     }
   },
 };
