@@ -1,8 +1,10 @@
 // Typed access to one YAML mapping with the field path carried along, so every error says
-// exactly which field of which file is wrong and what was expected there.
+// exactly which field of which file is wrong (and on which line, when the file is known) and
+// what was expected there.
 
-import { inputError } from '../errors.js';
+import { inputError, type ErrorDetails } from '../errors.js';
 import { parseBandwidth, parseBytes, parseDuration } from './units.js';
+import type { KeyPath, LineLocator } from './yaml-file.js';
 
 const show = (v: unknown): string => {
   if (v === undefined) return 'nothing';
@@ -10,30 +12,60 @@ const show = (v: unknown): string => {
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
 
+/** `nodes[3].gpu` from ['nodes', 3, 'gpu']. */
+export function dottedPath(keys: KeyPath): string {
+  return keys.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
+}
+
+export interface NumberRule {
+  readonly min?: number;
+  readonly above?: number;
+  readonly below?: number;
+  readonly int?: boolean;
+}
+
+function describeRule(o: NumberRule): string {
+  const bounds = [o.above !== undefined ? `> ${o.above}` : o.min !== undefined ? `>= ${o.min}` : '', o.below !== undefined ? `< ${o.below}` : '']
+    .filter(Boolean)
+    .join(' and ');
+  return `${o.int ? 'an integer' : 'a number'}${bounds ? ` ${bounds}` : ''}`;
+}
+
 export class Fields {
+  readonly path: string;
+
   constructor(
     readonly data: Record<string, unknown>,
     readonly file: string,
-    readonly path: string,
-  ) {}
+    readonly keys: KeyPath = [],
+    private readonly lineOf?: LineLocator,
+  ) {
+    this.path = dottedPath(keys);
+  }
 
-  static root(data: unknown, file: string): Fields {
+  static root(data: unknown, file: string, lineOf?: LineLocator): Fields {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw inputError('bad-field', 'the file must hold a YAML mapping', { file, expected: 'key: value pairs', found: show(data) });
     }
-    return new Fields(data as Record<string, unknown>, file, '');
+    return new Fields(data as Record<string, unknown>, file, [], lineOf);
   }
 
   at(key: string): string {
-    return this.path ? `${this.path}.${key}` : key;
+    return dottedPath([...this.keys, key]);
   }
 
   has(key: string): boolean {
     return this.data[key] !== undefined && this.data[key] !== null;
   }
 
-  fail(key: string, expected: string, message = 'invalid value'): never {
-    throw inputError('bad-field', message, { file: this.file, field: this.at(key), expected, found: show(this.data[key]) });
+  /** The error for a field of this mapping, with its line when known; for checks made by callers. */
+  error(key: string, message: string, details: Omit<ErrorDetails, 'file' | 'field'> = {}, code = 'bad-field') {
+    const line = this.lineOf?.([...this.keys, key]);
+    return inputError(code, line ? `${message} (line ${line})` : message, { file: this.file, field: this.at(key), ...details });
+  }
+
+  fail(key: string, expected: string, message = 'invalid value', code = 'bad-field'): never {
+    throw this.error(key, message, { expected, found: show(this.data[key]) }, code);
   }
 
   private required(key: string, expected: string): unknown {
@@ -51,17 +83,18 @@ export class Fields {
     return this.has(key) ? this.str(key) : undefined;
   }
 
-  num(key: string, o: { min?: number; above?: number; int?: boolean } = {}): number {
-    const expected = `${o.int ? 'an integer' : 'a number'}${o.above !== undefined ? ` > ${o.above}` : o.min !== undefined ? ` >= ${o.min}` : ''}`;
+  num(key: string, o: NumberRule = {}): number {
+    const expected = describeRule(o);
     const v = this.required(key, expected);
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, expected);
     if (o.int && !Number.isInteger(v)) this.fail(key, expected);
     if (o.min !== undefined && v < o.min) this.fail(key, expected);
     if (o.above !== undefined && v <= o.above) this.fail(key, expected);
+    if (o.below !== undefined && v >= o.below) this.fail(key, expected);
     return v;
   }
 
-  optNum(key: string, o: { min?: number; above?: number; int?: boolean } = {}): number | undefined {
+  optNum(key: string, o: NumberRule = {}): number | undefined {
     return this.has(key) ? this.num(key, o) : undefined;
   }
 
@@ -72,43 +105,63 @@ export class Fields {
     return v;
   }
 
+  private where(key: string) {
+    return { file: this.file, field: this.at(key) };
+  }
+
   bytes(key: string): number {
-    const v = parseBytes(this.required(key, 'a size such as 40GB'), { file: this.file, field: this.at(key) });
+    const v = parseBytes(this.required(key, 'a size such as 40GB'), this.where(key));
     if (v <= 0) this.fail(key, 'a size > 0');
     return v;
   }
 
-  /** Bandwidth in bytes/s; `allowZero` for explicit "no link" overrides. */
+  /** Bandwidth in bytes/s; `allowZero` where 0 means "no link". */
   bandwidth(key: string, allowZero = false): number {
-    const v = parseBandwidth(this.required(key, 'a bandwidth such as 10Gbps'), { file: this.file, field: this.at(key) });
-    if (v <= 0 && !allowZero) this.fail(key, 'a bandwidth > 0 (use a link override with bandwidth 0 to remove a link)');
+    const v = parseBandwidth(this.required(key, 'a bandwidth such as 10Gbps'), this.where(key));
+    if (v <= 0 && !allowZero) this.fail(key, 'a bandwidth > 0');
     return v;
   }
 
   duration(key: string): number {
-    return parseDuration(this.required(key, 'a duration such as 5ms'), { file: this.file, field: this.at(key) });
+    return parseDuration(this.required(key, 'a duration such as 5ms'), this.where(key));
   }
 
   obj(key: string): Fields {
     const v = this.required(key, 'a mapping');
     if (typeof v !== 'object' || Array.isArray(v)) this.fail(key, 'a mapping (key: value pairs)');
-    return new Fields(v as Record<string, unknown>, this.file, this.at(key));
+    return new Fields(v as Record<string, unknown>, this.file, [...this.keys, key], this.lineOf);
   }
 
   optObj(key: string): Fields | undefined {
     return this.has(key) ? this.obj(key) : undefined;
   }
 
+  /** A copy of this mapping without some keys (for sub-specs written inline with other keys). */
+  without(...keys: string[]): Fields {
+    const data = Object.fromEntries(Object.entries(this.data).filter(([k]) => !keys.includes(k)));
+    return new Fields(data, this.file, this.keys, this.lineOf);
+  }
+
   list(key: string): Fields[] {
     const v = this.required(key, 'a list');
     if (!Array.isArray(v)) this.fail(key, 'a list');
     return v.map((item, i) => {
-      const path = `${this.at(key)}[${i}]`;
+      const keys = [...this.keys, key, i];
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        throw inputError('bad-field', 'list entries must be mappings', { file: this.file, field: path, found: show(item) });
+        const line = this.lineOf?.(keys);
+        throw inputError('bad-field', `list entries must be mappings${line ? ` (line ${line})` : ''}`, {
+          file: this.file,
+          field: dottedPath(keys),
+          expected: 'key: value pairs',
+          found: show(item),
+        });
       }
-      return new Fields(item as Record<string, unknown>, this.file, path);
+      return new Fields(item as Record<string, unknown>, this.file, keys, this.lineOf);
     });
+  }
+
+  optList(key: string): Fields[] {
+    return this.has(key) ? this.list(key) : [];
   }
 
   numbers(key: string): number[] {
@@ -126,7 +179,7 @@ export class Fields {
   onlyKeys(allowed: readonly string[]): this {
     for (const key of Object.keys(this.data)) {
       if (!allowed.includes(key)) {
-        throw inputError('unknown-field', `unknown field "${key}"`, { file: this.file, field: this.at(key), expected: `one of ${allowed.join(', ')}` });
+        throw this.error(key, `unknown field "${key}"`, { expected: `one of ${allowed.join(', ')}` }, 'unknown-field');
       }
     }
     return this;

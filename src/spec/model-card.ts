@@ -1,20 +1,25 @@
-// Model cards: YAML files under profiles/models/<id>.yaml.
+// Model cards: YAML files <dir>/<id>.yaml (bundled under profiles/models).
 
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { inputError } from '../errors.js';
+import { basename, join } from 'node:path';
+import { inputError, type ErrorDetails } from '../errors.js';
 import { makeModelCard } from './build.js';
 import { Fields } from './fields.js';
 import type { ModelCard } from './types.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlSpec } from './yaml-file.js';
 
 const KEYS = ['id', 'name', 'layers', 'hiddenSize', 'bytesPerParam', 'bytesPerActivation', 'paramsPerLayer', 'kvBytesPerTokenPerLayer', 'tokenBytes', 'contextLength'];
 
 export function loadModelCard(file: string): ModelCard {
-  const f = Fields.root(readYamlFile(file), file).onlyKeys(KEYS);
+  const { data, lineOf } = readYamlSpec(file);
+  const f = Fields.root(data, file, lineOf).onlyKeys(KEYS);
+  const id = f.str('id');
+  // Specs find cards by file name; a card whose id says otherwise would make plans name the wrong model.
+  const stem = basename(file).replace(/\.ya?ml$/, '');
+  if (id !== stem) f.fail('id', `"${stem}" (the file name)`, 'model id does not match its file name');
   return makeModelCard({
-    id: f.str('id'),
-    name: f.optStr('name') ?? f.str('id'),
+    id,
+    name: f.optStr('name') ?? id,
     layers: f.num('layers', { min: 1, int: true }),
     hiddenSize: f.num('hiddenSize', { min: 1, int: true }),
     bytesPerParam: f.num('bytesPerParam', { above: 0 }),
@@ -27,14 +32,25 @@ export function loadModelCard(file: string): ModelCard {
   });
 }
 
-/** Finds `<id>.yaml` in the given folders, first match wins. */
-export function findModelCard(id: string, folders: readonly string[], where: { file: string; field: string }): ModelCard {
-  for (const dir of folders) {
-    const file = join(dir, `${id}.yaml`);
-    if (existsSync(file)) return loadModelCard(file);
+/**
+ * Finds `<id>.yaml` in the given folders, first match wins. `where` names the place that asked
+ * for the model (e.g. a cluster spec's `model` field) for the error when none is found.
+ */
+export function findModelCard(id: string, folders: readonly string[], where: Pick<ErrorDetails, 'file' | 'field'> = {}): ModelCard {
+  // The id becomes a file name: no path tricks.
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
+    for (const dir of folders) {
+      const file = join(dir, `${id}.yaml`);
+      if (existsSync(file)) return loadModelCard(file);
+    }
   }
   throw inputError('unknown-model', `unknown model "${id}"`, {
     ...where,
     expected: `a model card ${id}.yaml in ${folders.join(' or ')}`,
   });
+}
+
+/** The model card for `id` from the first of `searchDirs` that has one. */
+export function findModel(id: string, searchDirs: readonly string[]): ModelCard {
+  return findModelCard(id, searchDirs);
 }

@@ -1,37 +1,46 @@
 // Profiles: per (model, GPU type) the token throughput when holding k layers, in
-// <profiles>/<model-id>/<GPU>.yaml. Max layers come from the file or, as Helix does, from the
-// share of VRAM left for weights after the KV-cache reserve.
+// <profiles>/<model-id>/<GPU>.yaml. The most layers a machine may hold comes from the file or,
+// as Helix does, from the share of VRAM left for weights after the KV-cache reserve.
 
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inputError } from '../errors.js';
+import { bundledGpuCatalog, bundledModelsDir } from './bundled.js';
 import { Fields } from './fields.js';
-import type { GpuType } from './gpus.js';
+import { loadGpuCatalogs, type GpuType } from './gpus.js';
+import { findModelCard } from './model-card.js';
 import type { GpuProfile, ModelCard, ProfileSource } from './types.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlSpec } from './yaml-file.js';
 
 const SOURCES: readonly ProfileSource[] = ['measured', 'imported', 'estimated'];
+const KEYS = ['gpu', 'model', 'source', 'maxLayers', 'throughput', 'note', 'derivedFrom'];
+
+/** Helix keeps half of VRAM for the KV cache. */
+export const DEFAULT_KV_RESERVE = 0.5;
 
 /** Layers whose weights fit in the VRAM left after reserving `kvReserve` of it for the KV cache. */
 export function derivedMaxLayers(vramBytes: number, model: ModelCard, kvReserve: number): number {
   return Math.floor((vramBytes * (1 - kvReserve)) / model.weightBytesPerLayer);
 }
 
-export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvReserve: number): GpuProfile {
-  const f = Fields.root(readYamlFile(file), file).onlyKeys(['gpu', 'model', 'source', 'maxLayers', 'throughput', 'note', 'derivedFrom']);
+export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvReserve: number = DEFAULT_KV_RESERVE): GpuProfile {
+  const { data, lineOf } = readYamlSpec(file);
+  const f = Fields.root(data, file, lineOf).onlyKeys(KEYS);
   const source = f.optStr('source') ?? 'measured';
   if (!SOURCES.includes(source as ProfileSource)) f.fail('source', SOURCES.join(', '));
   if (f.str('model') !== model.id) f.fail('model', `"${model.id}" (the folder it is in)`, 'profile is for another model');
+  if (f.str('gpu') !== gpu.name) f.fail('gpu', `"${gpu.name}" (its file name)`, 'profile names another GPU type');
   const throughput = f.numbers('throughput');
   const given = f.optNum('maxLayers', { min: 1, int: true });
   let maxLayers: number;
   if (given !== undefined) {
-    if (throughput.length < Math.min(given, model.layers)) {
-      throw inputError('profile-short', `profile is missing layer counts: maxLayers is ${given} but throughput lists ${throughput.length}`, {
-        file,
-        field: 'throughput',
-        expected: `${Math.min(given, model.layers)} values (k = 1..${Math.min(given, model.layers)})`,
-      });
+    // An explicit limit is a claim about the table: every count up to it must have a value.
+    const needed = Math.min(given, model.layers);
+    if (throughput.length < needed) {
+      throw f.error('throughput', `profile is missing layer counts: maxLayers is ${given} but throughput lists ${throughput.length}`, {
+        expected: `${needed} values (k = 1..${needed})`,
+        found: `${throughput.length} values`,
+      }, 'profile-short');
     }
     maxLayers = given;
   } else {
@@ -42,7 +51,7 @@ export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvRese
     gpu: gpu.name,
     model: model.id,
     vramBytes: gpu.vramBytes,
-    maxLayers: Math.min(maxLayers, model.layers),
+    maxLayers: Math.max(0, Math.min(maxLayers, model.layers)),
     throughput,
     source: source as ProfileSource,
     nicBytesPerSec: gpu.nicBytesPerSec,
@@ -55,8 +64,36 @@ export function profileFiles(dir: string, modelId: string): Map<string, string> 
   const folder = join(dir, modelId);
   const out = new Map<string, string>();
   if (!existsSync(folder)) return out;
-  for (const name of readdirSync(folder)) {
+  for (const name of readdirSync(folder).sort()) {
     if (name.endsWith('.yaml')) out.set(name.slice(0, -'.yaml'.length), join(folder, name));
+  }
+  return out;
+}
+
+export interface ProfileSetOptions {
+  /** Share of VRAM kept for the KV cache where a profile omits maxLayers (default 0.5). */
+  readonly kvReserve?: number;
+  /** The model card; by default found in <dir>/models, <dir>/../models, then the bundled cards. */
+  readonly model?: ModelCard;
+  /** Machine types; by default the bundled catalog with <dir>/gpus.yaml laid over it. */
+  readonly catalog?: ReadonlyMap<string, GpuType>;
+}
+
+/** Every profile of one model in a profile folder: GPU type -> profile. */
+export function loadProfileSet(dir: string, modelId: string, options: ProfileSetOptions = {}): Map<string, GpuProfile> {
+  const model = options.model ?? findModelCard(modelId, [join(dir, 'models'), join(dirname(dir), 'models'), bundledModelsDir]);
+  const catalog = options.catalog ?? loadGpuCatalogs([bundledGpuCatalog, join(dir, 'gpus.yaml')].filter((f) => existsSync(f)));
+  const files = profileFiles(dir, modelId);
+  if (files.size === 0) {
+    throw inputError('no-profiles', `no profiles for model ${modelId} in ${dir}`, { file: dir, expected: `a folder ${modelId}/ of <GPU>.yaml files` });
+  }
+  const out = new Map<string, GpuProfile>();
+  for (const [gpu, file] of files) {
+    const type = catalog.get(gpu);
+    if (!type) {
+      throw inputError('unknown-gpu', `profile for unknown GPU type "${gpu}"`, { file, field: 'gpu', expected: `one of ${[...catalog.keys()].join(', ')}` });
+    }
+    out.set(gpu, loadProfile(file, model, type, options.kvReserve ?? DEFAULT_KV_RESERVE));
   }
   return out;
 }

@@ -1,24 +1,52 @@
 // Reads a YAML file into plain data, turning every failure into an input error naming the file
-// (and the line, for syntax errors).
+// (and the line, for syntax errors). Keeps the parsed document so that later validation errors
+// can point at the line of the offending field too.
 
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument } from 'yaml';
 import { inputError } from '../errors.js';
 
-export function readYamlFile(file: string): unknown {
-  let text: string;
+/** A key path into the data, e.g. ['nodes', 3, 'gpu']. */
+export type KeyPath = readonly (string | number)[];
+
+/** Line (1-based) where the value at a key path starts, when the file has it. */
+export type LineLocator = (path: KeyPath) => number | undefined;
+
+export interface YamlSpec {
+  readonly data: unknown;
+  readonly lineOf: LineLocator;
+}
+
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read file (${code ?? 'error'})`;
     throw inputError('unreadable', why, { file });
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+}
+
+export function readYamlSpec(file: string): YamlSpec {
+  const text = readText(file);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
-    const line = err.linePos?.[0]?.line;
-    throw inputError('bad-yaml', `malformed YAML${line ? ` at line ${line}` : ''}: ${err.message.split('\n')[0]}`, { file });
+    const line = lines.linePos(err.pos[0]).line;
+    throw inputError('bad-yaml', `malformed YAML at line ${line}: ${err.message.split('\n')[0]}`, { file, expected: 'valid YAML' });
   }
-  return doc.toJS();
+  const lineOf: LineLocator = (path) => {
+    // Walk up to the nearest ancestor present in the file: a missing field is reported at its parent.
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { data: doc.toJS(), lineOf };
+}
+
+export function readYamlFile(file: string): unknown {
+  return readYamlSpec(file).data;
 }

@@ -113,8 +113,8 @@ describe('spec errors name the file and field', () => {
 
   it('too little memory for the model: no path', () => {
     const e = failure(() => loadCluster(spec('small', base('  - { gpu: T4, count: 3, region: r }\n', 'network:\n  default: { bandwidth: 1GB/s }\n'))));
-    expect(e.code).toBe('no-path');
-    expect(e.kind).toBe('input');
+    expect(e.code).toBe('too-little-memory');
+    expect(e.kind).toBe('infeasible');
   });
 
   it('no links between nodes that would need them: no path', () => {

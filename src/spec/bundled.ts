@@ -1,0 +1,25 @@
+// Where the bundled data (profiles/, clusters/) lives: the package root, found from this module
+// whether it runs from src/ (tests, tsx) or from dist/src/ (the built binary).
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++) {
+    if (existsSync(join(dir, 'profiles', 'gpus.yaml'))) return dir;
+    dir = dirname(dir);
+  }
+  // Not found: return the source layout's guess so errors name a sensible path.
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+const root = findPackageRoot();
+
+/** The bundled profiles folder (holds gpus.yaml, models/, helix-set-a/, ...). */
+export const bundledProfilesDir = join(root, 'profiles');
+export const bundledModelsDir = join(bundledProfilesDir, 'models');
+export const bundledGpuCatalog = join(bundledProfilesDir, 'gpus.yaml');
+/** Profiles used when a cluster spec names no `profiles:` folder. */
+export const defaultProfileSet = join(bundledProfilesDir, 'helix-set-b');

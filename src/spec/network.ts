@@ -1,0 +1,145 @@
+// The `network:` and `coordinator:` sections of a cluster spec -> one link per ordered node pair
+// and one coordinator link per node. Resolution, most specific first: an explicit link, the
+// figures between two regions, the figures inside a region, the default; no match = no link.
+
+import { createRng } from '../search/rng.js';
+import type { LinkInit } from './build.js';
+import type { Fields } from './fields.js';
+
+/** Link figures as written, before the per-link jitter draw. */
+export interface LinkSpec {
+  /** bytes/s; 0 = no link. */
+  readonly bandwidth: number;
+  /** seconds. */
+  readonly latency: number;
+  /** Relative +- spread of bandwidth, drawn once per physical link. */
+  readonly jitter: number;
+  /** Absolute +- spread of latency, seconds. */
+  readonly latencyJitter: number;
+}
+
+const LINK_KEYS = ['bandwidth', 'latency', 'jitter', 'latencyJitter'];
+
+/** Reads link figures; `extraKeys` are the other keys allowed beside them in that place. */
+export function readLinkSpec(f: Fields, extraKeys: readonly string[] = [], allowZero = true): LinkSpec {
+  f.onlyKeys([...LINK_KEYS, ...extraKeys]);
+  return {
+    bandwidth: f.bandwidth('bandwidth', allowZero),
+    latency: f.has('latency') ? f.duration('latency') : 0,
+    // Below 1, so a draw can never make a bandwidth zero or negative.
+    jitter: f.optNum('jitter', { min: 0, below: 1 }) ?? 0,
+    latencyJitter: f.has('latencyJitter') ? f.duration('latencyJitter') : 0,
+  };
+}
+
+function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * The link's actual figures: one draw per physical link, keyed by the two end names, so both
+ * directions agree and adding or reordering other nodes does not change this link.
+ */
+export function realiseLink(spec: LinkSpec, seed: number, a: string, b: string): LinkInit {
+  if (spec.jitter === 0 && spec.latencyJitter === 0) return { bandwidth: spec.bandwidth, latency: spec.latency };
+  const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+  const rng = createRng((seed ^ hashString(key)) >>> 0);
+  const bandwidth = spec.bandwidth * (1 + spec.jitter * (2 * rng.next() - 1));
+  const latency = Math.max(0, spec.latency + spec.latencyJitter * (2 * rng.next() - 1));
+  return { bandwidth, latency };
+}
+
+export interface NetworkNode {
+  readonly name: string;
+  readonly region: string;
+}
+
+/** Resolved link lookups over node indices, ready for buildCluster. */
+export interface Network {
+  readonly coordinatorRegion: string;
+  link(i: number, j: number): LinkInit | null;
+  coordinatorLink(i: number): LinkInit | null;
+}
+
+const COORDINATOR = 'coordinator';
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+/**
+ * Reads `coordinator:` and `network:` (either may be absent) for the given nodes. Region names in
+ * the network must be regions of some node or of the coordinator: a misspelt region would
+ * otherwise silently leave links at the default.
+ */
+export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Network {
+  const coord = root.optObj('coordinator');
+  coord?.onlyKeys(['region', ...LINK_KEYS]);
+  const coordinatorRegion = coord?.optStr('region') ?? nodes[0].region;
+  // Dedicated coordinator links, when given, apply to every node wherever it is.
+  const coordSpec = coord?.has('bandwidth') ? readLinkSpec(coord.without('region'), [], false) : undefined;
+  if (coord && !coord.has('bandwidth')) {
+    for (const k of LINK_KEYS) if (coord.has(k)) coord.fail(k, 'coordinator bandwidth as well', `${k} needs a coordinator bandwidth`);
+  }
+
+  const regions = new Set([...nodes.map((n) => n.region), coordinatorRegion]);
+  const known = `one of ${[...regions].join(', ')}`;
+  const net = root.optObj('network');
+  net?.onlyKeys(['seed', 'default', 'regions', 'between', 'links']);
+  const seed = net?.optNum('seed', { int: true, min: 0 }) ?? 1;
+  const fallback = net?.has('default') ? readLinkSpec(net.obj('default')) : undefined;
+
+  const intra = new Map<string, LinkSpec>();
+  const regionsField = net?.optObj('regions');
+  for (const r of Object.keys(regionsField?.data ?? {})) {
+    if (!regions.has(r)) regionsField!.fail(r, `a region of some node or of the coordinator: ${known}`, `unknown region "${r}"`, 'unknown-region');
+    intra.set(r, readLinkSpec(regionsField!.obj(r)));
+  }
+
+  const inter = new Map<string, LinkSpec>();
+  for (const b of net?.optList('between') ?? []) {
+    const raw = b.data.regions;
+    const pair: string[] =
+      Array.isArray(raw) && raw.length === 2 && raw.every((r) => typeof r === 'string')
+        ? (raw as string[])
+        : b.fail('regions', 'two region names, e.g. [us-west, us-east]');
+    for (const r of pair) if (!regions.has(r)) b.fail('regions', `regions of nodes or of the coordinator: ${known}`, `unknown region "${r}"`, 'unknown-region');
+    if (pair[0] === pair[1]) b.fail('regions', `two different regions (links inside ${pair[0]} go under network.regions)`);
+    inter.set(pairKey(pair[0], pair[1]), readLinkSpec(b, ['regions']));
+  }
+
+  const index = new Map(nodes.map((n, i) => [n.name, i]));
+  const overrides = new Map<number, LinkSpec>();
+  const n = nodes.length;
+  const coordOverrides = new Map<number, LinkSpec>();
+  for (const l of net?.optList('links') ?? []) {
+    const spec = readLinkSpec(l, ['from', 'to', 'bidirectional']);
+    const ends = (['from', 'to'] as const).map((key): number => {
+      const name = l.str(key);
+      if (name === COORDINATOR) return -1;
+      return index.get(name) ?? l.fail(key, `a node name or "${COORDINATOR}"`, `unknown node "${name}"`, 'unknown-node');
+    });
+    const [a, b] = ends;
+    if (a === b) l.fail('to', 'a different end than `from`', 'a link needs two different ends');
+    if (a === -1 || b === -1) coordOverrides.set(a === -1 ? b : a, spec);
+    else {
+      overrides.set(a * n + b, spec);
+      if (l.bool('bidirectional', true)) overrides.set(b * n + a, spec);
+    }
+  }
+
+  const between = (ra: string, rb: string): LinkSpec | undefined =>
+    ra === rb ? (intra.get(ra) ?? fallback) : (inter.get(pairKey(ra, rb)) ?? fallback);
+
+  return {
+    coordinatorRegion,
+    link(i, j) {
+      const spec = overrides.get(i * n + j) ?? between(nodes[i].region, nodes[j].region);
+      return spec ? realiseLink(spec, seed, nodes[i].name, nodes[j].name) : null;
+    },
+    coordinatorLink(i) {
+      const spec = coordOverrides.get(i) ?? coordSpec ?? between(coordinatorRegion, nodes[i].region);
+      return spec ? realiseLink(spec, seed, COORDINATOR, nodes[i].name) : null;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// A quick structural test of a loaded cluster: can any placement at all carry tokens from the
+// coordinator through every layer and back? It relaxes "one range per node" (a node may appear
+// at several layer boundaries), so a "no" is certain while a "yes" leaves the real answer to the
+// planner. A "no" is not a typo in the file but a cluster that cannot serve the model, hence
+// kind 'infeasible' (exit code 1), not an input error.
+
+import { HelixError } from '../errors.js';
+import type { Cluster } from './types.js';
+
+export interface ServabilityProblem {
+  readonly code: 'no-coordinator-link' | 'too-little-memory' | 'no-path';
+  readonly why: string;
+  readonly expected: string;
+}
+
+/** What makes the cluster unable to serve its model at all, or null when some chain may exist. */
+export function servabilityProblem(cluster: Cluster): ServabilityProblem | null {
+  const n = cluster.nodes.length;
+  const L = cluster.model.layers;
+  if (!cluster.sourceCapacity.some((c) => c > 0)) {
+    return { code: 'no-coordinator-link', why: 'the coordinator reaches no node', expected: 'at least one node linked to the coordinator' };
+  }
+  const totalLayers = cluster.nodes.reduce((s, node) => s + node.maxLayers, 0);
+  if (totalLayers < L) {
+    return {
+      code: 'too-little-memory',
+      why: `the nodes hold at most ${totalLayers} of ${L} layers together`,
+      expected: `GPU memory for all ${L} layers`,
+    };
+  }
+
+  // endsAt[b * n + i] = 1 when node i can be the last of a linked chain covering layers [0, b).
+  const endsAt = new Uint8Array((L + 1) * n);
+  const reach = (i: number, from: number): void => {
+    for (let k = 1; k <= cluster.nodes[i].maxLayers && from + k <= L; k++) endsAt[(from + k) * n + i] = 1;
+  };
+  for (let i = 0; i < n; i++) if (cluster.sourceCapacity[i] > 0) reach(i, 0);
+  for (let b = 1; b < L; b++) {
+    const starts = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!endsAt[b * n + i]) continue;
+      for (let j = 0; j < n; j++) if (cluster.linkCapacity[i * n + j] > 0) starts[j] = 1;
+    }
+    for (let j = 0; j < n; j++) if (starts[j]) reach(j, b);
+  }
+  for (let i = 0; i < n; i++) if (endsAt[L * n + i] && cluster.sinkCapacity[i] > 0) return null;
+  return {
+    code: 'no-path',
+    why: 'no chain of linked nodes covers every layer from the coordinator and back',
+    expected: 'links (and coordinator links) that let layer ranges connect',
+  };
+}
+
+/** Throws an infeasible-kind HelixError when no placement can carry any flow. */
+export function checkServable(cluster: Cluster): void {
+  const problem = servabilityProblem(cluster);
+  if (!problem) return;
+  throw new HelixError(problem.code, 'infeasible', `no placement can serve ${cluster.model.id}: ${problem.why}`, {
+    file: cluster.file,
+    field: 'nodes',
+    expected: problem.expected,
+  });
+}
