@@ -1,0 +1,44 @@
+// Where per-layer timings come from: a profiling folder (prompt_bs2time.csv + decode_bs2time.csv,
+// the Helix artifact's layout), one project layer-time YAML file, or the bundled files.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { inputError } from '../errors.js';
+import { loadLayerTimeFile, loadLayerTimes, parseLayerTimeCsv } from '../spec/layer-time.js';
+import type { PhaseTimes } from './derive.js';
+
+export interface Timings {
+  readonly times: PhaseTimes;
+  /** Where they came from, for provenance lines. */
+  readonly from: string;
+}
+
+const PROMPT_CSV = 'prompt_bs2time.csv';
+const DECODE_CSV = 'decode_bs2time.csv';
+
+function readCsv(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw inputError('unreadable', 'file not found', { file, expected: `a CSV of batch tokens, ms per layer` });
+  }
+  return parseLayerTimeCsv(text, file);
+}
+
+/** Timings at `path`: a folder holding the two CSVs, or a project layer-time YAML file. */
+export function readTimings(path: string): Timings {
+  if (!existsSync(path)) throw inputError('unreadable', 'file or folder not found', { file: path, expected: `a folder with ${PROMPT_CSV} and ${DECODE_CSV}, or a layer-time .yaml` });
+  if (statSync(path).isDirectory()) {
+    return { times: { prompt: readCsv(join(path, PROMPT_CSV)), decode: readCsv(join(path, DECODE_CSV)) }, from: path };
+  }
+  const t = loadLayerTimeFile(path);
+  return { times: { prompt: t.prompt, decode: t.decode }, from: path };
+}
+
+/** Bundled or given layer-time folder: GPU -> timings for the model. */
+export function timingsForModel(layerTimeDir: string, modelId: string): Map<string, Timings> {
+  const out = new Map<string, Timings>();
+  for (const [gpu, t] of loadLayerTimes(layerTimeDir, modelId)) out.set(gpu, { times: { prompt: t.prompt, decode: t.decode }, from: t.file });
+  return out;
+}
