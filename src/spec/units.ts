@@ -27,7 +27,7 @@ function split(value: unknown, what: string, where: Where): [number, string] {
     return [value, ''];
   }
   if (typeof value !== 'string') fail(what, value, where);
-  const m = /^\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([A-Za-z/]*)\s*$/.exec(value);
+  const m = /^\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([A-Za-zµ/]*)\s*$/.exec(value);
   if (!m) fail(what, value, where);
   return [Number(m[1]), m[2]];
 }

@@ -1,138 +1,182 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { loadCluster } from '../../src/spec/cluster.js';
-import { derivedMaxLayers } from '../../src/spec/profile.js';
-import { loadModelCard } from '../../src/spec/model-card.js';
-import { HelixError } from '../../src/errors.js';
+import { renderError } from '../../src/errors.js';
 import { repoRoot } from '../fixtures/cli.js';
+import { ENOUGH, LINKED, failure, setA, spec70b, tempDir, writeTemp } from './spec-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'helix-spec-'));
-const profiles = join(repoRoot, 'profiles', 'helix-set-a');
-
-function spec(name: string, yaml: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, yaml);
-  return file;
-}
-
-function failure(fn: () => unknown): HelixError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof HelixError) return e;
-    throw e;
-  }
-  throw new Error('expected a HelixError');
-}
-
-const base = (nodes: string, extra = '') => `name: t\nmodel: llama2-70b\nprofiles: ${profiles}\n${extra}nodes:\n${nodes}`;
-const enough = '  - { gpu: A100-40G, count: 7, region: r }\n';
+const bundled = (name: string) => loadCluster(join(repoRoot, 'clusters', `${name}.yaml`));
+const count = (c: ReturnType<typeof bundled>, gpu: string) => c.nodes.filter((n) => n.gpu === gpu).length;
 
 describe('bundled clusters', () => {
-  it('single24: 4 A100 + 8 L4 + 12 T4, Set A capacities, 1 GB/s links', () => {
-    const c = loadCluster(join(repoRoot, 'clusters', 'single24.yaml'));
+  it('single24: 4 A100 + 8 L4 + 12 T4 on set A, every pair at 1 GB/s', () => {
+    const c = bundled('single24');
     expect(c.nodes).toHaveLength(24);
-    expect(c.nodes.filter((n) => n.gpu === 'A100-40G')).toHaveLength(4);
-    expect(c.nodes.filter((n) => n.gpu === 'T4')).toHaveLength(12);
+    expect([count(c, 'A100-40G'), count(c, 'L4'), count(c, 'T4')]).toEqual([4, 8, 12]);
+    expect(c.model.id).toBe('llama2-70b');
     expect(c.nodes[0].capacity[0]).toBeCloseTo(23833.87, 6);
     expect(c.nodes[0].maxLayers).toBe(12);
-    expect(c.linkCapacity[1]).toBeCloseTo(1e9 / 16384, 6);
-    expect(c.sourceCapacity[0]).toBeCloseTo(1e9 / 2, 3);
-  });
-
-  it('geo3: jittered links are slow across regions and fast inside, reproducibly', () => {
-    const a = loadCluster(join(repoRoot, 'clusters', 'geo3.yaml'));
-    const b = loadCluster(join(repoRoot, 'clusters', 'geo3.yaml'));
-    expect(Array.from(a.linkCapacity)).toEqual(Array.from(b.linkCapacity));
-    expect(a.inputHash).toBe(b.inputHash);
-    const n = a.nodes.length;
+    expect(c.nodes.find((n) => n.gpu === 'T4')!.capacity).toEqual([5709.208, 2434.367, 1347.867, 757.853]);
+    const n = c.nodes.length;
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        if (i === j) continue;
-        const bw = a.linkBandwidth[i * n + j];
-        if (a.nodes[i].region === a.nodes[j].region) expect(bw).toBeGreaterThanOrEqual(1.25e9 * 0.9 - 1);
-        else {
-          expect(bw).toBeLessThanOrEqual(12.5e6 * 1.2 + 1);
-          expect(a.linkLatency[i * n + j]).toBeGreaterThanOrEqual(0.04 - 1e-9);
-        }
-        expect(a.linkBandwidth[j * n + i]).toBe(bw); // one physical link, both ways
-      }
+      expect(c.sourceCapacity[i]).toBeCloseTo(1e9 / 2, 6); // token ids, 2 bytes
+      for (let j = 0; j < n; j++) if (i !== j) expect(c.linkCapacity[i * n + j]).toBeCloseTo(1e9 / 16384, 9);
     }
   });
 
-  it('every bundled cluster loads', () => {
-    for (const name of ['tiny', 'single24', 'geo3', 'hetero42']) {
-      const c = loadCluster(join(repoRoot, 'clusters', `${name}.yaml`));
-      expect(c.nodes.length).toBeGreaterThan(0);
-    }
-    expect(loadCluster(join(repoRoot, 'clusters', 'hetero42.yaml')).nodes).toHaveLength(42);
+  it('geo3: 4 A100 | 2 L4 + 8 T4 | 6 L4 + 4 T4 over three regions', () => {
+    const c = bundled('geo3');
+    const inRegion = (r: string) => c.nodes.filter((x) => x.region === r).map((x) => x.gpu);
+    expect(inRegion('region-1')).toEqual(Array(4).fill('A100-40G'));
+    expect(inRegion('region-2').sort()).toEqual([...Array(2).fill('L4'), ...Array(8).fill('T4')]);
+    expect(inRegion('region-3').sort()).toEqual([...Array(6).fill('L4'), ...Array(4).fill('T4')]);
+    // The coordinator sits in region 1: fast links there, slow ones to the other regions.
+    c.nodes.forEach((x, i) => expect(c.sourceCapacity[i] > 1e8).toBe(x.region === 'region-1'));
+  });
+
+  it('hetero42: 42 machines of seven types on set B', () => {
+    const c = bundled('hetero42');
+    expect(c.nodes).toHaveLength(42);
+    const expected = { 'A100-40G': 4, V100: 6, L4: 8, '2xL4': 4, T4: 10, '2xT4': 6, '4xT4': 4 };
+    for (const [gpu, k] of Object.entries(expected)) expect(count(c, gpu), gpu).toBe(k);
+    expect(c.nodes.find((x) => x.gpu === 'A100-40G')!.capacity[0]).toBe(31327.488); // set B, not set A
+    expect(c.nodes.find((x) => x.gpu === '4xT4')!.maxLayers).toBe(18);
+  });
+
+  it('tiny: a handful of nodes', () => {
+    const c = bundled('tiny');
+    expect(c.nodes.length).toBeGreaterThanOrEqual(3);
+    expect(c.nodes.length).toBeLessThanOrEqual(5);
+    expect(c.nodes.reduce((s, x) => s + x.maxLayers, 0)).toBeGreaterThanOrEqual(c.model.layers);
+  });
+
+  it('loading is deterministic: the same file gives the same input hash', () => {
+    for (const name of ['tiny', 'single24', 'geo3', 'hetero42']) expect(bundled(name).inputHash).toBe(bundled(name).inputHash);
+    expect(bundled('single24').inputHash).not.toBe(bundled('geo3').inputHash);
   });
 });
 
-describe('max layers derived from VRAM', () => {
-  it('halves VRAM for weights by default and floors', () => {
-    const m = loadModelCard(join(repoRoot, 'profiles', 'models', 'llama2-70b.yaml'));
-    expect(m.weightBytesPerLayer).toBeCloseTo(1.53e9, -3);
-    expect(derivedMaxLayers(24e9, m, 0.5)).toBe(7); // L4: 12 GB / 1.53 GB
-    expect(derivedMaxLayers(40e9, m, 0.5)).toBe(13);
-    expect(derivedMaxLayers(40e9, m, 0.75)).toBe(6);
+describe('profiles and options', () => {
+  it('the profile folder is relative to the spec; --profiles and kvReserve override the file', () => {
+    const where = join(tempDir('deep/a/b'), 'spec.yaml');
+    const file = writeTemp(`model: llama2-70b\nprofiles: ${relative(dirname(where), setA)}\n${LINKED}nodes:\n  - { gpu: A100-40G, count: 8 }\n`, 'deep/a/b/spec.yaml');
+    expect(file).toBe(where);
+    const c = loadCluster(file);
+    expect(c.name).toBe('spec'); // from the file name when `name` is left out
+    expect(c.nodes[0].maxLayers).toBe(12);
+    const fewer = loadCluster(file, { kvReserve: 0.6 });
+    expect(fewer.nodes[0].maxLayers).toBe(10); // 16 GB / 1.53 GB
+    expect(loadCluster(file, { profilesDir: join(setA, '..', 'helix-set-b') }).nodes[0].capacity[0]).toBe(31327.488);
+  });
+
+  it('kvReserve in the spec applies to derived limits', () => {
+    const c = loadCluster(writeTemp(spec70b('  - { gpu: A100-40G, count: 10 }\n', `kvReserve: 0.6\n${LINKED}`)));
+    expect(c.nodes[0].maxLayers).toBe(10);
+  });
+
+  it('bad overrides are usage errors', () => {
+    const file = writeTemp(spec70b(ENOUGH, LINKED));
+    expect(failure(() => loadCluster(file, { kvReserve: 1 })).kind).toBe('usage');
+    const e = failure(() => loadCluster(file, { profilesDir: join(tempDir('nowhere'), 'missing') }));
+    expect(e.kind).toBe('usage');
+    expect(e.details.field).toBe('--profiles');
   });
 });
 
-describe('spec errors name the file and field', () => {
-  it('unknown GPU type', () => {
-    const e = failure(() => loadCluster(spec('gpu', base('  - { gpu: H900, region: r }\n'))));
-    expect(e.details.field).toBe('nodes[0].gpu');
-    expect(e.details.file).toMatch(/gpu\.yaml$/);
-    expect(e.message).toMatch(/unknown GPU type "H900"/);
+describe('spec errors name the file and the field', () => {
+  const expectError = (yaml: string, field: string, code?: string, message?: RegExp) => {
+    const file = writeTemp(yaml);
+    const e = failure(() => loadCluster(file));
+    expect(e.details.file).toBe(file);
+    expect(e.details.field).toBe(field);
+    if (code) expect(e.code).toBe(code);
+    if (message) expect(e.message).toMatch(message);
+    expect(renderError(e)).toContain(`${file}: ${field}: `);
+    return e;
+  };
+
+  it('malformed YAML, with the line', () => {
+    const e = failure(() => loadCluster(writeTemp('name: t\nmodel: llama2-70b\nnodes: [x\n')));
+    expect(e.code).toBe('bad-yaml');
+    expect(e.message).toMatch(/malformed YAML at line [34]/);
+    expect(failure(() => loadCluster(writeTemp('name: a\nname: b\n'))).message).toMatch(/line 2/);
+  });
+
+  it('a missing file, a folder, a file that is not a mapping', () => {
+    expect(failure(() => loadCluster(join(tempDir('x'), 'missing.yaml'))).message).toMatch(/file not found/);
+    expect(failure(() => loadCluster(tempDir('a-folder'))).message).toMatch(/folder/);
+    expect(failure(() => loadCluster(writeTemp('- just\n- a list\n'))).code).toBe('bad-field');
+  });
+
+  it('unknown GPU type, with the line of the node', () => {
+    const e = expectError(spec70b('  - { gpu: A100-40G, count: 7 }\n  - { gpu: H900, region: r }\n', LINKED), 'nodes[1].gpu', 'unknown-gpu', /unknown GPU type "H900"/);
+    expect(e.message).toMatch(/line 8/);
+    expect(e.details.expected).toMatch(/A100-40G/);
   });
 
   it('unknown model', () => {
-    const e = failure(() => loadCluster(spec('model', base(enough).replace('llama2-70b', 'gpt-9'))));
-    expect(e.details.field).toBe('model');
-    expect(e.message).toMatch(/gpt-9/);
+    expectError(spec70b(ENOUGH, LINKED).replace('llama2-70b', 'gpt-9'), 'model', 'unknown-model', /gpt-9/);
   });
 
-  it('negative bandwidth', () => {
-    const e = failure(() => loadCluster(spec('neg', base(enough, 'network:\n  default: { bandwidth: -1Gbps }\n'))));
-    expect(e.details.field).toBe('network.default.bandwidth');
+  it('a GPU type with no profile for the model', () => {
+    expectError(spec70b(`${ENOUGH}  - { gpu: V100 }\n`, LINKED), 'nodes[1].gpu', 'no-profile', /no profile for V100/);
   });
 
-  it('duplicate node names', () => {
-    const e = failure(() => loadCluster(spec('dup', base(`${enough}  - { name: a100-40g-1, gpu: L4, region: r }\n`))));
-    expect(e.message).toMatch(/duplicate node name "a100-40g-1"/);
-    expect(e.details.field).toBe('nodes[1].name');
+  it('a profile folder without the model', () => {
+    expectError(spec70b(ENOUGH, LINKED).replace(setA, tempDir('empty-profiles')), 'profiles', 'no-profiles');
   });
 
-  it('a typo in a field name', () => {
-    const e = failure(() => loadCluster(spec('typo', base(enough, 'netwrok: {}\n'))));
-    expect(e.message).toMatch(/unknown field "netwrok"/);
+  it('a node that can hold no layer', () => {
+    expectError(spec70b(ENOUGH, `kvReserve: 0.97\n${LINKED}`), 'nodes[0].gpu', 'no-layer-fits', /cannot hold a single layer/);
   });
 
-  it('too little memory for the model: no path', () => {
-    const e = failure(() => loadCluster(spec('small', base('  - { gpu: T4, count: 3, region: r }\n', 'network:\n  default: { bandwidth: 1GB/s }\n'))));
-    expect(e.code).toBe('too-little-memory');
-    expect(e.kind).toBe('infeasible');
+  it('negative, zero and unit-less-but-wrong bandwidths', () => {
+    expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: -1Gbps }\n'), 'network.default.bandwidth', 'bad-unit');
+    expectError(spec70b(ENOUGH, `coordinator: { bandwidth: 0 }\n${LINKED}`), 'coordinator.bandwidth');
+    expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 10 GB }\n'), 'network.default.bandwidth');
+    expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, jitter: 1.5 }\n'), 'network.default.jitter');
+    expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 5 parsecs }\n'), 'network.default.latency');
   });
 
-  it('no links between nodes that would need them: no path', () => {
-    const e = failure(() => loadCluster(spec('nolinks', base(enough, 'coordinator: { bandwidth: 1GB/s }\n'))));
-    expect(e.code).toBe('no-path');
+  it('unknown regions and nodes in the network', () => {
+    expectError(spec70b(ENOUGH, 'network:\n  regions:\n    eu-west: { bandwidth: 1GB/s }\n'), 'network.regions.eu-west', 'unknown-region');
+    expectError(spec70b(ENOUGH, 'network:\n  between:\n    - { regions: [r, mars], bandwidth: 1GB/s }\n'), 'network.between[0].regions', 'unknown-region', /mars/);
+    expectError(spec70b(ENOUGH, 'network:\n  between:\n    - { regions: [r, r], bandwidth: 1GB/s }\n'), 'network.between[0].regions');
+    expectError(spec70b(ENOUGH, 'network:\n  links:\n    - { from: a100-40g-1, to: ghost, bandwidth: 1GB/s }\n'), 'network.links[0].to', 'unknown-node', /ghost/);
+    expectError(spec70b(ENOUGH, 'network:\n  links:\n    - { from: a100-40g-1, to: a100-40g-2, bandwidth: 1GB/s, regions: [r, r] }\n'), 'network.links[0].regions', 'unknown-field');
   });
 
-  it('malformed YAML and a missing file', () => {
-    expect(failure(() => loadCluster(spec('bad', 'name: [x\n'))).message).toMatch(/malformed YAML/);
-    expect(failure(() => loadCluster(join(dir, 'missing.yaml'))).message).toMatch(/file not found/);
+  it('duplicate and reserved node names', () => {
+    expectError(spec70b(`${ENOUGH}  - { name: a100-40g-1, gpu: L4, region: r }\n`, LINKED), 'nodes[1].name', 'duplicate-node', /duplicate node name "a100-40g-1"/);
+    expectError(spec70b('  - { gpu: L4 }\n  - { gpu: L4 }\n', LINKED), 'nodes[1].name', 'duplicate-node');
+    expectError(spec70b(`${ENOUGH}  - { name: coordinator, gpu: L4 }\n`, LINKED), 'nodes[1].name');
   });
 
-  it('a profile that lists fewer layer counts than it claims', () => {
-    const pdir = join(dir, 'short-profiles');
-    mkdirSync(join(pdir, 'llama2-70b'), { recursive: true });
-    writeFileSync(join(pdir, 'llama2-70b', 'A100-40G.yaml'), 'gpu: A100-40G\nmodel: llama2-70b\nmaxLayers: 12\nthroughput: [100, 50]\n');
-    const e = failure(() => loadCluster(spec('short', base(enough).replace(profiles, pdir))));
-    expect(e.code).toBe('profile-short');
-    expect(e.details.field).toBe('throughput');
+  it('a typo in a field name, at any depth', () => {
+    expectError(spec70b(ENOUGH, 'netwrok: {}\n'), 'netwrok', 'unknown-field', /unknown field "netwrok"/);
+    expectError(spec70b('  - { gpu: A100-40G, cuont: 7 }\n', LINKED), 'nodes[0].cuont', 'unknown-field');
+    expectError(spec70b(ENOUGH, 'coordinator: { region: r, bandwith: 1GB/s }\n'), 'coordinator.bandwith', 'unknown-field');
+  });
+
+  it('a missing or empty node list', () => {
+    expectError('model: llama2-70b\n', 'nodes', 'bad-field', /missing field/);
+    expectError(spec70b('  []\n').replace('nodes:\n  []', 'nodes: []'), 'nodes');
+  });
+
+  it('a coordinator that no network figure reaches is an input error', () => {
+    const e = expectError(spec70b(ENOUGH), 'network', 'no-coordinator-link');
+    expect(e.kind).toBe('input');
+    expectError(spec70b(ENOUGH, 'coordinator: { region: r, latency: 1ms }\n'), 'coordinator.latency');
+  });
+
+  it('a cluster that cannot serve the model is infeasible, not bad input', () => {
+    const small = failure(() => loadCluster(writeTemp(spec70b('  - { gpu: T4, count: 3 }\n', LINKED))));
+    expect(small.kind).toBe('infeasible');
+    expect(small.code).toBe('too-little-memory');
+    const unlinked = failure(() => loadCluster(writeTemp(spec70b(ENOUGH, 'coordinator: { bandwidth: 1GB/s }\n'))));
+    expect(unlinked.kind).toBe('infeasible');
+    expect(unlinked.code).toBe('no-path');
+    // The same file loads when the check is skipped, for tools that inspect such clusters.
+    expect(loadCluster(writeTemp(spec70b(ENOUGH, 'coordinator: { bandwidth: 1GB/s }\n')), { skipServableCheck: true }).nodes).toHaveLength(7);
   });
 });

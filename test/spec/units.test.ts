@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseBandwidth, parseBytes, parseDuration } from '../../src/spec/units.js';
-import { HelixError } from '../../src/errors.js';
+import { failure } from './spec-files.js';
+
+const where = { file: 'c.yaml', field: 'gpus.T4.vram' };
 
 describe('parseBytes', () => {
   it.each([
@@ -9,50 +11,62 @@ describe('parseBytes', () => {
     ['1.53 GB', 1.53e9],
     ['512MiB', 512 * 2 ** 20],
     ['16kB', 16e3],
+    ['2TB', 2e12],
+    ['1e3 MB', 1e9],
+    ['40', 40],
     [1024, 1024],
-  ])('%s', (input, bytes) => expect(parseBytes(input)).toBeCloseTo(bytes, 3));
+    [0, 0],
+  ])('%s = %d bytes', (input, bytes) => expect(parseBytes(input)).toBeCloseTo(bytes, 3));
 
-  it.each(['40', '-1GB', '40GX', 'GB', '', 'forty GB', '4 0GB', null])('rejects %s', (input) => {
-    if (input === '40') expect(parseBytes(input)).toBe(40);
-    else expect(() => parseBytes(input, { file: 'c.yaml', field: 'vram' })).toThrow(HelixError);
-  });
+  it.each([['-1GB'], ['40GX'], ['GB'], [''], ['   '], ['forty GB'], ['4 0GB'], ['40 Gb'], ['40GiBs'], [null], [-5], [Number.NaN], [Infinity], [true]])(
+    'rejects %s, naming file and field',
+    (input) => {
+      const e = failure(() => parseBytes(input, where));
+      expect(e.code).toBe('bad-unit');
+      expect(e.kind).toBe('input');
+      expect(e.details).toMatchObject({ ...where, expected: expect.stringMatching(/40GB/) });
+    },
+  );
 });
 
-describe('parseBandwidth', () => {
+describe('parseBandwidth (bytes/s)', () => {
   it.each([
     ['10Gbps', 1.25e9],
     ['10 Gbit/s', 1.25e9],
+    ['10Gb/s', 1.25e9],
+    ['100 Mbit/s', 12.5e6],
     ['1.25 GB/s', 1.25e9],
     ['12.5MB/s', 12.5e6],
-    ['100 Mbit/s', 12.5e6],
     ['1GBps', 1e9],
+    ['1 GiB/s', 2 ** 30],
+    ['1000', 1000],
     ['0', 0],
-  ])('%s', (input, bytesPerSec) => expect(parseBandwidth(input)).toBeCloseTo(bytesPerSec, 3));
+    [5e8, 5e8],
+  ])('%s = %d B/s', (input, bytesPerSec) => expect(parseBandwidth(input)).toBeCloseTo(bytesPerSec, 3));
 
-  it('names the field and what was expected', () => {
-    try {
-      parseBandwidth('fast', { file: 'c.yaml', field: 'network.default.bandwidth' });
-      expect.unreachable();
-    } catch (e) {
-      const d = (e as HelixError).details;
-      expect(d.file).toBe('c.yaml');
-      expect(d.field).toBe('network.default.bandwidth');
-      expect(d.expected).toMatch(/10Gbps/);
-    }
+  it.each([['-5Gbps'], ['10 Gb'], ['10GB'], ['1 GB/min'], ['fast'], [''], ['Gbps'], [Number.NaN], [-1], [{}]])('rejects %s', (input) => {
+    const e = failure(() => parseBandwidth(input, { file: 'c.yaml', field: 'network.default.bandwidth' }));
+    expect(e.details.file).toBe('c.yaml');
+    expect(e.details.field).toBe('network.default.bandwidth');
+    expect(e.details.expected).toMatch(/10Gbps/);
   });
-
-  it.each(['-5Gbps', '10 Gb', '10GB', '1 GB/min'])('rejects %s', (input) => expect(() => parseBandwidth(input)).toThrow(HelixError));
 });
 
-describe('parseDuration', () => {
+describe('parseDuration (seconds)', () => {
   it.each([
     ['5ms', 0.005],
     ['50us', 50e-6],
+    ['50µs', 50e-6],
     ['1 s', 1],
     ['0.5s', 0.5],
     ['2min', 120],
+    ['7', 7],
     [3, 3],
-  ])('%s', (input, s) => expect(parseDuration(input)).toBeCloseTo(s, 9));
+  ])('%s = %d s', (input, s) => expect(parseDuration(input)).toBeCloseTo(s, 12));
 
-  it.each(['5 msec', '-1ms', 'soon'])('rejects %s', (input) => expect(() => parseDuration(input)).toThrow(HelixError));
+  it.each([['5 msec'], ['-1ms'], ['soon'], [''], ['ms'], ['1h'], [Number.NaN], [-0.5]])('rejects %s', (input) => {
+    const e = failure(() => parseDuration(input, { file: 'c.yaml', field: 'network.default.latency' }));
+    expect(e.details.field).toBe('network.default.latency');
+    expect(e.details.expected).toMatch(/5ms/);
+  });
 });
