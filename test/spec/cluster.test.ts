@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadCluster } from '../../src/spec/cluster.js';
 import { renderError } from '../../src/errors.js';
@@ -178,5 +179,13 @@ describe('spec errors name the file and the field', () => {
     expect(unlinked.code).toBe('no-path');
     // The same file loads when the check is skipped, for tools that inspect such clusters.
     expect(loadCluster(writeTemp(spec70b(ENOUGH, 'coordinator: { bandwidth: 1GB/s }\n')), { skipServableCheck: true }).nodes).toHaveLength(7);
+  });
+});
+
+describe('bundled cluster files', () => {
+  it('each starts with a comment saying what it is', () => {
+    for (const f of readdirSync(join(repoRoot, 'clusters')).filter((x) => x.endsWith('.yaml'))) {
+      expect(readFileSync(join(repoRoot, 'clusters', f), 'utf8'), f).toMatch(/^# \S.{20,}/);
+    }
   });
 });
