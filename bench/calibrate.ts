@@ -13,7 +13,7 @@ import { loadModelCard } from '../src/spec/model-card.js';
 import { loadProfileSet } from '../src/spec/profile.js';
 import { formatProfileYaml } from '../src/profiles/build.js';
 import { calibrate, CALIBRATION_SETTINGS, type Calibration, type MeasuredType } from '../src/profiles/calibration.js';
-import { formatFactorsYaml } from '../src/profiles/efficiency.js';
+import { formatFactorsYaml, loadFactors } from '../src/profiles/efficiency.js';
 import { estimateProfile } from '../src/profiles/estimate.js';
 import { hardwareFor, loadHardwareCatalog } from '../src/profiles/hardware.js';
 import { PUBLISHED_SETS, reproduceSet, type Machine, type ReproductionRow } from '../src/profiles/reproduce.js';
@@ -142,7 +142,9 @@ if (write) {
       'than editing: the bundled estimated profiles are derived from these numbers.',
     ]),
   );
-  // Bundled estimates: every catalog type with hardware figures, for the models people deploy now.
+  // Bundled estimates: every catalog type with hardware figures, for the models people deploy now,
+  // from the factors as written (rounded), so `helix profile estimate` reproduces them exactly.
+  const writtenFactors = loadFactors(factorsFile);
   let written = 0;
   for (const id of ['llama3.1-70b', 'llama3.1-8b']) {
     const model = card(id);
@@ -150,7 +152,7 @@ if (write) {
     mkdirSync(dir, { recursive: true });
     for (const [gpu, entry] of catalog) {
       if (!entry.hardware) continue;
-      const est = estimateProfile({ hardware: entry.hardware, model, factors: cal.factors, settings: CALIBRATION_SETTINGS });
+      const est = estimateProfile({ hardware: entry.hardware, model, factors: writtenFactors, settings: CALIBRATION_SETTINGS });
       const comment = [
         `Estimated, not measured: ${gpu} serving ${model.name}, from the roofline in src/profiles/roofline.ts`,
         `with factors from profiles/catalog/efficiency.yaml. Regenerate: npm run calibrate -- --write`,

@@ -9,6 +9,8 @@ import { schemaCommand } from './schema.js';
 import { explainCommand } from './explain.js';
 import { renderCommand } from './render.js';
 import { replanCommand } from './replan.js';
+import { profileCommand } from './profile.js';
+import { profilesCommand } from './profiles.js';
 
 export const commands: readonly CommandSpec[] = [
   planCommand,
@@ -18,5 +20,7 @@ export const commands: readonly CommandSpec[] = [
   explainCommand,
   renderCommand,
   replanCommand,
+  profilesCommand,
+  profileCommand,
   schemaCommand,
 ];

@@ -1,0 +1,229 @@
+// `helix profile import|estimate`: build a profile (t(k) and max layers) for one GPU type and
+// model, from measured per-layer timings (import) or from hardware figures (estimate).
+
+import { usageError } from '../errors.js';
+import { deriveProfile, formatProfileYaml, type DerivedProfile, type ServingSettings } from '../profiles/build.js';
+import { HELIX_KV_FILL } from '../profiles/derive.js';
+import { estimateProfile } from '../profiles/estimate.js';
+import { hardwareFor } from '../profiles/hardware.js';
+import { parseMix } from '../profiles/pipeline.js';
+import { factorsFile, findModel, measuredTimings, mixMachines, profileSources, type ProfileSources } from '../profiles/sources.js';
+import { readTimings, type Timings } from '../profiles/timings.js';
+import { HELIX_WORKLOAD, parseWorkloadArg, type Workload } from '../profiles/workload.js';
+import { formatDerivedProfile, type DerivedProfileView } from '../report/profiles-table.js';
+import { derivedMaxLayers, DEFAULT_KV_RESERVE, loadProfile } from '../spec/profile.js';
+import type { ModelCard } from '../spec/types.js';
+import { parseBytes } from '../spec/units.js';
+import type { CommandSpec } from './command.js';
+import { colorFor } from './io.js';
+import { parseFraction, parsePositiveInt, type CommonFlags } from './options.js';
+import { writeFileAtomic } from './write-file.js';
+
+const ACTIONS = ['import', 'estimate'] as const;
+type Action = (typeof ACTIONS)[number];
+
+interface ProfileFlags extends CommonFlags {
+  readonly gpu?: string;
+  readonly model?: string;
+  readonly timings?: string;
+  readonly workload?: Workload;
+  readonly kvFill?: number;
+  readonly kvReserve?: number;
+  readonly maxLayers?: number;
+  readonly usableMemory?: number;
+  readonly weightsPerLayer?: number;
+  readonly pipeline?: string;
+  readonly profiles?: string;
+  readonly factors?: string;
+  readonly out?: string;
+  readonly compare?: string;
+}
+
+function parseSize(flag: string) {
+  return (value: string): number => {
+    let n: number;
+    try {
+      n = parseBytes(value);
+    } catch {
+      throw usageError('bad-option', `${flag} must be a size such as 70GB or 1.71GB`, { found: JSON.stringify(value) });
+    }
+    if (!(n > 0)) throw usageError('bad-option', `${flag} must be a size > 0`, { found: JSON.stringify(value) });
+    return n;
+  };
+}
+
+function parseFill(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) {
+    throw usageError('bad-option', '--kv-fill must be a fraction in (0, 1]', { found: JSON.stringify(value) });
+  }
+  return n;
+}
+
+function settingsFrom(flags: ProfileFlags, sources: ProfileSources, model: ModelCard): ServingSettings {
+  const maxLayersOf = (gpu: string): number => {
+    const entry = sources.catalog.get(gpu);
+    if (!entry) throw usageError('bad-option', `--pipeline names unknown GPU type "${gpu}"`, { expected: `one of ${[...sources.catalog.keys()].join(', ')}` });
+    const weights = flags.weightsPerLayer ?? model.weightBytesPerLayer;
+    return Math.min(model.layers, derivedMaxLayers(entry.type.vramBytes, { ...model, weightBytesPerLayer: weights }, flags.kvReserve ?? DEFAULT_KV_RESERVE));
+  };
+  return {
+    workload: flags.workload ?? HELIX_WORKLOAD,
+    kvFill: flags.kvFill ?? HELIX_KV_FILL,
+    kvReserve: flags.kvReserve ?? DEFAULT_KV_RESERVE,
+    ...(flags.maxLayers !== undefined ? { maxLayers: flags.maxLayers } : {}),
+    ...(flags.usableMemory !== undefined ? { usableBytes: flags.usableMemory } : {}),
+    ...(flags.weightsPerLayer !== undefined ? { weightBytesPerLayer: flags.weightsPerLayer } : {}),
+    ...(flags.pipeline !== undefined ? { pipeline: parseMix(flags.pipeline, maxLayersOf) } : {}),
+  };
+}
+
+function targetTimings(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string): Timings {
+  if (flags.timings) return readTimings(flags.timings);
+  const bundled = measuredTimings(sources, model.id).get(gpu);
+  if (!bundled) {
+    throw usageError('no-timings', `no per-layer timings for ${gpu} serving ${model.id}: give --timings`, {
+      field: '--timings',
+      expected: 'a folder with prompt_bs2time.csv and decode_bs2time.csv, or a layer-time .yaml',
+    });
+  }
+  return bundled;
+}
+
+interface Built {
+  readonly profile: DerivedProfile;
+  readonly notes: string[];
+  readonly extra: Record<string, unknown>;
+}
+
+function runImport(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string, settings: ServingSettings): Built {
+  const entry = sources.catalog.get(gpu);
+  if (!entry) throw usageError('unknown-gpu', `unknown GPU type "${gpu}"`, { field: '--gpu', expected: `one of ${[...sources.catalog.keys()].join(', ')}` });
+  const timings = targetTimings(flags, sources, model, gpu);
+  const machines = settings.pipeline ? mixMachines(sources, model, settings.pipeline, settings, () => factorsFile(sources, flags.factors)) : undefined;
+  const profile = deriveProfile({
+    gpu,
+    cardModel: model,
+    source: 'imported',
+    machine: { memory: { vramBytes: entry.type.vramBytes, gpus: entry.type.gpus }, times: timings.times },
+    settings,
+    timingsFrom: timings.from,
+    ...(machines ? { machines } : {}),
+  });
+  return { profile, notes: [], extra: {} };
+}
+
+function runEstimate(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string, settings: ServingSettings): Built {
+  const factors = factorsFile(sources, flags.factors);
+  const hardware = hardwareFor(sources.catalog, gpu, sources.catalogFiles.join(' + '));
+  const machines = settings.pipeline ? mixMachines(sources, model, settings.pipeline, settings, () => factors) : undefined;
+  const est = estimateProfile({ hardware, model, factors, settings, ...(machines ? { machines } : {}) });
+  const eff = est.efficiency;
+  const notes = [
+    `roofline factors (${factors.file}): ${hardware.family} compute ${eff.compute.toFixed(3)}, memory ${eff.memory.toFixed(3)}` +
+      (est.fitted ? ` (fitted on ${(factors.fittedOn.get(hardware.family) ?? []).join(', ')})` : ` (family never measured: the mean of the fitted families)`),
+  ];
+  return {
+    profile: est.profile,
+    notes,
+    extra: { efficiency: eff, familyFitted: est.fitted, factorsFile: factors.file },
+  };
+}
+
+export const profileCommand: CommandSpec = {
+  name: 'profile',
+  summary: 'build a profile t(k): import measured per-layer timings, or estimate from hardware figures',
+  args: [{ name: 'action', description: 'import | estimate', required: true }],
+  options: [
+    { flags: '--gpu <type>', description: 'machine type from the GPU catalog (required)' },
+    { flags: '--model <id>', description: 'model card id, e.g. llama3.1-70b (required)' },
+    { flags: '--timings <path>', description: 'import: folder with prompt_bs2time.csv + decode_bs2time.csv, or a layer-time .yaml (default: bundled timings)' },
+    { flags: '--workload <IN:OUT|file>', description: 'typical request: mean input:output tokens, or a CSV of input_tokens,output_tokens (default 750:240)', parse: (v: string) => parseWorkloadArg(v) },
+    { flags: '--kv-fill <fraction>', description: 'share of KV-cache slots counted on for steady work (default 0.3, as Helix)', parse: parseFill },
+    { flags: '--kv-reserve <fraction>', description: 'share of VRAM kept for the KV cache when deriving max layers (default 0.5)', parse: parseFraction('--kv-reserve') },
+    { flags: '--max-layers <n>', description: 'most layers a machine holds (default: from VRAM and --kv-reserve)', parse: parsePositiveInt('--max-layers') },
+    { flags: '--usable-memory <size>', description: 'weights + KV-cache bytes the engine can use (default: 0.9 x VRAM - 2 GB per GPU)', parse: parseSize('--usable-memory') },
+    { flags: '--weights-per-layer <size>', description: "override the model card's weight bytes per layer", parse: parseSize('--weights-per-layer') },
+    { flags: '--pipeline <mix>', description: 'cluster mix the node serves in, TYPE:COUNT[@LAYERS],... (default: a pipeline of this type alone)' },
+    { flags: '--profiles <dir>', description: 'your profiles folder: its gpus.yaml, gpu-specs.yaml, models/, layer-time/ overlay the bundled ones' },
+    { flags: '--factors <file>', description: 'estimate: roofline factors (default: profiles/catalog/efficiency.yaml)' },
+    { flags: '--compare <profile.yaml>', description: 'show the error against an existing profile, k by k' },
+    { flags: '-o, --out <file>', description: 'write the profile YAML (loadable by clusters) to this file' },
+  ],
+  examples: [
+    'helix profile estimate --gpu H100-80G --model llama3.1-70b',
+    'helix profile estimate --gpu L40S --model llama3.1-70b --out my-profiles/llama3.1-70b/L40S.yaml',
+    'helix profile import --gpu A100-40G --model llama2-70b --timings ./a100-profiling/ --workload 1379:28',
+    'helix profile import --gpu T4 --model llama2-70b --pipeline A100-40G:4@8,L4:8@4,T4:12@3 --compare profiles/helix-set-a/llama2-70b/T4.yaml',
+  ],
+  async run(args, options, io) {
+    const flags = options as ProfileFlags;
+    const action = args[0] as Action;
+    if (!ACTIONS.includes(action)) throw usageError('bad-action', `unknown profile action "${args[0]}"`, { expected: ACTIONS.join(' or ') });
+    if (!flags.gpu) throw usageError('missing-option', '--gpu is required', { expected: 'a machine type, e.g. --gpu H100-80G' });
+    if (!flags.model) throw usageError('missing-option', '--model is required', { expected: 'a model card id, e.g. --model llama3.1-70b' });
+    if (action === 'estimate' && flags.timings) throw usageError('bad-option', '--timings is for `profile import`; estimate works from hardware figures');
+    const sources = profileSources(flags.profiles);
+    const model = findModel(sources, flags.model);
+    const settings = settingsFrom(flags, sources, model);
+    const built = action === 'import' ? runImport(flags, sources, model, flags.gpu, settings) : runEstimate(flags, sources, model, flags.gpu, settings);
+    const p = built.profile;
+
+    let reference: readonly number[] | undefined;
+    let compare: DerivedProfileView['compare'];
+    if (flags.compare) {
+      const type = sources.catalog.get(flags.gpu)!.type;
+      reference = loadProfile(flags.compare, model, type).throughput;
+      const n = Math.min(reference.length, p.throughput.length);
+      const errs = Array.from({ length: n }, (_, i) => Math.abs(p.throughput[i] / reference![i] - 1));
+      compare = { file: flags.compare, mean: errs.reduce((a, b) => a + b, 0) / Math.max(1, n), worst: Math.max(0, ...errs) };
+    }
+
+    const comment =
+      p.source === 'estimated'
+        ? [`Estimated, not measured: ${p.gpu} serving ${model.name} (helix profile estimate).`]
+        : [`Imported from per-layer timings: ${p.gpu} serving ${model.name} (helix profile import).`];
+    if (flags.out) writeFileAtomic(flags.out, formatProfileYaml(p, comment));
+
+    if (flags.json) {
+      io.out(
+        `${JSON.stringify(
+          {
+            gpu: p.gpu,
+            model: p.model,
+            source: p.source,
+            maxLayers: p.maxLayers,
+            throughput: p.throughput,
+            derivedFrom: p.derivedFrom,
+            usableBytes: p.usableBytes,
+            points: p.points,
+            ...built.extra,
+            ...(compare ? { compare: { ...compare, reference } } : {}),
+            ...(flags.out ? { written: flags.out } : {}),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      return 0;
+    }
+    const view: DerivedProfileView = {
+      gpu: p.gpu,
+      model: p.model,
+      source: p.source,
+      derivedFrom: p.derivedFrom,
+      rows: p.points.map((pt, i) => ({
+        k: pt.k,
+        tokensPerSec: pt.tokensPerSec,
+        decodeBatch: pt.decodeBatch,
+        promptsPerStep: pt.promptsPerStep,
+        share: pt.share,
+        ...(reference && i < reference.length ? { reference: reference[i] } : {}),
+      })),
+      notes: [...built.notes, flags.out ? `wrote ${flags.out}` : 'write it with --out <profiles>/<model>/<GPU>.yaml'],
+      ...(compare ? { compare } : {}),
+    };
+    io.out(formatDerivedProfile(view, { color: colorFor(io, flags.color) }));
+    return 0;
+  },
+};

@@ -1,0 +1,71 @@
+// `helix profiles --model M [--profiles DIR]`: which machine types have a profile for a model,
+// where it came from (measured / imported / estimated), and its range.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { usageError } from '../errors.js';
+import { findModel, measuredTimings, profileSources } from '../profiles/sources.js';
+import { formatProfileList, type ProfileListRow } from '../report/profiles-table.js';
+import { bundledProfilesDir } from '../spec/bundled.js';
+import { DEFAULT_KV_RESERVE, loadProfileSet } from '../spec/profile.js';
+import type { CommandSpec } from './command.js';
+import { colorFor } from './io.js';
+import { parseFraction, type CommonFlags } from './options.js';
+
+interface ProfilesFlags extends CommonFlags {
+  readonly model?: string;
+  readonly profiles?: string;
+  readonly kvReserve?: number;
+}
+
+/** Bundled profile sets: every folder under profiles/ holding <model>/<GPU>.yaml files. */
+function bundledSets(modelId: string): string[] {
+  return readdirSync(bundledProfilesDir)
+    .map((d) => join(bundledProfilesDir, d))
+    .filter((d) => statSync(d).isDirectory() && existsSync(join(d, modelId)) && basename(d) !== 'layer-time')
+    .sort();
+}
+
+export const profilesCommand: CommandSpec = {
+  name: 'profiles',
+  summary: 'list the profiles available for a model: type, source (measured/imported/estimated), max layers, t(1), t(max)',
+  args: [],
+  options: [
+    { flags: '--model <id>', description: 'model card id (required), e.g. llama2-70b' },
+    { flags: '--profiles <dir>', description: 'one profile folder to list (default: every bundled set)' },
+    { flags: '--kv-reserve <fraction>', description: 'share of VRAM kept for the KV cache where a profile omits maxLayers (default 0.5)', parse: parseFraction('--kv-reserve') },
+  ],
+  examples: ['helix profiles --model llama3.1-70b', 'helix profiles --model llama2-70b --profiles profiles/helix-set-b --json'],
+  async run(_args, options, io) {
+    const flags = options as ProfilesFlags;
+    if (!flags.model) throw usageError('missing-option', '--model is required', { expected: 'a model card id, e.g. --model llama2-70b' });
+    const sources = profileSources(flags.profiles);
+    const model = findModel(sources, flags.model);
+    const sets = flags.profiles ? [flags.profiles] : bundledSets(model.id);
+    if (flags.profiles && !existsSync(flags.profiles)) throw usageError('no-profiles', `profile folder not found: ${flags.profiles}`, { field: '--profiles' });
+    const timings = measuredTimings(sources, model.id);
+    const rows: ProfileListRow[] = [];
+    for (const dir of sets) {
+      if (!existsSync(join(dir, model.id))) continue;
+      const set = loadProfileSet(dir, model.id, { model, kvReserve: flags.kvReserve ?? DEFAULT_KV_RESERVE });
+      for (const p of set.values()) {
+        const usable = p.throughput.slice(0, p.maxLayers);
+        rows.push({
+          set: basename(dir),
+          gpu: p.gpu,
+          source: p.source,
+          maxLayers: p.maxLayers,
+          first: usable[0] ?? 0,
+          last: usable[usable.length - 1] ?? 0,
+          timings: timings.has(p.gpu),
+        });
+      }
+    }
+    if (flags.json) {
+      io.out(`${JSON.stringify({ model: model.id, profiles: rows }, null, 2)}\n`);
+    } else {
+      io.out(formatProfileList({ model: model.id, rows }, { color: colorFor(io, flags.color) }));
+    }
+    return rows.length > 0 ? 0 : 1;
+  },
+};
