@@ -1,0 +1,78 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HelixError } from '../../src/errors.js';
+import { hardwareFor, loadHardwareCatalog } from '../../src/profiles/hardware.js';
+import { readTimings } from '../../src/profiles/timings.js';
+import { meanDecodeContext, parseWorkloadArg, workloadFromLengthsCsv } from '../../src/profiles/workload.js';
+
+describe('workload', () => {
+  it('IN:OUT gives the mean lengths', () => {
+    const w = parseWorkloadArg('1379:28');
+    expect([w.meanInput, w.meanOutput]).toEqual([1379, 28]);
+    expect(meanDecodeContext(w)).toBe(1393);
+  });
+
+  it('a lengths CSV gives its means (the shared Azure conversation trace: 763 in, 232 out)', () => {
+    const w = parseWorkloadArg('../shared/helix-data/workloads/azure_conv_lengths.csv');
+    expect(w.meanInput).toBeCloseTo(763.08, 1);
+    expect(w.meanOutput).toBeCloseTo(232.45, 1);
+    expect(w.source).toMatch(/16657 requests/);
+  });
+
+  it('rejects bad values with errors that say what was expected', () => {
+    expect(() => parseWorkloadArg('0:10')).toThrow(/positive/);
+    expect(() => parseWorkloadArg('no-such-file.csv')).toThrow(/IN:OUT/);
+    expect(() => workloadFromLengthsCsv('in,out\n10,x\n', 'w.csv')).toThrow(HelixError);
+    expect(() => workloadFromLengthsCsv('in,out\n', 'w.csv')).toThrow(/no requests/);
+  });
+});
+
+describe('hardware catalog', () => {
+  const catalog = loadHardwareCatalog('profiles/gpus.yaml');
+
+  it('has figures for the modern types the issue names, and the measured ones', () => {
+    const wanted = ['H100-80G', 'H100-PCIe-80G', 'H200', 'A100-40G', 'A100-80G', 'L40S', 'L4', 'A10G', 'T4', 'V100', 'RTX4090', 'MI300X', '2xL4', '2xT4', '4xT4'];
+    for (const gpu of wanted) {
+      const hw = hardwareFor(catalog, gpu, 'profiles/gpus.yaml');
+      expect(hw.memoryBandwidth, gpu).toBeGreaterThan(1e11);
+      expect(hw.fp16Flops, gpu).toBeGreaterThan(1e13);
+      if (hw.gpus > 1) expect(hw.interconnect, gpu).toBeGreaterThan(0);
+    }
+    // Whole-machine figures: a 4xT4 has four T4s' bandwidth.
+    expect(hardwareFor(catalog, '4xT4', '').memoryBandwidth).toBeCloseTo(4 * hardwareFor(catalog, 'T4', '').memoryBandwidth, 0);
+  });
+
+  it('explains what is missing for a type it cannot estimate', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-hw-'));
+    writeFileSync(join(dir, 'gpus.yaml'), 'gpus:\n  X: { vram: 16GB, nic: 10Gbps }\n  2xY: { vram: 32GB, nic: 10Gbps, gpus: 2, memoryBandwidth: 1TB/s, fp16Flops: 1e14 }\n');
+    const c = loadHardwareCatalog(join(dir, 'gpus.yaml'));
+    expect(() => hardwareFor(c, 'X', 'f')).toThrow(/memoryBandwidth, fp16Flops/);
+    expect(() => hardwareFor(c, '2xY', 'f')).toThrow(/interconnect/);
+    expect(() => hardwareFor(c, 'Z', 'f')).toThrow(/unknown GPU type/);
+  });
+});
+
+describe('readTimings', () => {
+  it('reads a profiling folder of two CSVs or a layer-time YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-tm-'));
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'prompt_bs2time.csv'), '0,0\n500,4\n');
+    writeFileSync(join(dir, 'a', 'decode_bs2time.csv'), '0,0\n8,1.4\n');
+    expect(readTimings(join(dir, 'a')).times.prompt.points).toEqual([
+      [0, 0],
+      [500, 4],
+    ]);
+    expect(readTimings('profiles/layer-time/llama2-70b/T4.yaml').times.decode.points.length).toBeGreaterThan(10);
+    expect(() => readTimings(join(dir, 'nope'))).toThrow(/not found/);
+    mkdirSync(join(dir, 'half'));
+    writeFileSync(join(dir, 'half', 'prompt_bs2time.csv'), '0,0\n500,4\n');
+    try {
+      readTimings(join(dir, 'half'));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as HelixError).details.file).toBe(join(dir, 'half', 'decode_bs2time.csv'));
+    }
+  });
+});
