@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { profileCommand } from '../../src/cli/profile.js';
+import { profilesCommand } from '../../src/cli/profiles.js';
+import type { Io } from '../../src/cli/io.js';
+import { HelixError } from '../../src/errors.js';
+import { loadGpuCatalog } from '../../src/spec/gpus.js';
+import { loadModelCard } from '../../src/spec/model-card.js';
+import { loadProfile } from '../../src/spec/profile.js';
+import { parseWorkloadArg } from '../../src/profiles/workload.js';
+import { helix, repoRoot } from '../fixtures/cli.js';
+
+function capture(): Io & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: {},
+    cwd: repoRoot,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'helix-profile-'));
+
+describe('helix profile (in-process)', () => {
+  it('estimate --json: an estimated table, decreasing in k, with the factors it used', async () => {
+    const io = capture();
+    const code = await profileCommand.run(['estimate'], { gpu: 'H100-80G', model: 'llama3.1-70b', json: true }, io);
+    expect(code).toBe(0);
+    const r = JSON.parse(io.stdout());
+    expect(r.source).toBe('estimated');
+    expect(r.maxLayers).toBe(23); // 40 GB of weights at 1.71 GB a layer
+    expect(r.familyFitted).toBe(false);
+    for (let i = 1; i < r.throughput.length; i++) expect(r.throughput[i]).toBeLessThan(r.throughput[i - 1]);
+  });
+
+  it('estimate --out writes a profile the cluster loader reads, marked estimated', async () => {
+    const file = join(tmp, 'llama3.1-70b', 'L40S.yaml');
+    const io = capture();
+    expect(await profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', out: file }, io)).toBe(0);
+    expect(io.stdout()).toMatch(/estimated \(not measured\)/);
+    expect(io.stdout()).toMatch(/ada compute/);
+    const model = loadModelCard(join(repoRoot, 'profiles/models/llama3.1-70b.yaml'));
+    const p = loadProfile(file, model, loadGpuCatalog(join(repoRoot, 'profiles/gpus.yaml')).get('L40S')!);
+    expect(p.source).toBe('estimated');
+    expect(p.maxLayers).toBe(14);
+    expect(readFileSync(file, 'utf8')).toMatch(/derivedFrom: "timings roofline/);
+  });
+
+  it('import --compare reproduces the published set A T4 table within the stated error', async () => {
+    const io = capture();
+    const code = await profileCommand.run(
+      ['import'],
+      {
+        gpu: 'T4',
+        model: 'llama2-70b',
+        pipeline: 'A100-40G:4@8,L4:8@4,T4:12@3',
+        weightsPerLayer: 2 * 855638016,
+        compare: join(repoRoot, 'profiles/helix-set-a/llama2-70b/T4.yaml'),
+        json: true,
+      },
+      io,
+    );
+    expect(code).toBe(0);
+    const r = JSON.parse(io.stdout());
+    expect(r.source).toBe('imported');
+    expect(r.compare.worst).toBeLessThan(0.17);
+    expect(r.compare.mean).toBeLessThan(0.07);
+  });
+
+  it('import for another workload: long prompts, short answers raise the token rate', async () => {
+    const run = async (workload?: string) => {
+      const io = capture();
+      await profileCommand.run(['import'], { gpu: 'A100-40G', model: 'llama2-70b', json: true, ...(workload ? { workload: parseWorkloadArg(workload) } : {}) }, io);
+      return JSON.parse(io.stdout()).throughput as number[];
+    };
+    const chat = await run();
+    const code = await run('1379:28');
+    expect(code[0]).toBeGreaterThan(chat[0]);
+  });
+
+  it('usage errors: unknown action, missing --gpu, no timings, --timings with estimate', async () => {
+    const expectUsage = async (args: string[], opts: Record<string, unknown>, pattern: RegExp) => {
+      try {
+        await profileCommand.run(args, opts, capture());
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(HelixError);
+        expect((e as HelixError).kind).toBe('usage');
+        expect((e as HelixError).message).toMatch(pattern);
+      }
+    };
+    await expectUsage(['guess'], { gpu: 'T4', model: 'llama2-70b' }, /unknown profile action/);
+    await expectUsage(['estimate'], { model: 'llama2-70b' }, /--gpu/);
+    await expectUsage(['import'], { gpu: 'H100-80G', model: 'llama3.1-70b' }, /no per-layer timings/);
+    await expectUsage(['estimate'], { gpu: 'T4', model: 'llama2-70b', timings: 'x' }, /--timings is for/);
+    await expectUsage(['import'], { gpu: 'T4', model: 'llama2-70b', pipeline: 'A100-40G:4' }, /must include T4/);
+  });
+});
+
+describe('helix profiles (in-process)', () => {
+  it('lists measured sets for llama2-70b with timings on hand', async () => {
+    const io = capture();
+    expect(await profilesCommand.run([], { model: 'llama2-70b', json: true }, io)).toBe(0);
+    const r = JSON.parse(io.stdout());
+    const setA = r.profiles.filter((p: { set: string }) => p.set === 'helix-set-a');
+    expect(setA.map((p: { gpu: string }) => p.gpu).sort()).toEqual(['A100-40G', 'L4', 'T4']);
+    const a100 = setA.find((p: { gpu: string }) => p.gpu === 'A100-40G');
+    expect(a100).toMatchObject({ source: 'measured', maxLayers: 12, timings: true });
+    expect(a100.first).toBeCloseTo(23833.87, 2);
+    expect(a100.last).toBeCloseTo(952.107, 2);
+  });
+
+  it('lists estimated profiles for llama3.1-70b and says so', async () => {
+    const io = capture();
+    expect(await profilesCommand.run([], { model: 'llama3.1-70b' }, io)).toBe(0);
+    expect(io.stdout()).toMatch(/H100-80G/);
+    expect(io.stdout()).toMatch(/roofline estimate, not a measurement/);
+  });
+});
+
+describe('built binary', () => {
+  it('helix profile estimate --json prints only JSON', () => {
+    const r = helix(['profile', 'estimate', '--gpu', 'A10G', '--model', 'llama3.1-8b', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).gpu).toBe('A10G');
+    expect(r.stderr).toBe('');
+  });
+
+  it('helix profile import --workload with a bad value exits 2 naming the flag', () => {
+    const r = helix(['profile', 'import', '--gpu', 'T4', '--model', 'llama2-70b', '--workload', '0:5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--workload/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('helix profiles lists types, and the modern example cluster plans on estimated profiles', () => {
+    const r = helix(['profiles', '--model', 'llama3.1-70b', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const gpus = JSON.parse(r.stdout).profiles.map((p: { gpu: string }) => p.gpu);
+    expect(gpus).toEqual(expect.arrayContaining(['H100-80G', 'L40S', 'A10G', 'H200', 'MI300X']));
+    const plan = helix(['plan', 'clusters/modern.yaml', '--json', '--time-limit', '5']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).throughput).toBeGreaterThan(0);
+  });
+});
