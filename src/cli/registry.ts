@@ -9,6 +9,8 @@ import { schemaCommand } from './schema.js';
 import { explainCommand } from './explain.js';
 import { renderCommand } from './render.js';
 import { replanCommand } from './replan.js';
+import { scheduleCommand } from './schedule.js';
+import { simulateCommand } from './simulate.js';
 import { profileCommand } from './profile.js';
 import { profilesCommand } from './profiles.js';
 
@@ -20,6 +22,8 @@ export const commands: readonly CommandSpec[] = [
   explainCommand,
   renderCommand,
   replanCommand,
+  scheduleCommand,
+  simulateCommand,
   profilesCommand,
   profileCommand,
   schemaCommand,

@@ -1,0 +1,201 @@
+// `helix simulate plan.json --cluster cluster.yaml`: serve a request stream on a plan in a
+// discrete-event simulation and report throughput, latency and per-node load. With --compare,
+// several plans and/or routing policies run on the identical request stream.
+
+import type { CommandSpec } from './command.js';
+import { colorFor, showProgress, type Io } from './io.js';
+import { parseFraction, parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, type CommonFlags } from './options.js';
+import { loadCluster } from '../spec/cluster.js';
+import { readPlan } from '../plan/io.js';
+import type { Plan } from '../plan/types.js';
+import type { Cluster } from '../spec/types.js';
+import { verifyPlan } from '../verify/verify.js';
+import { formatProblems } from '../report/problems.js';
+import { formatSimCompare, formatSimReport, type SimRun } from '../report/sim-table.js';
+import { HelixError, usageError } from '../errors.js';
+import { POLICY_NAMES, POLICY_NOTES, type PolicyName } from '../schedule/policies.js';
+import { BUNDLED_TRACES, loadArrivals, loadLengths } from '../sim/traces.js';
+import { generateRequests, rateForLoad, type ArrivalSpec, type LengthSpec, type RequestStream } from '../sim/requests.js';
+import { simulateAsync, SIM_DEFAULTS, type SimOptions } from '../sim/simulate.js';
+import { DEFAULT_KV_FILL } from '../sim/kv.js';
+
+interface SimulateFlags extends CommonFlags {
+  readonly cluster?: string;
+  readonly profiles?: string;
+  readonly layerTimes?: string;
+  readonly policy: PolicyName[];
+  readonly offline?: number;
+  readonly rate?: number;
+  readonly load?: number;
+  readonly trace?: string;
+  readonly duration: number;
+  readonly lengths?: string;
+  readonly inputLen?: number;
+  readonly outputLen?: number;
+  readonly maxBatchTokens?: number;
+  readonly kvFill: number;
+  readonly warmup: number;
+  readonly until?: number;
+  readonly seed: number;
+  readonly compare?: boolean;
+}
+
+/** `--policy iwrr,random` or repeated `--policy`: a list of known policy names. */
+function parsePolicies(value: string, previous: unknown): PolicyName[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(POLICY_NAMES as readonly string[]).includes(n)) {
+      throw usageError('bad-option', `--policy must be one of ${POLICY_NAMES.join(', ')}`, { found: JSON.stringify(n) });
+    }
+  }
+  // commander passes the default as `previous` on first use; a given flag replaces it.
+  const before = Array.isArray(previous) && previous !== DEFAULT_POLICIES ? (previous as PolicyName[]) : [];
+  return [...before, ...(names as PolicyName[])];
+}
+const DEFAULT_POLICIES: PolicyName[] = [SIM_DEFAULTS.policy];
+
+function parseTrace(value: string): string {
+  if (!(BUNDLED_TRACES as readonly string[]).includes(value)) {
+    throw usageError('bad-option', `trace must be one of ${BUNDLED_TRACES.join(', ')}`, { found: JSON.stringify(value) });
+  }
+  return value;
+}
+
+function lengthSpec(flags: SimulateFlags): LengthSpec {
+  if ((flags.inputLen === undefined) !== (flags.outputLen === undefined)) {
+    throw usageError('bad-option', '--input-len and --output-len go together', { expected: 'both, or neither (lengths sampled from a trace)' });
+  }
+  if (flags.inputLen !== undefined && flags.outputLen !== undefined) {
+    if (flags.lengths) throw usageError('bad-option', '--lengths cannot be combined with --input-len/--output-len');
+    return { kind: 'fixed', input: flags.inputLen, output: flags.outputLen };
+  }
+  return { kind: 'sampled', samples: loadLengths(flags.lengths ?? flags.trace ?? 'azure-conv') };
+}
+
+function arrivalSpec(flags: SimulateFlags, lengths: LengthSpec, planned: number): ArrivalSpec {
+  const modes = [flags.offline !== undefined, flags.rate !== undefined, flags.load !== undefined].filter(Boolean).length;
+  if (modes === 0) throw usageError('missing-workload', 'choose how requests arrive: --offline N, --rate R or --load F (with --trace for a trace\'s pattern)');
+  if (modes > 1) throw usageError('bad-option', '--offline, --rate and --load are alternatives; give one');
+  if (flags.offline !== undefined) {
+    if (flags.trace) throw usageError('bad-option', '--trace sets arrivals over time; it cannot be combined with --offline (use --lengths for its lengths)');
+    return { kind: 'offline', count: flags.offline };
+  }
+  const rate = flags.rate ?? rateForLoad(flags.load!, planned, lengths);
+  if (!(rate > 0)) throw usageError('bad-option', 'the arrival rate comes out as zero', { expected: 'a plan with positive throughput, or --rate' });
+  return flags.trace
+    ? { kind: 'trace', trace: loadArrivals(flags.trace), rate, durationSec: flags.duration }
+    : { kind: 'poisson', rate, durationSec: flags.duration };
+}
+
+function checkedPlan(file: string, cluster: Cluster): Plan {
+  const plan = readPlan(file);
+  const check = verifyPlan(plan, cluster);
+  if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file });
+  if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: no request can be served', { file });
+  return plan;
+}
+
+/** A one-line bar on stderr, redrawn in place; shown only once a run has taken a second. */
+function progressBar(io: Io, label: string): { update(fraction: number): void; done(): void } {
+  const started = Date.now();
+  let drawn = false;
+  return {
+    update(fraction) {
+      if (Date.now() - started < 1000) return;
+      const width = 30;
+      const fill = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+      io.err(`\r  ${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(fraction * 100).toFixed(0).padStart(3)}%`);
+      drawn = true;
+    },
+    done() {
+      if (drawn) io.err('\r\u001b[2K');
+    },
+  };
+}
+
+export const simulateCommand: CommandSpec = {
+  name: 'simulate',
+  summary: 'serve requests on a plan in a discrete-event simulation: throughput, latency, node load',
+  args: [{ name: 'plans', description: 'plan file(s) (JSON); several need --compare', required: true, variadic: true }],
+  options: [
+    { flags: '-c, --cluster <file>', description: 'cluster spec the plans are for (required)' },
+    { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
+    { flags: '--layer-times <dir>', description: 'folder of per-layer timing tables (default: the bundled profiles/layer-time)' },
+    { flags: '--policy <names>', description: `routing: ${POLICY_NAMES.join(', ')} (comma list or repeated, with --compare)`, parse: parsePolicies, defaultValue: DEFAULT_POLICIES },
+    { flags: '--offline <n>', description: 'n requests all at time 0 (peak throughput)', parse: parsePositiveInt('--offline') },
+    { flags: '--rate <req/s>', description: 'mean arrival rate, requests/s (Poisson, or the --trace pattern)', parse: parsePositiveNumber('--rate') },
+    { flags: '--load <fraction>', description: 'arrival rate that loads the (first) plan to this fraction of its planned throughput', parse: parsePositiveNumber('--load') },
+    { flags: '--trace <name>', description: `arrival pattern and lengths from a trace: ${BUNDLED_TRACES.join(', ')} (rescaled to --rate/--load)`, parse: parseTrace },
+    { flags: '-d, --duration <seconds>', description: 'arrival window of --rate/--load runs; they then run until every request is done', parse: parsePositiveNumber('--duration'), defaultValue: 60 },
+    { flags: '--lengths <trace>', description: `sample request lengths from this trace (default: --trace, else azure-conv)`, parse: parseTrace },
+    { flags: '--input-len <tokens>', description: 'fixed prompt length (with --output-len)', parse: parsePositiveInt('--input-len') },
+    { flags: '--output-len <tokens>', description: 'fixed number of generated tokens (with --input-len)', parse: parsePositiveInt('--output-len') },
+    { flags: '--max-batch-tokens <n>', description: 'most tokens (prompt tokens + decoding sequences) in one batch (default: the model\'s context length)', parse: parsePositiveInt('--max-batch-tokens') },
+    { flags: '--kv-fill <fraction>', description: 'share of each node\'s KV cache requests may reserve', parse: parseFraction('--kv-fill'), defaultValue: DEFAULT_KV_FILL },
+    { flags: '--warmup <seconds>', description: 'leave the first seconds out of throughput and load figures', parse: parseNonNegativeNumber('--warmup'), defaultValue: 0 },
+    { flags: '--until <seconds>', description: 'stop the simulation at this simulated time', parse: parsePositiveNumber('--until') },
+    { flags: '--seed <n>', description: 'seed for arrivals, lengths and random routing', parse: parseNonNegativeInt('--seed'), defaultValue: SIM_DEFAULTS.seed },
+    { flags: '--compare', description: 'run every plan x policy on the same requests and print them side by side' },
+  ],
+  examples: [
+    'helix simulate plan.json -c clusters/single24.yaml --offline 2000              # peak throughput',
+    'helix simulate plan.json -c clusters/single24.yaml --trace azure-conv --load 0.8 --duration 600',
+    'helix simulate plan.json -c clusters/geo3.yaml --rate 1 --compare --policy iwrr,random,swarm',
+    'helix simulate milp.json swarm.json -c clusters/geo3.yaml --offline 500 --compare --json',
+  ],
+  async run(args, options, io) {
+    const flags = options as unknown as SimulateFlags;
+    if (!flags.cluster) throw usageError('missing-cluster', 'simulate needs --cluster <file>: the cluster spec the plans are for');
+    const policies = [...new Set(flags.policy)];
+    if (!flags.compare && (args.length > 1 || policies.length > 1)) {
+      throw usageError('bad-option', 'several plans or policies need --compare', { expected: 'one plan and one policy, or --compare' });
+    }
+    if (flags.warmup > 0 && flags.until !== undefined && flags.warmup >= flags.until) {
+      throw usageError('bad-option', '--warmup must end before --until');
+    }
+    const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
+    const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster) }));
+    const lengths = lengthSpec(flags);
+    // One stream for every run: the first plan sets the rate for --load, so all runs see the same requests.
+    const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
+    const base: Omit<SimOptions, 'policy'> = {
+      requests,
+      seed: flags.seed,
+      layerTimeDir: flags.layerTimes,
+      maxBatchTokens: flags.maxBatchTokens,
+      kvFill: flags.kvFill,
+      warmupSec: flags.warmup,
+      untilSec: flags.until,
+    };
+    const progress = showProgress(io, flags.quiet);
+    const controller = new AbortController();
+    const release = io.onInterrupt?.(() => controller.abort());
+    const runs: SimRun[] = [];
+    try {
+      for (const { file, plan } of plans) {
+        for (const policy of policies) {
+          if (controller.signal.aborted && runs.length > 0) break;
+          const bar = progress ? progressBar(io, `${file} ${policy}`) : null;
+          const report = await simulateAsync(cluster, plan, { ...base, policy }, { signal: controller.signal, onProgress: bar ? (f) => bar.update(f) : undefined });
+          bar?.done();
+          runs.push({ label: file, report });
+        }
+      }
+    } finally {
+      release?.();
+    }
+    if (controller.signal.aborted && !flags.quiet && !flags.json) io.err('interrupted: the figures cover the simulated time so far\n');
+    const c = colorFor(io, flags.color);
+    if (flags.json) {
+      const rows = runs.map((r) => ({ plan: r.label, ...r.report }));
+      io.out(`${JSON.stringify(flags.compare ? rows : rows[0], null, 2)}\n`);
+    } else if (flags.compare) {
+      io.out(formatSimCompare(runs, { color: c }));
+      io.out(policies.map((p) => c.dim(`  ${p}: ${POLICY_NOTES[p]}`)).join('\n') + '\n');
+    } else {
+      io.out(formatSimReport(runs[0], { color: c }));
+    }
+    // Exit 1 when a run could serve none of its requests (all rejected or none finished).
+    return runs.every((r) => r.report.requests.finished > 0 || r.report.requests.total === 0) ? 0 : 1;
+  },
+};

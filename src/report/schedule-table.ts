@@ -1,0 +1,72 @@
+// `helix schedule` as text: one table of routing entries, every vertex with its next hops, the
+// flow each carries, the IWRR weight and the share of requests that weight gives.
+// Pure: (tables, {color}) => string.
+
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import { SINK, SOURCE, type RoutingTable, type RoutingTables } from '../schedule/routing.js';
+import { percent, tokens } from './format.js';
+
+export interface ScheduleFormatOptions {
+  readonly color: ChalkInstance;
+  /** List hops the plan sends nothing along (weight 0) too. */
+  readonly showUnweighted?: boolean;
+}
+
+/** At most this many entries of a cycle are printed; longer ones end with an ellipsis. */
+const CYCLE_PREVIEW = 12;
+
+export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions): string {
+  const c = o.color;
+  const name = (v: number): string => (v === SOURCE ? 'coordinator' : v === SINK ? 'coordinator (out)' : tables.nodeNames[v]);
+  const range = (v: number): string => {
+    const r = v === SOURCE || v === SINK ? null : tables.placement[v];
+    return r ? `${r.start}-${r.end}` : '';
+  };
+  const t = new Table({
+    head: ['from', 'layers', 'next hop', 'layers', 'flow', 'weight', 'share'].map((h) => c.bold(h)),
+    colAligns: ['left', 'left', 'left', 'left', 'right', 'right', 'right'],
+    style: { head: [], border: [], compact: true },
+  });
+  const order = tables.nodes
+    .filter((tb) => tables.placement[tb.from] !== null)
+    .sort((a, b) => tables.placement[a.from]!.start - tables.placement[b.from]!.start || a.from - b.from);
+  let unweighted = 0;
+  for (const table of [tables.source, ...order]) {
+    const total = table.hops.reduce((s, h) => s + h.weight, 0);
+    const shown = table.hops.filter((h) => h.weight > 0 || o.showUnweighted);
+    unweighted += table.hops.length - table.hops.filter((h) => h.weight > 0).length;
+    shown.forEach((h, k) => {
+      t.push([
+        k === 0 ? name(table.from) : '',
+        k === 0 ? range(table.from) : '',
+        h.weight > 0 ? name(h.to) : c.dim(name(h.to)),
+        range(h.to),
+        tokens(h.flow),
+        String(h.weight),
+        total > 0 ? percent(h.weight / total, 0) : '-',
+      ]);
+    });
+    if (shown.length === 0) t.push([name(table.from), range(table.from), c.dim('(no route)'), '', '', '', '']);
+  }
+  const lines = [
+    `${c.bold(`Routing tables for ${tables.cluster}`)} (${tokens(tables.throughput)} tokens/s planned)`,
+    t.toString(),
+    'share = the fraction of requests IWRR sends along the hop (weight / the vertex\'s total weight)',
+  ];
+  if (!o.showUnweighted && unweighted > 0) {
+    lines.push(c.dim(`${unweighted} hop(s) the placement allows but the plan leaves empty are hidden (--all shows them)`));
+  }
+  const cycles = [tables.source, ...order].filter((tb) => tb.sequence.length > 1 && new Set(tb.sequence).size > 1);
+  if (cycles.length > 0) {
+    lines.push('', c.bold('IWRR cycles') + ' (next hop of successive requests)');
+    for (const tb of cycles) lines.push(`  ${name(tb.from)}: ${cycle(tb, name)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function cycle(table: RoutingTable, name: (v: number) => string): string {
+  const names = table.sequence.slice(0, CYCLE_PREVIEW).map((h) => name(table.hops[h].to));
+  const more = table.sequence.length - names.length;
+  return names.join(' ') + (more > 0 ? ` ... (${table.sequence.length} in all)` : '');
+}

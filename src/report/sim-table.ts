@@ -1,0 +1,113 @@
+// `helix simulate` as text: one run in detail (throughput, latency percentiles, per-node load),
+// or several runs side by side. Pure: (data, {color}) => string.
+
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { SimReport } from '../sim/simulate.js';
+import type { LatencySummary } from '../sim/stats.js';
+import { percent, tokens } from './format.js';
+
+export interface SimRun {
+  /** What was run, e.g. the plan file. */
+  readonly label: string;
+  readonly report: SimReport;
+}
+
+function table(head: string[], c: ChalkInstance, align: ('left' | 'right')[]): Table.Table {
+  return new Table({ head: head.map((h) => c.bold(h)), colAligns: align, style: { head: [], border: [], compact: true } });
+}
+
+/** Seconds with a unit that keeps three significant digits: 4.2 ms, 1.35 s, 512 s. */
+export function duration(sec: number): string {
+  if (!Number.isFinite(sec)) return String(sec);
+  if (sec < 1) return `${(sec * 1000).toPrecision(3)} ms`;
+  return sec < 100 ? `${sec.toPrecision(3)} s` : `${sec.toFixed(0)} s`;
+}
+
+function latencyRow(name: string, s: LatencySummary): string[] {
+  return s.count === 0 ? [name, '-', '-', '-', '-'] : [name, duration(s.mean), duration(s.p50), duration(s.p95), duration(s.p99)];
+}
+
+function ofPlanned(r: SimReport): string {
+  return r.plannedThroughput > 0 ? percent(r.throughput.total / r.plannedThroughput, 0) : '-';
+}
+
+function notes(r: SimReport, c: ChalkInstance): string[] {
+  const out: string[] = [];
+  if (r.truncated) out.push(c.yellow(`stopped at ${duration(r.simulatedSec)} of simulated time; ${r.requests.unfinished} request(s) unfinished`));
+  if (r.requests.rejected > 0) out.push(c.yellow(`${r.requests.rejected} request(s) rejected: longer than the model's context or than any path's KV cache`));
+  return out;
+}
+
+export function formatSimReport(run: SimRun, o: { color: ChalkInstance }): string {
+  const c = o.color;
+  const r = run.report;
+  const q = r.requests;
+  const head = `${c.bold(`Simulated ${run.label}`)}: ${r.policy} routing, ${r.workload}, seed ${r.seed}`;
+  const window = r.window.start > 0 || r.truncated ? ` (measured ${duration(r.window.start)} to ${duration(r.window.end)})` : '';
+  const summary = [
+    `throughput  ${tokens(r.throughput.total)} tokens/s = ${tokens(r.throughput.prompt)} prompt + ${tokens(r.throughput.decode)} generated; ${ofPlanned(r)} of the planned ${tokens(r.plannedThroughput)}${window}`,
+    `requests    ${q.total}: ${q.finished} finished, ${q.rejected} rejected, ${q.unfinished} unfinished; ${r.meanInFlight.toFixed(1)} in flight on average`,
+  ];
+  const lat = table(['latency', 'mean', 'p50', 'p95', 'p99'], c, ['left', 'right', 'right', 'right', 'right']);
+  lat.push(latencyRow('time to first token', r.ttft), latencyRow('time per output token', r.tpot), latencyRow('request (end to end)', r.latency));
+  const nodes = table(['node', 'gpu', 'layers', 'busy', 'batches', 'tokens/batch', 'batch time', 'KV limit', 'KV mean', 'KV peak'], c, [
+    'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right',
+  ]);
+  const used = r.nodes.filter((n) => n.start !== null).sort((a, b) => a.start! - b.start! || a.end! - b.end!);
+  for (const n of used) {
+    const busy = percent(n.utilisation, 0);
+    nodes.push([
+      n.name,
+      n.gpu,
+      `${n.start}-${n.end}`,
+      n.utilisation >= 0.95 ? c.red(busy) : n.utilisation >= 0.8 ? c.yellow(busy) : busy,
+      String(n.batches),
+      n.meanBatchTokens.toFixed(1),
+      n.batches > 0 ? duration(n.meanBatchSec) : '-',
+      tokens(n.kvLimitTokens),
+      percent(n.kvMean, 0),
+      n.kvPeak >= 0.999 ? c.yellow(percent(n.kvPeak, 0)) : percent(n.kvPeak, 0),
+    ]);
+  }
+  const rate = r.wallSec > 0 ? ` (${tokens(r.events / r.wallSec)} events/s)` : '';
+  return [
+    head,
+    ...summary,
+    lat.toString(),
+    nodes.toString(),
+    'busy = share of the window the node was computing; KV = share of its KV limit reserved by requests in flight',
+    ...notes(r, c),
+    c.dim(`${duration(r.simulatedSec)} simulated in ${duration(r.wallSec)}, ${r.events} events${rate}`),
+    '',
+  ].join('\n');
+}
+
+export function formatSimCompare(runs: readonly SimRun[], o: { color: ChalkInstance }): string {
+  const c = o.color;
+  const t = table(
+    ['run', 'policy', 'tokens/s', 'prompt', 'generated', 'of planned', 'TTFT mean', 'TTFT p95', 'TPOT mean', 'TPOT p95', 'finished', 'rejected'],
+    c,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const top = Math.max(0, ...runs.map((x) => x.report.throughput.total));
+  for (const { label, report: r } of runs) {
+    t.push([
+      r.throughput.total === top && top > 0 ? c.green(label) : label,
+      r.policy,
+      tokens(r.throughput.total),
+      tokens(r.throughput.prompt),
+      tokens(r.throughput.decode),
+      ofPlanned(r),
+      r.ttft.count > 0 ? duration(r.ttft.mean) : '-',
+      r.ttft.count > 0 ? duration(r.ttft.p95) : '-',
+      r.tpot.count > 0 ? duration(r.tpot.mean) : '-',
+      r.tpot.count > 0 ? duration(r.tpot.p95) : '-',
+      String(r.requests.finished),
+      String(r.requests.rejected),
+    ]);
+  }
+  const workload = runs[0]?.report.workload ?? '';
+  const extra = runs.flatMap((x) => notes(x.report, c).map((n) => `  ${x.label} (${x.report.policy}): ${n}`));
+  return [`${c.bold('Simulated side by side')} on the same requests: ${workload}`, t.toString(), 'tokens/s = prompt tokens processed + tokens generated; of planned = against the plan\'s max flow', ...extra, ''].join('\n');
+}
