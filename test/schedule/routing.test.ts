@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { buildRoutingTables, SINK, SOURCE } from '../../src/schedule/routing.js';
+import { routingToJson } from '../../src/schedule/json.js';
+import { HelixError } from '../../src/errors.js';
+import { mutable } from '../fixtures/plans.js';
+import { smallCluster, smallPlan } from '../sim/small.js';
+
+// A holds layers 0-2 at 3000 tokens/s; B and C both hold 2-4, at 2000 and 1000: the flow
+// splits 2:1 after A. D holds 2-4 too but has no link from A, so it gets no route.
+function fork() {
+  const cluster = smallCluster({
+    layers: 4,
+    nodes: [
+      { name: 'a', gpu: 'G', throughput: [6000, 3000] },
+      { name: 'b', gpu: 'G', throughput: [4000, 2000] },
+      { name: 'c', gpu: 'G', throughput: [2000, 1000] },
+      { name: 'd', gpu: 'G', throughput: [2000, 1000] },
+    ],
+    link: (i, j) => (i === 0 && j === 3 ? null : { bandwidth: 1e9, latency: 0.001 }),
+  });
+  const plan = smallPlan(cluster, [
+    { start: 0, end: 2 },
+    { start: 2, end: 4 },
+    { start: 2, end: 4 },
+    { start: 2, end: 4 },
+  ]);
+  return { cluster, plan };
+}
+
+describe('buildRoutingTables', () => {
+  it('weights each next hop by the flow the plan sends along it', () => {
+    const { cluster, plan } = fork();
+    const t = buildRoutingTables(cluster, plan);
+    expect(t.throughput).toBeCloseTo(3000, 6);
+    expect(t.source.from).toBe(SOURCE);
+    expect(t.source.hops).toEqual([{ to: 0, flow: 3000, weight: 1 }]);
+    expect(t.nodes[0].hops).toEqual([
+      { to: 1, flow: 2000, weight: 2 },
+      { to: 2, flow: 1000, weight: 1 },
+    ]);
+    expect(t.nodes[0].sequence).toEqual([0, 1, 0]);
+    expect(t.nodes[1].hops).toEqual([{ to: SINK, flow: 2000, weight: 1 }]);
+  });
+
+  it('lists hops the placement allows without flow at weight 0, and none where no link exists', () => {
+    const { cluster, plan } = fork();
+    const t = buildRoutingTables(cluster, plan);
+    // d is reachable from the coordinator? No: it does not start at layer 0. Its only hop is the sink.
+    expect(t.nodes[3].hops).toEqual([{ to: SINK, flow: 0, weight: 0 }]);
+    expect(t.nodes[3].sequence).toEqual([]);
+    expect(t.nodes[0].hops.some((h) => h.to === 3)).toBe(false);
+  });
+
+  it('rejects a plan whose flow uses a hop the placement does not allow', () => {
+    const { cluster, plan } = fork();
+    const bad = mutable(plan);
+    bad.flows.push({ from: 'b', to: 'c', flow: 5, capacity: 5 });
+    expect(() => buildRoutingTables(cluster, bad)).toThrow(HelixError);
+    bad.flows.pop();
+    bad.flows.push({ from: 'zz', to: 'c', flow: 5, capacity: 5 });
+    expect(() => buildRoutingTables(cluster, bad)).toThrow(/not in the cluster/);
+  });
+});
+
+describe('routingToJson', () => {
+  it('names vertices and spells out each IWRR cycle for a runtime', () => {
+    const { cluster, plan } = fork();
+    const j = routingToJson(buildRoutingTables(cluster, plan));
+    expect(j.formatVersion).toBe(1);
+    expect(j.tables.map((t) => t.from)).toEqual(['source', 'a', 'b', 'c', 'd']);
+    const a = j.tables[1];
+    expect(a.layers).toEqual({ start: 0, end: 2 });
+    expect(a.hops.map((h) => [h.to, h.weight])).toEqual([
+      ['b', 2],
+      ['c', 1],
+    ]);
+    expect(a.sequence).toEqual(['b', 'c', 'b']);
+    expect(j.tables[2].hops[0].to).toBe('sink');
+  });
+});

@@ -1,0 +1,79 @@
+// The simulator on a bundled cluster with the bundled per-layer timings.
+
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadCluster } from '../../src/spec/cluster.js';
+import { simulate, simulateAsync } from '../../src/sim/simulate.js';
+import { generateRequests } from '../../src/sim/requests.js';
+import { loadLengths } from '../../src/sim/traces.js';
+import { HelixError } from '../../src/errors.js';
+import { repoRoot } from '../fixtures/cli.js';
+import { planFor } from '../fixtures/plans.js';
+
+const cluster = loadCluster(join(repoRoot, 'clusters', 'tiny.yaml'));
+const index = (name: string) => cluster.nodes.findIndex((n) => n.name === name);
+// The chain helix plan finds for tiny: t4-1 0-7, l4 7-17, a100-1 17-35, t4-2 35-42, a100-2 42-60.
+const placement = cluster.nodes.map(() => null as { start: number; end: number } | null);
+placement[index('t4-1')] = { start: 0, end: 7 };
+placement[index('l4')] = { start: 7, end: 17 };
+placement[index('a100-1')] = { start: 17, end: 35 };
+placement[index('t4-2')] = { start: 35, end: 42 };
+placement[index('a100-2')] = { start: 42, end: 60 };
+const plan = planFor(cluster, placement);
+const lengths = { kind: 'sampled' as const, samples: loadLengths('azure-conv') };
+
+describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {
+  it('serves an offline batch with figures that hang together', () => {
+    const requests = generateRequests({ kind: 'offline', count: 40 }, lengths, 2);
+    const r = simulate(cluster, plan, { requests });
+    expect(r.requests.finished + r.requests.rejected).toBe(40);
+    expect(r.requests.unfinished).toBe(0);
+    // Every generated token counted once: the finished requests' outputs over the window.
+    let out = 0;
+    let inp = 0;
+    for (let i = 0; i < 40; i++) {
+      if (requests.input[i] + requests.output[i] > cluster.model.contextLength) continue;
+      out += requests.output[i];
+      inp += requests.input[i];
+    }
+    expect(r.throughput.decode * (r.window.end - r.window.start)).toBeCloseTo(out, 6);
+    expect(r.throughput.prompt * (r.window.end - r.window.start)).toBeCloseTo(inp, 6);
+    expect(r.ttft.p50).toBeLessThanOrEqual(r.ttft.p95);
+    expect(r.tpot.mean).toBeGreaterThan(0);
+    for (const n of r.nodes) {
+      expect(n.utilisation).toBeGreaterThan(0);
+      expect(n.utilisation).toBeLessThanOrEqual(1);
+      expect(n.kvPeak).toBeLessThanOrEqual(1 + 1e-12);
+      expect(n.kvLimitTokens).toBeGreaterThan(0);
+    }
+    // The KV limit binds: the T4s (7 layers of 26 KB per token each) hold the fewest tokens.
+    const t4 = r.nodes[index('t4-1')];
+    expect(t4.kvLimitTokens).toBe(Math.min(...r.nodes.map((n) => n.kvLimitTokens)));
+    expect(r.meanInFlight).toBeLessThanOrEqual(t4.kvLimitTokens / 2);
+  });
+
+  it('needs per-layer timings for every GPU type the plan uses', () => {
+    const requests = generateRequests({ kind: 'offline', count: 1 }, { kind: 'fixed', input: 10, output: 2 }, 1);
+    try {
+      simulate(cluster, plan, { requests, layerTimes: new Map() });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(HelixError);
+      expect((e as HelixError).code).toBe('no-layer-time');
+    }
+  });
+
+  it('runs in slices with progress, and stops early when aborted', async () => {
+    const requests = generateRequests({ kind: 'poisson', rate: 0.2, durationSec: 300 }, lengths, 4);
+    const seen: number[] = [];
+    const whole = await simulateAsync(cluster, plan, { requests }, { onProgress: (f) => seen.push(f) });
+    expect(seen[seen.length - 1]).toBe(1);
+    const sync = simulate(cluster, plan, { requests });
+    expect({ ...whole, wallSec: 0 }).toEqual({ ...sync, wallSec: 0 });
+    const controller = new AbortController();
+    controller.abort();
+    const cut = await simulateAsync(cluster, plan, { requests }, { signal: controller.signal });
+    expect(cut.truncated).toBe(true);
+    expect(cut.requests.finished).toBeLessThan(whole.requests.finished);
+  });
+});
