@@ -44,6 +44,12 @@ export function routingToJson(tables: RoutingTables): RoutingJson {
     cluster: tables.cluster,
     throughput: round6(tables.throughput),
     weightResolution: WEIGHT_RESOLUTION,
-    tables: [tables.source, ...tables.nodes.filter((t) => tables.placement[t.from] !== null)].map(one),
+    // In layer order, as a request meets them.
+    tables: [
+      tables.source,
+      ...tables.nodes
+        .filter((t) => tables.placement[t.from] !== null)
+        .sort((a, b) => tables.placement[a.from]!.start - tables.placement[b.from]!.start || a.from - b.from),
+    ].map(one),
   };
 }

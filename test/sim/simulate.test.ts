@@ -1,25 +1,14 @@
 // The simulator on a bundled cluster with the bundled per-layer timings.
 
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { loadCluster } from '../../src/spec/cluster.js';
 import { simulate, simulateAsync } from '../../src/sim/simulate.js';
 import { generateRequests } from '../../src/sim/requests.js';
 import { loadLengths } from '../../src/sim/traces.js';
 import { HelixError } from '../../src/errors.js';
-import { repoRoot } from '../fixtures/cli.js';
-import { planFor } from '../fixtures/plans.js';
+import { tinyChain } from './tiny-plan.js';
 
-const cluster = loadCluster(join(repoRoot, 'clusters', 'tiny.yaml'));
+const { cluster, plan } = tinyChain();
 const index = (name: string) => cluster.nodes.findIndex((n) => n.name === name);
-// The chain helix plan finds for tiny: t4-1 0-7, l4 7-17, a100-1 17-35, t4-2 35-42, a100-2 42-60.
-const placement = cluster.nodes.map(() => null as { start: number; end: number } | null);
-placement[index('t4-1')] = { start: 0, end: 7 };
-placement[index('l4')] = { start: 7, end: 17 };
-placement[index('a100-1')] = { start: 17, end: 35 };
-placement[index('t4-2')] = { start: 35, end: 42 };
-placement[index('a100-2')] = { start: 42, end: 60 };
-const plan = planFor(cluster, placement);
 const lengths = { kind: 'sampled' as const, samples: loadLengths('azure-conv') };
 
 describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {

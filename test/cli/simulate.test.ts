@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { helix } from '../fixtures/cli.js';
+import { serializePlan } from '../../src/plan/io.js';
+import { planFor } from '../fixtures/plans.js';
+import { tinyChain, tinyFile } from '../sim/tiny-plan.js';
+import type { SimReport } from '../../src/sim/simulate.js';
+
+let dir: string;
+let chain: string;
+let other: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'helix-simulate-'));
+  const { cluster, placement, plan } = tinyChain();
+  chain = join(dir, 'chain.json');
+  writeFileSync(chain, serializePlan(plan));
+  // A second plan: the two T4s trade places in the chain.
+  const at = (name: string) => placement[cluster.nodes.findIndex((n) => n.name === name)];
+  const swapped = cluster.nodes.map((n, i) => (n.name === 't4-1' ? at('t4-2') : n.name === 't4-2' ? at('t4-1') : placement[i]));
+  other = join(dir, 'swapped.json');
+  writeFileSync(other, serializePlan(planFor(cluster, swapped)));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Row = SimReport & { plan: string };
+
+describe('helix simulate (built binary)', () => {
+  it('reports one run as JSON, the same for the same seed', () => {
+    const args = ['simulate', chain, '-c', tinyFile, '--offline', '30', '--json', '--seed', '4'];
+    const r = helix(args);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as Row;
+    expect(rep.plan).toBe(chain);
+    expect(rep.policy).toBe('iwrr');
+    expect(rep.requests.total).toBe(30);
+    expect(rep.requests.finished + rep.requests.rejected).toBe(30);
+    expect(rep.throughput.total).toBeCloseTo(rep.throughput.prompt + rep.throughput.decode, 6);
+    expect(rep.nodes.filter((n) => n.start !== null)).toHaveLength(5);
+    const again = JSON.parse(helix(args).stdout) as Row;
+    expect({ ...again, wallSec: 0 }).toEqual({ ...rep, wallSec: 0 });
+  });
+
+  it('prints throughput, latency percentiles and per-node load', () => {
+    const r = helix(['simulate', chain, '-c', tinyFile, '--rate', '0.2', '--duration', '60', '--input-len', '200', '--output-len', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('iwrr routing, Poisson 0.2 req/s for 60 s, 200 in / 20 out');
+    expect(r.stdout).toMatch(/time to first token\s+│/);
+    expect(r.stdout).toMatch(/│ t4-1\s+│ T4\s+│ 0-7\s+│/);
+    expect(r.stderr).toBe(''); // not a terminal: no progress bar
+  });
+
+  it('runs plans x policies on one request stream with --compare', () => {
+    const r = helix(['simulate', chain, other, '-c', tinyFile, '--trace', 'azure-conv', '--load', '0.5', '--duration', '120', '--policy', 'iwrr,swarm', '--compare', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as Row[];
+    expect(rows.map((x) => [x.plan, x.policy])).toEqual([
+      [chain, 'iwrr'],
+      [chain, 'swarm'],
+      [other, 'iwrr'],
+      [other, 'swarm'],
+    ]);
+    expect(new Set(rows.map((x) => x.requests.total)).size).toBe(1);
+    expect(new Set(rows.map((x) => x.workload)).size).toBe(1);
+    expect(rows[0].workload).toMatch(/^azure-conv arrivals at [\d.]+ req\/s for 120 s, azure-conv lengths$/);
+    const table = helix(['simulate', chain, other, '-c', tinyFile, '--offline', '10', '--policy', 'random', '--policy', 'shortest-queue', '--compare']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('Simulated side by side on the same requests');
+    expect(table.stdout.match(/shortest-queue/g)!.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('exits 2 for usage errors, with one line on stderr', () => {
+    const cases = [
+      ['simulate', chain, '-c', tinyFile], // no arrivals chosen
+      ['simulate', chain, other, '-c', tinyFile, '--offline', '5'], // two plans without --compare
+      ['simulate', chain, '-c', tinyFile, '--offline', '5', '--policy', 'fastest'],
+      ['simulate', chain, '-c', tinyFile, '--offline', '5', '--rate', '1'],
+      ['simulate', chain, '-c', tinyFile, '--rate', '1', '--input-len', '10'],
+      ['simulate', chain, '-c', tinyFile, '--rate', '1', '--trace', 'sharegpt'],
+      ['simulate', chain, '--offline', '5'],
+    ];
+    for (const args of cases) {
+      const r = helix(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')[0]).toMatch(/^helix: |^error: /);
+    }
+  });
+});
