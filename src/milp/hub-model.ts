@@ -6,7 +6,7 @@
 import type { Cluster } from '../spec/types.js';
 import { nodeClasses, type NodeClass } from '../graph/classes.js';
 import { ModelBuilder, type MilpModel, type Term } from './model.js';
-import { boundaryUsed, hubCount, hubFlow } from './names.js';
+import { boundaryDepth, hubCount, hubFlow, intervalHeld } from './names.js';
 
 export interface HubModelOptions {
   /** Cap on every interval's flow: the capped compute bound U (or any valid upper bound). */
@@ -14,8 +14,8 @@ export interface HubModelOptions {
   /** Every node used holds at least this many layers. */
   readonly minLayers?: number | null;
   /**
-   * At most this many stages on any path. Expressed as at most maxStages - 1 boundaries in use
-   * across the whole plan: sufficient (every path crosses only used boundaries), not necessary.
+   * At most this many stages on any chain of held intervals from layer 0 (so on any path of any
+   * max flow): exact for that structural depth. Much harder for the solvers than the plain model.
    */
   readonly maxStages?: number | null;
 }
@@ -89,24 +89,33 @@ export function buildHubModel(cluster: Cluster, options: HubModelOptions): HubMo
     }
   });
 
-  // Depth: u_b = 1 when an interval starts at b; at most maxStages - 1 such boundaries.
+  // Depth, as potentials on boundaries: p_0 = 0, p_b in [0, D]; a[s,e] = 1 when any node holds
+  // [s, e) (n[c,s,k] <= N_c a[s,s+k]), and then p_e >= p_s + 1, written
+  // p_e - p_s - (D + 1) a[s,e] >= -D. Any chain of held intervals from layer 0 climbs one per
+  // stage, so no chain (hence no path, whatever max flow is routed) has more than D stages; and
+  // every placement within the limit has such potentials (its longest chain to each boundary).
+  // Every unit of flow passes at most D nodes: sum of all x <= D * (flow from the source). That
+  // row is implied by the others for integer counts, but it is what keeps the relaxation honest.
   if (options.maxStages) {
+    const D = options.maxStages;
     b.step('depth', () => {
-      const used: Term[] = [];
-      for (let h = 1; h < L; h++) {
-        b.variable(boundaryUsed(h), 'binary');
-        used.push({ name: boundaryUsed(h), coef: 1 });
-        for (const c of classes) {
-          for (const [s, k] of intervals[c.id]) {
-            if (s !== h) continue;
-            b.row(`open_${c.id}_${s}_${k}`, [
-              { name: hubCount(c.id, s, k), coef: 1 },
-              { name: boundaryUsed(h), coef: -c.members.length },
-            ], -Infinity, 0);
+      for (let h = 0; h <= L; h++) b.variable(boundaryDepth(h), 'continuous', 0, h === 0 ? 0 : D);
+      for (const c of classes) {
+        for (const [s, k] of intervals[c.id]) {
+          const a = intervalHeld(s, s + k);
+          if (!b.has(a)) {
+            b.variable(a, 'binary');
+            b.row(`climb_${s}_${s + k}`, [
+              { name: boundaryDepth(s + k), coef: 1 },
+              { name: boundaryDepth(s), coef: -1 },
+              { name: a, coef: -(D + 1) },
+            ], -D, Infinity);
           }
+          b.row(`held_${c.id}_${s}_${k}`, [{ name: hubCount(c.id, s, k), coef: 1 }, { name: a, coef: -c.members.length }], -Infinity, 0);
         }
       }
-      b.row('max_boundaries', used, -Infinity, options.maxStages! - 1);
+      const all = classes.flatMap((c) => intervals[c.id].map(([s, k]) => ({ name: hubFlow(c.id, s, k), coef: s === 0 ? 1 - D : 1 })));
+      b.row('stages_per_token', all, -Infinity, 0);
     });
   }
 

@@ -69,6 +69,10 @@ export class ModelBuilder {
     return name;
   }
 
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+
   row(name: string, terms: readonly Term[], lb: number, ub: number): void {
     if (terms.length === 0) return;
     this.rows.push({ name, terms, lb, ub });

@@ -4,8 +4,10 @@
 export const hubCount = (c: number, s: number, k: number) => `n_${c}_${s}_${k}`;
 /** Flow through those nodes together (hub model). */
 export const hubFlow = (c: number, s: number, k: number) => `x_${c}_${s}_${k}`;
-/** 1 when some interval starts at boundary b (depth control). */
-export const boundaryUsed = (b: number) => `u_${b}`;
+/** Depth potential of layer boundary b: at least the stages of any chain reaching it (depth control). */
+export const boundaryDepth = (b: number) => `p_${b}`;
+/** 1 when some node holds layers [s, e) (depth control). */
+export const intervalHeld = (s: number, e: number) => `a_${s}_${e}`;
 
 const HUB_COUNT = /^n_(\d+)_(\d+)_(\d+)$/;
 

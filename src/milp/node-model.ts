@@ -9,7 +9,7 @@ import { hubGroups } from '../graph/binding.js';
 import { interchangeable } from '../graph/classes.js';
 import { nodeCapacityFor } from '../graph/placement-flow.js';
 import { ModelBuilder, type MilpModel, type Term } from './model.js';
-import { boundaryUsed, nodeFlow, nodeHolds, pairFlow } from './names.js';
+import { boundaryDepth, nodeFlow, nodeHolds, pairFlow } from './names.js';
 
 export interface NodeModelOptions {
   /** Cap on every flow: the capped compute bound U (or any valid upper bound on the optimum). */
@@ -20,7 +20,7 @@ export interface NodeModelOptions {
   readonly allowed?: ReadonlyMap<number, readonly LayerRange[]>;
   /** Every free node used holds at least this many layers. */
   readonly minLayers?: number | null;
-  /** At most this many stages on any path, as at most maxStages - 1 boundaries where intervals start. */
+  /** At most this many stages on any chain of placed nodes from layer 0 (so on any flow path). */
   readonly maxStages?: number | null;
 }
 
@@ -200,22 +200,24 @@ export function buildNodeModel(cluster: Cluster, options: NodeModelOptions): Nod
     }
   });
 
-  // Depth: u_b = 1 when an interval starts at b (forced to 1 by a fixed node starting there);
-  // at most maxStages - 1 such boundaries. Sufficient for the limit, not necessary.
+  // Depth, as potentials on boundaries (see the hub model): p_0 = 0, p_b in [0, D], and for every
+  // interval p_e - p_s - (D + 1) z[i,s,k] >= -D (p_e >= p_s + 1 for a fixed one); plus
+  // sum of all f <= D * (flow from the source). Chains are counted as if every node ending at a
+  // boundary linked to every node starting there, so this is safe, and exact where links exist.
   if (options.maxStages) {
+    const D = options.maxStages;
     b.step('depth', () => {
-      const used: Term[] = [];
-      for (let h = 1; h < L; h++) {
-        const forced = [...fixed.values()].some((r) => r?.start === h);
-        const u = b.variable(boundaryUsed(h), forced ? 'integer' : 'binary', forced ? 1 : 0, 1);
-        used.push({ name: u, coef: 1 });
-        for (let i = 0; i < n; i++) {
-          for (const iv of intervals[i]) {
-            if (iv.start === h && iv.holds) b.row(`open_${iv.holds}`, [{ name: iv.holds, coef: 1 }, { name: u, coef: -1 }], -Infinity, 0);
-          }
+      for (let h = 0; h <= L; h++) b.variable(boundaryDepth(h), 'continuous', 0, h === 0 ? 0 : D);
+      const all: Term[] = [];
+      for (let i = 0; i < n; i++) {
+        for (const iv of intervals[i]) {
+          const climb = [{ name: boundaryDepth(iv.end), coef: 1 }, { name: boundaryDepth(iv.start), coef: -1 }];
+          if (iv.holds) b.row(`climb_${iv.holds}`, [...climb, { name: iv.holds, coef: -(D + 1) }], -D, Infinity);
+          else b.row(`climb_${iv.flow}`, climb, 1, Infinity);
+          all.push({ name: iv.flow, coef: iv.start === 0 ? 1 - D : 1 });
         }
       }
-      b.row('max_boundaries', used, -Infinity, options.maxStages! - 1);
+      b.row('stages_per_token', all, -Infinity, 0);
     });
   }
 

@@ -11,6 +11,7 @@ import { flowDepth } from '../../src/plan/assemble.js';
 import { bruteForceOptimum, randomSmallCluster } from '../fixtures/clusters.js';
 import { buildCluster } from '../../src/spec/build.js';
 import type { Cluster } from '../../src/spec/types.js';
+import { bruteForceWithin, longestChain } from './depth-brute-force.js';
 
 /** The same cluster with every link fast enough that none can bind. */
 function unbound(c: Cluster): Cluster {
@@ -46,7 +47,7 @@ describe('hub model', () => {
 
   for (const solver of ['glpk', 'highs']) {
     it(`${solver}: equals the brute-force optimum where links never bind`, async () => {
-      for (const { cluster: c, truth } of solver === 'glpk' ? cases : cases.slice(0, 5)) {
+      for (const { cluster: c, truth } of solver === 'glpk' ? cases : cases.slice(0, 3)) {
         const U = cappedComputeBound(c);
         expect(findBindingLinks(c, U).neverBind).toBe(true);
         const m = buildHubModel(c, { cap: U });
@@ -101,6 +102,24 @@ describe('hub model', () => {
     // A looser limit never does worse than a tighter one, and no limit never worse than either.
     const free = await getSolver('glpk').solve(buildHubModel(c, { cap: U }), { timeLimitSec: 20 });
     expect(free.objective!).toBeGreaterThanOrEqual(previous - 1e-6);
+  });
+
+  it('maxStages is exact: the best plan whose chains of intervals have at most that many stages', async () => {
+    let limiting = 0;
+    for (const { cluster: c, truth } of cases.slice(3, 6)) {
+      const U = cappedComputeBound(c);
+      for (const maxStages of [2, 3]) {
+        const m = buildHubModel(c, { cap: U, maxStages });
+        const r = await getSolver('glpk').solve(m, { timeLimitSec: 20 });
+        expect(r.status).toBe('optimal');
+        const within = bruteForceWithin(c, maxStages);
+        if (within < truth() - 1e-6) limiting++;
+        expect(r.objective ?? 0).toBeCloseTo(within, 4);
+        const placement = decodeHubSolution(c, m, r.values);
+        expect(longestChain(placement)).toBeLessThanOrEqual(maxStages);
+      }
+    }
+    expect(limiting).toBeGreaterThan(0);
   });
 
   it('minLayers keeps every used node at or above the minimum', async () => {
