@@ -20,6 +20,7 @@ function table(head: string[], c: ChalkInstance, align: ('left' | 'right')[]): T
 /** Seconds with a unit that keeps three significant digits: 4.2 ms, 1.35 s, 512 s. */
 export function duration(sec: number): string {
   if (!Number.isFinite(sec)) return String(sec);
+  if (sec === 0) return '0 s';
   if (sec < 1) return `${(sec * 1000).toPrecision(3)} ms`;
   return sec < 100 ? `${sec.toPrecision(3)} s` : `${sec.toFixed(0)} s`;
 }

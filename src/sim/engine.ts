@@ -12,6 +12,9 @@
 // - A link is a FIFO pipe: a transfer waits for earlier ones on that link, takes bytes/bandwidth,
 //   then latency. One batch's outputs bound for the same next hop travel as one transfer, so the
 //   simulator schedules events per batch and per transfer, never per token.
+// Not modelled: a NIC shared by a node's links (each link is its own pipe; profiles already cap a
+// node's token rate by its NIC), decode time growing with context length (the timing tables
+// have none), and partial inference (a node always runs all the layers it holds).
 
 import { msPerLayer, type LayerTimeTable } from '../spec/layer-time.js';
 import type { Cluster } from '../spec/types.js';
@@ -233,10 +236,12 @@ export class Engine {
     return t >= this.windowStart && t <= this.windowEnd;
   }
 
-  /** Fraction of requests settled (finished or rejected): the progress of a run. */
+  /** Progress of a run: the share of requests settled (finished or rejected), or of the time to `untilSec`. */
   get progress(): number {
     const R = this.config.requests.arrival.length;
-    return R === 0 ? 1 : (this.finished + this.rejected) / R;
+    const settled = R === 0 ? 1 : (this.finished + this.rejected) / R;
+    const until = this.config.untilSec;
+    return Number.isFinite(until) ? Math.max(settled, Math.min(1, this.now / until)) : settled;
   }
 
   get simTime(): number {
