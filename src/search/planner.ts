@@ -227,8 +227,9 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     if (result.status === 'optimal' || result.status === 'feasible') {
       best.offer(decodeHubSolution(work, model, result.values), `milp:${o.solver}`);
     }
-    // Where the hub model is exact (not under --max-stages, which it only restricts), a proved
-    // optimum, a dual bound, or an infeasible floor bounds every plan. GLPK's "optimal" means
+    // A proved optimum, a dual bound or an infeasible floor bounds every plan of the problem the
+    // model solves. Under --max-stages that is the depth-limited problem, so it must not replace
+    // the bound reported for the unlimited one. GLPK's "optimal" means
     // within the requested MIP gap, so the proof is objective * (1 + gap).
     if (o.maxStages === null) {
       const proved =
