@@ -4,7 +4,7 @@
 
 import type { CommandSpec } from './command.js';
 import { colorFor, showProgress, type Io } from './io.js';
-import { parseFraction, parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, type CommonFlags } from './options.js';
+import { parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, type CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan } from '../plan/io.js';
 import type { Plan } from '../plan/types.js';
@@ -53,6 +53,15 @@ function parsePolicies(value: string, previous: unknown): PolicyName[] {
   return [...before, ...(names as PolicyName[])];
 }
 const DEFAULT_POLICIES: PolicyName[] = [SIM_DEFAULTS.policy];
+
+/** A share of the KV cache: above 0 (nothing could be admitted) and at most all of it. */
+function parseKvFill(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) {
+    throw usageError('bad-option', '--kv-fill must be a fraction in (0, 1]', { found: JSON.stringify(value) });
+  }
+  return n;
+}
 
 function parseTrace(value: string): string {
   if (!(BUNDLED_TRACES as readonly string[]).includes(value)) {
@@ -131,7 +140,7 @@ export const simulateCommand: CommandSpec = {
     { flags: '--input-len <tokens>', description: 'fixed prompt length (with --output-len)', parse: parsePositiveInt('--input-len') },
     { flags: '--output-len <tokens>', description: 'fixed number of generated tokens (with --input-len)', parse: parsePositiveInt('--output-len') },
     { flags: '--max-batch-tokens <n>', description: 'most tokens (prompt tokens + decoding sequences) in one batch (default: the model\'s context length)', parse: parsePositiveInt('--max-batch-tokens') },
-    { flags: '--kv-fill <fraction>', description: 'share of each node\'s KV cache requests may reserve', parse: parseFraction('--kv-fill'), defaultValue: DEFAULT_KV_FILL },
+    { flags: '--kv-fill <fraction>', description: 'share of each node\'s KV cache requests may reserve', parse: parseKvFill, defaultValue: DEFAULT_KV_FILL },
     { flags: '--warmup <seconds>', description: 'leave the first seconds out of throughput and load figures', parse: parseNonNegativeNumber('--warmup'), defaultValue: 0 },
     { flags: '--until <seconds>', description: 'stop the simulation at this simulated time', parse: parsePositiveNumber('--until') },
     { flags: '--seed <n>', description: 'seed for arrivals, lengths and random routing', parse: parseNonNegativeInt('--seed'), defaultValue: SIM_DEFAULTS.seed },

@@ -80,6 +80,7 @@ describe('helix simulate (built binary)', () => {
       ['simulate', chain, '-c', tinyFile, '--rate', '1', '--input-len', '10'],
       ['simulate', chain, '-c', tinyFile, '--rate', '1', '--trace', 'sharegpt'],
       ['simulate', chain, '--offline', '5'],
+      ['simulate', chain, '-c', tinyFile, '--offline', '5', '--kv-fill', '0'],
     ];
     for (const args of cases) {
       const r = helix(args);
