@@ -20,6 +20,8 @@ import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import type { Cluster } from '../spec/types.js';
 import { formatPlan } from '../report/plan-table.js';
 import { renderSvg } from '../report/svg.js';
+import { buildRoutingTables } from '../schedule/routing.js';
+import { routingToJson } from '../schedule/json.js';
 import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
@@ -85,6 +87,14 @@ function progressLine(p: PlannerProgress): string {
   return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}  gap ${gap}`;
 }
 
+/** The plan's routing tables, weights only: what a runtime needs to follow the flow. */
+function embeddedRouting(cluster: Cluster, plan: Plan): Plan['routing'] {
+  return routingToJson(buildRoutingTables(cluster, plan)).tables.map((t) => ({
+    from: t.from,
+    hops: t.hops.map((h) => ({ to: h.to, weight: h.weight })),
+  }));
+}
+
 export interface PlanOutcome {
   readonly plan: Plan;
   readonly verification: VerifyReport;
@@ -112,7 +122,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
       log: flags.verbose && !flags.quiet ? (line) => io.err(`${lastLine ? '\n' : ''}${line}\n`) : undefined,
     });
     if (lastLine) io.err('\n');
-    const plan = assemblePlan({
+    const assembled = assemblePlan({
       cluster,
       placement: result.placement,
       settings: result.settings,
@@ -121,6 +131,9 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
       stats: result.stats,
       flow: result.flow,
     });
+    // Routing sits before stats so the key order stays fixed for diffs.
+    const { stats, ...head } = assembled;
+    const plan: Plan = { ...head, routing: embeddedRouting(cluster, assembled), stats };
     return { plan, verification: verifyPlan(plan, cluster), cluster };
   } finally {
     release?.();

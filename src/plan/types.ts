@@ -80,6 +80,8 @@ export interface Plan {
   readonly depth: number;
   readonly nodes: readonly PlanNode[];
   readonly flows: readonly PlanFlow[];
+  /** Next hops per vertex with IWRR weights proportional to flow (helix schedule gives the full cycles). */
+  readonly routing?: readonly { readonly from: string; readonly hops: readonly { readonly to: string; readonly weight: number }[] }[];
   readonly stats: {
     readonly wallTimeSec: number;
     readonly timeToFirstSec: number | null;
