@@ -1,0 +1,313 @@
+// The delivered-throughput model: what a plan serves once KV-cache room and per-hop latency are
+// counted, not only its max flow. Cheap enough to rank many candidate plans (microseconds once the
+// timing tables are loaded): it decomposes the plan's flow into paths, gives each path the
+// requests its tightest node's KV cache can hold, and applies Little's law on each path with a
+// decode round time made of every stage's batch time plus the link latencies. Max flow stays a
+// hard cap. docs/delivered.md says where this is wrong.
+
+import { inputError } from '../errors.js';
+import { placementOf } from '../plan/assemble.js';
+import type { Plan } from '../plan/types.js';
+import { smallestMeasuredBatch } from '../sim/engine.js';
+import { bundledGpusPerMachine, DEFAULT_KV_FILL, kvTokenSlots } from '../sim/kv.js';
+import { loadLengths } from '../sim/traces.js';
+import { bundledProfilesDir } from '../spec/bundled.js';
+import { loadLayerTimes, msPerLayer, type LayerTimeTable } from '../spec/layer-time.js';
+import type { Cluster } from '../spec/types.js';
+
+/** Mean request shape: prompt tokens in, generated tokens out. */
+export interface Workload {
+  readonly input: number;
+  readonly output: number;
+  /**
+   * Mean context (input + output) of the requests resident at any moment. Long requests stay
+   * longer, so it is the output-weighted mean E[(I+O)O]/E[O], above input + output when lengths
+   * vary; default input + output (fixed lengths).
+   */
+  readonly residentContext?: number;
+}
+
+/** The workload of a set of length samples (the resident context weighted by output length). */
+export function workloadOf(input: ArrayLike<number>, output: ArrayLike<number>): Workload {
+  let si = 0;
+  let so = 0;
+  let weighted = 0;
+  for (let k = 0; k < input.length; k++) {
+    si += input[k];
+    so += output[k];
+    weighted += (input[k] + output[k]) * output[k];
+  }
+  const count = Math.max(1, input.length);
+  return { input: si / count, output: so / count, residentContext: so > 0 ? weighted / so : si / count };
+}
+
+export interface PhaseTimes {
+  readonly prompt: LayerTimeTable;
+  readonly decode: LayerTimeTable;
+}
+
+export interface DeliveredOptions {
+  /** GPU type -> per-layer timings; default: the bundled tables for the cluster's model. */
+  readonly layerTimes?: ReadonlyMap<string, PhaseTimes>;
+  /** Share of KV slots admission may reserve (the simulator's default). */
+  readonly kvFill?: number;
+  /** Overrides node i's KV tokens at `layers` layers (else: memory left after weights). */
+  readonly kvTokens?: (node: number, layers: number) => number;
+  readonly gpusPerMachine?: (gpu: string) => number;
+  /** Groups the requests of a path travel in (see CONVOY_GROUPS). */
+  readonly groups?: number;
+  /** Requests/s offered (online); default: as many as the KV caches admit (offline). */
+  readonly requestRate?: number;
+}
+
+export type DeliveredLimit = 'maxflow' | 'kv' | 'latency';
+
+export interface PathPrediction {
+  /** Node indices, coordinator excluded. */
+  readonly nodes: readonly number[];
+  /** Max-flow tokens/s the plan sends along this path. */
+  readonly flow: number;
+  /** Requests the path holds at once. */
+  readonly inflight: number;
+  /** Seconds for one decode step round the path (all stages + links). */
+  readonly roundSec: number;
+  /** Part of roundSec spent on links. */
+  readonly linkSec: number;
+}
+
+export interface DeliveredPrediction {
+  /** Prompt + generated tokens/s (same unit as max flow). */
+  readonly throughput: number;
+  /** Generated tokens/s. */
+  readonly decodeThroughput: number;
+  /** Seconds to the first token without queueing for admission. */
+  readonly ttftSec: number;
+  /** Seconds per generated token. */
+  readonly tpotSec: number;
+  /** Requests in flight. */
+  readonly inflight: number;
+  readonly limitedBy: DeliveredLimit;
+  readonly maxFlow: number;
+  readonly depth: number;
+  readonly workload: Workload;
+  readonly paths: readonly PathPrediction[];
+}
+
+/**
+ * The requests of a path do not spread evenly over its stages: nodes batch everything queued, so
+ * requests travel round in a few convoys. How many is emergent (prompts joining split them); the
+ * simulator on single24 and geo3 settles near two, which is what this default assumes.
+ */
+export const CONVOY_GROUPS = Number(process.env.HELIX_CONVOY_GROUPS ?? 2);
+
+let defaultWorkload: Workload | null = null;
+
+/** Mean lengths of the bundled azure-conv trace (what Helix served). */
+export function azureConvWorkload(): Workload {
+  if (!defaultWorkload) {
+    const s = loadLengths('azure-conv');
+    defaultWorkload = workloadOf(s.input, s.output);
+  }
+  return defaultWorkload;
+}
+
+const tableCache = new Map<string, ReadonlyMap<string, PhaseTimes>>();
+
+function bundledTimes(modelId: string): ReadonlyMap<string, PhaseTimes> {
+  let t = tableCache.get(modelId);
+  if (!t) tableCache.set(modelId, (t = loadLayerTimes(bundledProfilesDir, modelId)));
+  return t;
+}
+
+/**
+ * Splits the plan's flow into source-to-sink paths (largest bottleneck first). Ranges advance
+ * along every hop, so the flow graph is acyclic and the walk always ends at the sink.
+ */
+export function decomposeFlow(cluster: Cluster, plan: Plan): { nodes: number[]; flow: number }[] {
+  const n = cluster.nodes.length;
+  const index = new Map(cluster.nodes.map((x, i) => [x.name, i]));
+  const SRC = n;
+  const SNK = n + 1;
+  const vertex = (name: string): number => (name === 'source' ? SRC : name === 'sink' ? SNK : (index.get(name) ?? -1));
+  const out: Map<number, number>[] = Array.from({ length: n + 2 }, () => new Map());
+  for (const f of plan.flows) {
+    const a = vertex(f.from);
+    const b = vertex(f.to);
+    if (a < 0 || b < 0) throw inputError('bad-plan', `flow names a node not in the cluster (${f.from} -> ${f.to})`, { file: cluster.file, field: 'flows' });
+    out[a].set(b, (out[a].get(b) ?? 0) + f.flow);
+  }
+  const paths: { nodes: number[]; flow: number }[] = [];
+  const eps = 1e-6;
+  for (let guard = 0; guard < 10 * (plan.flows.length + 1); guard++) {
+    const walk: number[] = [];
+    let v = SRC;
+    let bottleneck = Infinity;
+    while (v !== SNK) {
+      let next = -1;
+      let best = eps;
+      for (const [w, f] of out[v]) if (f > best) [next, best] = [w, f];
+      if (next < 0) break;
+      bottleneck = Math.min(bottleneck, best);
+      walk.push(next);
+      v = next;
+    }
+    if (v !== SNK || !(bottleneck > eps)) break;
+    let u = SRC;
+    for (const w of walk) {
+      out[u].set(w, out[u].get(w)! - bottleneck);
+      u = w;
+    }
+    paths.push({ nodes: walk.slice(0, -1), flow: bottleneck });
+  }
+  return paths;
+}
+
+/**
+ * Predicts what `plan` delivers on `workload`. Each path p gets N_p requests: every node's KV room
+ * (in requests of mean context) shared among its paths by flow, the tightest node deciding. A
+ * decode step round p takes T_p = links + sum of layers x per-layer time at the node's batch,
+ * where the batch is the requests being served there (Little's law at the node, solved by
+ * fixed-point iteration). The path delivers N_p / T_p steps/s; the total is capped by max flow.
+ */
+export function predictDelivered(cluster: Cluster, plan: Plan, workload: Workload = azureConvWorkload(), options: DeliveredOptions = {}): DeliveredPrediction {
+  const n = cluster.nodes.length;
+  const { input: I, output: O } = workload;
+  const context = I + O;
+  const resident = workload.residentContext ?? context;
+  const tokensPerStep = context / Math.max(1, O);
+  const placement = placementOf(plan, cluster);
+  const times = options.layerTimes ?? bundledTimes(cluster.model.id);
+  const fill = options.kvFill ?? DEFAULT_KV_FILL;
+  const gpus = options.gpusPerMachine ?? bundledGpusPerMachine;
+  const maxFlow = plan.throughput;
+  const groups = options.groups ?? CONVOY_GROUPS;
+  const empty: DeliveredPrediction = { throughput: 0, decodeThroughput: 0, ttftSec: 0, tpotSec: 0, inflight: 0, limitedBy: 'maxflow', maxFlow, depth: plan.depth, workload, paths: [] };
+  if (!(maxFlow > 0)) return empty;
+
+  const layers = placement.map((r) => (r ? r.end - r.start : 0));
+  const tables = cluster.nodes.map((node, i) => {
+    if (!layers[i]) return null;
+    const t = times.get(node.gpu);
+    if (!t) throw inputError('no-layer-time', `no per-layer timings for ${node.gpu} serving ${cluster.model.id}`, { expected: `layer-time/${cluster.model.id}/${node.gpu}.yaml` });
+    return { ...t, promptFloor: smallestMeasuredBatch(t.prompt), decodeFloor: smallestMeasuredBatch(t.decode) };
+  });
+  // Requests of mean context each node's cache admits (the simulator reserves the whole context).
+  const kvRequests = layers.map((k, i) => {
+    if (!k) return 0;
+    const slots = options.kvTokens ? options.kvTokens(i, k) : kvTokenSlots(cluster, i, k, gpus);
+    return Math.floor(fill * slots) / resident;
+  });
+
+  const raw = decomposeFlow(cluster, plan);
+  const nodeFlow = new Float64Array(n);
+  for (const p of raw) for (const v of p.nodes) nodeFlow[v] += p.flow;
+  const kvInflight = raw.map((p) => Math.min(...p.nodes.map((v) => (kvRequests[v] * p.flow) / nodeFlow[v])));
+  const linkSec = raw.map((p) => {
+    let s = cluster.sourceLatency[p.nodes[0]] + cluster.sinkLatency[p.nodes[p.nodes.length - 1]];
+    for (let h = 1; h < p.nodes.length; h++) s += cluster.linkLatency[p.nodes[h - 1] * n + p.nodes[h]];
+    return s;
+  });
+
+  /** Seconds node v spends on one batch holding `b` decoding sequences (prompts amortised in). */
+  const stepSec = (v: number, b: number): number => {
+    const t = tables[v]!;
+    const decode = msPerLayer(t.decode, Math.max(b, t.decodeFloor));
+    // A batch of b sequences starts about b / O new prompts; each costs a prompt pass of I tokens
+    // (or, when several land together, one pass over all of them).
+    const prompts = b / Math.max(1, O);
+    const prompt = prompts <= 1 ? prompts * msPerLayer(t.prompt, Math.max(I, t.promptFloor)) : msPerLayer(t.prompt, prompts * I);
+    return (layers[v] * (decode + prompt)) / 1000;
+  };
+
+  // Per-hop transfer: bytes of the batch's tokens over the link bandwidth (activations between
+  // stages, token ids to and from the coordinator).
+  const hopSec = raw.map((p) => {
+    const hops: { bandwidth: number; bytesPerToken: number }[] = [];
+    const first = p.nodes[0];
+    const last = p.nodes[p.nodes.length - 1];
+    hops.push({ bandwidth: cluster.sourceCapacity[first] * cluster.model.tokenBytes, bytesPerToken: cluster.model.tokenBytes });
+    for (let h = 1; h < p.nodes.length; h++) {
+      hops.push({ bandwidth: cluster.linkBandwidth[p.nodes[h - 1] * n + p.nodes[h]], bytesPerToken: cluster.model.activationBytesPerToken });
+    }
+    hops.push({ bandwidth: cluster.sinkCapacity[last] * cluster.model.tokenBytes, bytesPerToken: cluster.model.tokenBytes });
+    return hops;
+  });
+
+  /**
+   * Round times and step rates with `scale` x the KV-admitted requests in flight. The simulator's
+   * nodes batch everything queued, so the requests of a path travel round it together: each node
+   * runs one batch of all the requests routed through it per decode step (measured on single24:
+   * nodes 4-7% busy, batches of about every request in flight).
+   */
+  const solve = (scale: number) => {
+    const inflight = kvInflight.map((x) => x * scale);
+    const batch = new Float64Array(n);
+    raw.forEach((p, k) => {
+      for (const v of p.nodes) batch[v] += inflight[k] / groups;
+    });
+    const step = batch.map((b, v) => (layers[v] ? stepSec(v, Math.max(1, b)) : 0));
+    const round = raw.map((p, k) => {
+      const tokens = (inflight[k] / groups) * tokensPerStep;
+      const transfer = hopSec[k].reduce((s, h) => s + (h.bandwidth > 0 ? (tokens * h.bytesPerToken) / h.bandwidth : 0), 0);
+      return linkSec[k] + transfer + p.nodes.reduce((s, v) => s + step[v], 0);
+    });
+    const rates = raw.map((_, k) => inflight[k] / round[k]);
+    return { inflight, round, rates, steps: rates.reduce((a, b) => a + b, 0) };
+  };
+
+  let state = solve(1);
+  let limitedBy: DeliveredLimit;
+  let decode = state.steps;
+  const capDecode = maxFlow / tokensPerStep;
+  if (options.requestRate !== undefined) {
+    // Online: fewer requests in flight, found by bisection on the share of KV room in use.
+    const want = options.requestRate * O;
+    if (want < Math.min(decode, capDecode)) {
+      let lo = 0;
+      let hi = 1;
+      for (let i = 0; i < 40; i++) {
+        const mid = (lo + hi) / 2;
+        if (solve(mid).steps < want) lo = mid;
+        else hi = mid;
+      }
+      state = solve(hi);
+      decode = want;
+    }
+  }
+  const inflight = state.inflight.reduce((a, b) => a + b, 0);
+  if (decode >= capDecode) {
+    decode = capDecode;
+    limitedBy = 'maxflow';
+  } else {
+    // Whichever share of the busiest path's round dominates: waiting on links or on compute
+    // (which only more requests in flight, i.e. more KV room, would amortise).
+    const k = state.rates.indexOf(Math.max(...state.rates));
+    limitedBy = linkSec[k] > state.round[k] / 2 ? 'latency' : 'kv';
+  }
+  // Little's law: with the cache full, a capped step rate means queueing, so TPOT = N / rate.
+  const tpot = limitedBy === 'maxflow' && options.requestRate === undefined ? inflight / decode : weighted(state.round, state.rates);
+  const ttftPaths = raw.map((p, k) => linkSec[k] + p.nodes.reduce((s, v) => s + (layers[v] * msPerLayer(tables[v]!.prompt, Math.max(I, tables[v]!.promptFloor))) / 1000, 0));
+  const paths = raw.map((p, k) => ({ nodes: p.nodes, flow: p.flow, inflight: state.inflight[k], roundSec: state.round[k], linkSec: linkSec[k] }));
+  return {
+    throughput: decode * tokensPerStep,
+    decodeThroughput: decode,
+    ttftSec: weighted(ttftPaths, raw.map((p) => p.flow)),
+    tpotSec: tpot,
+    inflight,
+    limitedBy,
+    maxFlow,
+    depth: plan.depth,
+    workload,
+    paths,
+  };
+}
+
+function weighted(values: readonly number[], weights: readonly number[]): number {
+  let s = 0;
+  let w = 0;
+  values.forEach((x, i) => {
+    s += x * weights[i];
+    w += weights[i];
+  });
+  return w > 0 ? s / w : 0;
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decomposeFlow, predictDelivered, workloadOf, type DeliveredOptions } from '../../src/delivered/model.js';
+import { affine, smallCluster, smallPlan, timings } from '../sim/small.js';
+import { planFor } from '../fixtures/plans.js';
+import { randomSmallCluster } from '../fixtures/clusters.js';
+import type { Placement } from '../../src/spec/types.js';
+
+// Per-layer times 1 ms + 0.01 ms per extra token/sequence in both phases.
+const flat = { prompt: affine(1, 0.01), decode: affine(1, 0.01) };
+const base = (kv: number, extra: Partial<DeliveredOptions> = {}): DeliveredOptions => ({
+  layerTimes: timings({ G: flat }),
+  kvTokens: () => kv,
+  kvFill: 0.5,
+  groups: 1,
+  ...extra,
+});
+const fixed = { input: 10, output: 10 };
+const fast = (name: string, layers: number) => ({ name, gpu: 'G', throughput: Array.from({ length: layers }, () => 1e6) });
+// Coordinator and node links so fast that transfers vanish next to the latencies.
+const quickLinks = { coordinator: { bandwidth: 1e12, latency: 0.001 }, link: () => ({ bandwidth: 1e15, latency: 0.001 }) };
+
+describe('predictDelivered', () => {
+  it('one node: KV room, batch time and Little\'s law worked by hand', () => {
+    const cluster = smallCluster({ layers: 2, nodes: [fast('a', 2)], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
+    const p = predictDelivered(cluster, plan, fixed, base(4000));
+    // 0.5 x 4000 slots / 20-token contexts = 100 requests, one batch of 100 sequences: decode
+    // 1.99 ms/layer, plus 100/10 = 10 new prompts of 10 tokens (100 tokens) 1.99 ms/layer, 2 layers.
+    expect(p.inflight).toBeCloseTo(100, 9);
+    const round = 0.002 + (2 * (1.99 + 1.99)) / 1000;
+    expect(p.tpotSec).toBeCloseTo(round, 6);
+    expect(p.decodeThroughput).toBeCloseTo(100 / round, 0);
+    expect(p.throughput).toBeCloseTo((2 * 100) / round, 0);
+    expect(p.limitedBy).toBe('kv');
+    // Unloaded prompt pass: 2 layers x 1.09 ms (10 tokens) + both coordinator latencies.
+    expect(p.ttftSec).toBeCloseTo(0.002 + 0.00218, 9);
+    expect(p.depth).toBe(1);
+  });
+
+  it('a chain where KV binds: the tightest node caps the requests in flight', () => {
+    const cluster = smallCluster({ layers: 4, nodes: [fast('a', 2), fast('b', 2)], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }]);
+    const roomy = predictDelivered(cluster, plan, fixed, base(0, { kvTokens: (i) => (i === 0 ? 40_000 : 400) }));
+    // Node b: 0.5 x 400 / 20 = 10 requests, whatever node a could hold.
+    expect(roomy.inflight).toBeCloseTo(10, 9);
+    expect(roomy.limitedBy).toBe('kv');
+    // 10 sequences: decode 1.09 ms, prompts 1 x 10 tokens 1.09 ms -> 2 layers x 2.18 ms per node.
+    const round = 0.003 + 2 * ((2 * 2.18) / 1000);
+    expect(roomy.tpotSec).toBeCloseTo(round, 6);
+    expect(roomy.decodeThroughput).toBeCloseTo(10 / round, 3);
+    // More room on the tight node means more delivered.
+    const more = predictDelivered(cluster, plan, fixed, base(0, { kvTokens: (i) => (i === 0 ? 40_000 : 800) }));
+    expect(more.throughput).toBeGreaterThan(1.5 * roomy.throughput);
+  });
+
+  it('a chain where latency binds: slow links dominate the round', () => {
+    const cluster = smallCluster({
+      layers: 4,
+      nodes: [fast('a', 2), fast('b', 2)],
+      coordinator: { bandwidth: 1e12, latency: 0.2 },
+      link: () => ({ bandwidth: 1e15, latency: 0.5 }),
+    });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }]);
+    const p = predictDelivered(cluster, plan, fixed, base(400));
+    expect(p.limitedBy).toBe('latency');
+    const round = 0.9 + 2 * ((2 * 2.18) / 1000);
+    expect(p.tpotSec).toBeCloseTo(round, 6);
+    expect(p.decodeThroughput).toBeCloseTo(10 / round, 6);
+  });
+
+  it('a plan where max flow binds: throughput is the max flow and TPOT follows Little\'s law', () => {
+    const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [300, 100] }], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
+    expect(plan.throughput).toBeCloseTo(100, 6);
+    const p = predictDelivered(cluster, plan, fixed, base(4000));
+    expect(p.limitedBy).toBe('maxflow');
+    expect(p.throughput).toBeCloseTo(100, 6);
+    expect(p.decodeThroughput).toBeCloseTo(50, 6);
+    expect(p.tpotSec).toBeCloseTo(p.inflight / 50, 9);
+  });
+
+  it('an online rate below capacity is delivered as offered, with fewer requests in flight', () => {
+    const cluster = smallCluster({ layers: 2, nodes: [fast('a', 2)], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
+    const offline = predictDelivered(cluster, plan, fixed, base(4000));
+    const online = predictDelivered(cluster, plan, fixed, base(4000, { requestRate: 100 }));
+    expect(online.throughput).toBeCloseTo(100 * 20, 6);
+    expect(online.inflight).toBeLessThan(offline.inflight);
+    expect(online.tpotSec).toBeLessThan(offline.tpotSec);
+  });
+
+  it('splits a branching flow into paths that add up to the max flow', () => {
+    const cluster = smallCluster({ layers: 2, nodes: [fast('a', 1), fast('b', 1), fast('c', 1)], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 1 }, { start: 1, end: 2 }, { start: 1, end: 2 }]);
+    const paths = decomposeFlow(cluster, plan);
+    expect(paths.reduce((s, p) => s + p.flow, 0)).toBeCloseTo(plan.throughput, 3);
+    for (const p of paths) expect(p.nodes[0]).toBe(0);
+  });
+
+  it('weights the resident context by output length', () => {
+    const w = workloadOf([10, 10], [10, 30]);
+    expect(w.input).toBe(10);
+    expect(w.output).toBe(20);
+    expect(w.residentContext).toBeCloseTo((20 * 10 + 40 * 30) / 40, 9);
+  });
+
+  it('never predicts more than max flow (random clusters and placements)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 100, max: 1e7 }), fc.boolean(), (seed, kv, online) => {
+        const cluster = randomSmallCluster(seed, { nodes: 4, layers: 4, maxLayers: 4 });
+        // Each node takes the next layers it can hold, wrapping round: several chains.
+        let at = 0;
+        const placement: Placement = cluster.nodes.map((node) => {
+          const k = Math.min(node.maxLayers, 4 - at);
+          const r = { start: at, end: at + k };
+          at = at + k >= 4 ? 0 : at + k;
+          return r;
+        });
+        const plan = planFor(cluster, placement);
+        const layerTimes = timings({ G0: flat, G1: flat, G2: { prompt: affine(3, 0.05), decode: affine(2, 0.001) } });
+        const p = predictDelivered(cluster, plan, fixed, { layerTimes, kvTokens: () => kv, groups: 2, requestRate: online ? 50 : undefined });
+        expect(p.throughput).toBeLessThanOrEqual(plan.throughput * (1 + 1e-9) + 1e-9);
+        expect(p.throughput).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
