@@ -26,6 +26,8 @@ import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
 import { HelixError } from '../errors.js';
+import { withDelivered } from '../delivered/attach.js';
+import { OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
 
 interface PlanFlags extends CommonFlags {
   readonly profiles?: string;
@@ -44,6 +46,7 @@ interface PlanFlags extends CommonFlags {
   readonly by?: 'gpu' | 'region';
   readonly verbose?: boolean;
   readonly svg?: string;
+  readonly objective?: Objective;
 }
 
 export const planOptions = [
@@ -61,6 +64,7 @@ export const planOptions = [
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
   { flags: '--by <grouping>', description: 'with --method separate: group nodes by gpu (default) or region', parse: parseChoice('--by', ['gpu', 'region'] as const) },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
+  { flags: '--objective <name>', description: 'maxflow: Helix\'s objective; delivered: re-rank depth-controlled candidates by predicted (and briefly simulated) delivered throughput', parse: parseChoice('--objective', OBJECTIVES), defaultValue: 'maxflow' },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
 ] as const;
@@ -109,18 +113,22 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
   const release = io.onInterrupt?.(() => controller.abort());
   let lastLine = 0;
   try {
-    const result = await planCluster(cluster, {
+    const plannerOptions = {
       ...plannerOptionsFrom(flags),
       signal: controller.signal,
       onProgress: progress
-        ? (p) => {
+        ? (p: PlannerProgress) => {
             const line = progressLine(p);
             io.err(`\r${line}${' '.repeat(Math.max(0, lastLine - line.length))}`);
             lastLine = line.length;
           }
         : undefined,
-      log: flags.verbose && !flags.quiet ? (line) => io.err(`${lastLine ? '\n' : ''}${line}\n`) : undefined,
-    });
+      log: flags.verbose && !flags.quiet ? (line: string) => io.err(`${lastLine ? '\n' : ''}${line}\n`) : undefined,
+    };
+    // With --objective delivered the planner runs several times under depth controls and the
+    // delivered-throughput model (then a short simulation) picks; baselines have nothing to re-rank.
+    const choice = flags.objective === 'delivered' && flags.method === 'milp' ? await planForDelivered(cluster, plannerOptions) : null;
+    const result = choice ? choice.chosen.result : await planCluster(cluster, plannerOptions);
     if (lastLine) io.err('\n');
     const assembled = assemblePlan({
       cluster,
@@ -133,7 +141,8 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     });
     // Routing sits before stats so the key order stays fixed for diffs.
     const { stats, ...head } = assembled;
-    const plan: Plan = { ...head, routing: embeddedRouting(cluster, assembled), stats };
+    const notes = [...stats.notes, ...(choice?.notes ?? [])];
+    const plan: Plan = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } });
     return { plan, verification: verifyPlan(plan, cluster), cluster };
   } finally {
     release?.();

@@ -98,7 +98,7 @@ export interface DeliveredPrediction {
  * requests travel round in a few convoys. How many is emergent (prompts joining split them); the
  * simulator on single24 and geo3 settles near two, which is what this default assumes.
  */
-export const CONVOY_GROUPS = Number(process.env.HELIX_CONVOY_GROUPS ?? 2);
+export const CONVOY_GROUPS = 2;
 
 let defaultWorkload: Workload | null = null;
 

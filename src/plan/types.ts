@@ -59,6 +59,24 @@ export interface PlanBound {
   readonly all: Readonly<Record<string, number>>;
 }
 
+/** What the delivered-throughput model (src/delivered/model.ts) predicts the plan serves. */
+export interface PlanDelivered {
+  /** Prompt + generated tokens/s, capped by max flow. */
+  readonly throughput: number;
+  /** Generated tokens/s. */
+  readonly decodeThroughput: number;
+  /** Mean seconds to the first token, without queueing for admission. */
+  readonly ttftSec: number;
+  /** Mean seconds per generated token. */
+  readonly tpotSec: number;
+  /** Requests in flight the KV caches admit. */
+  readonly inflight: number;
+  /** What caps it: max flow, KV-cache room, or link latency. */
+  readonly limitedBy: 'maxflow' | 'kv' | 'latency';
+  /** Mean request lengths it was predicted for. */
+  readonly workload: { readonly input: number; readonly output: number };
+}
+
 export interface Plan {
   readonly formatVersion: number;
   readonly tool: { readonly name: 'helix'; readonly version: string };
@@ -82,6 +100,8 @@ export interface Plan {
   readonly flows: readonly PlanFlow[];
   /** Next hops per vertex with IWRR weights proportional to flow (helix schedule gives the full cycles). */
   readonly routing?: readonly { readonly from: string; readonly hops: readonly { readonly to: string; readonly weight: number }[] }[];
+  /** Predicted delivered throughput and latencies (absent in plans made before it existed). */
+  readonly delivered?: PlanDelivered;
   readonly stats: {
     readonly wallTimeSec: number;
     readonly timeToFirstSec: number | null;

@@ -70,6 +70,12 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('time')} ${seconds(plan.stats.wallTimeSec)}`,
     `${c.bold('pipeline')}    ${plan.depth} stages deep, ${used} of ${plan.nodes.length} nodes used, ${plan.cluster.layers} layers of ${plan.cluster.model}`,
   ];
+  const d = plan.delivered;
+  if (d) {
+    lines.push(
+      `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${(d.tpotSec * 1000).toFixed(0)} ms, ${d.inflight.toFixed(0)} requests in flight, limited by ${d.limitedBy}`,
+    );
+  }
   for (const note of plan.stats.notes) lines.push(c.dim(`note: ${note}`));
   return lines.join('\n');
 }

@@ -1,0 +1,108 @@
+// `--objective delivered`: plan for what a cluster serves rather than for max flow. The planner
+// (which maximises flow) is run a few times with depth controls, each run with a share of the time
+// limit; every candidate is scored by the delivered-throughput model, and the two best are run
+// through a short simulation, which has the last word.
+
+import { assemblePlan } from '../plan/assemble.js';
+import type { Plan } from '../plan/types.js';
+import { planCluster, type PlannerOptions, type PlannerResult } from '../search/planner.js';
+import { simulate, type SimReport } from '../sim/simulate.js';
+import { generateRequests } from '../sim/requests.js';
+import { loadLengths } from '../sim/traces.js';
+import type { Cluster } from '../spec/types.js';
+import { tryPredict } from './attach.js';
+import type { DeliveredPrediction } from './model.js';
+
+export const OBJECTIVES = ['maxflow', 'delivered'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+
+export interface Candidate {
+  /** How it was made, e.g. `max flow`, `max-stages 6`, `min-layers 20`. */
+  readonly label: string;
+  readonly result: PlannerResult;
+  readonly plan: Plan;
+  readonly predicted: DeliveredPrediction | null;
+  /** All-token tokens/s in the short confirming simulation (top candidates only). */
+  readonly simulated: number | null;
+}
+
+export interface DeliveredChoice {
+  readonly chosen: Candidate;
+  readonly candidates: readonly Candidate[];
+  readonly notes: readonly string[];
+}
+
+/** Share of the time limit the max-flow run gets; the depth-controlled runs split the rest. */
+const MAXFLOW_SHARE = 0.4;
+
+function assemble(cluster: Cluster, r: PlannerResult): Plan {
+  return assemblePlan({ cluster, placement: r.placement, settings: r.settings, status: r.status, bound: r.bound, stats: r.stats, flow: r.flow });
+}
+
+/** Depth controls to try, from the max-flow plan's depth D and the model's L layers. */
+export function depthVariants(depth: number, layers: number): { maxStages: number | null; minLayers: number | null; label: string }[] {
+  const out = new Map<string, { maxStages: number | null; minLayers: number | null; label: string }>();
+  for (const f of [1.5, 2, 3, 4]) {
+    const s = Math.ceil(depth / f);
+    if (s >= 1 && s < depth) out.set(`s${s}`, { maxStages: s, minLayers: null, label: `max-stages ${s}` });
+  }
+  for (const f of [2, 4]) {
+    const stages = Math.ceil(depth / f);
+    const k = Math.ceil(layers / Math.max(1, stages));
+    if (stages >= 1 && stages < depth) out.set(`k${k}`, { maxStages: null, minLayers: k, label: `min-layers ${k}` });
+  }
+  return [...out.values()];
+}
+
+/** A short offline run (the same stream for every candidate): all-token tokens/s. */
+function confirm(cluster: Cluster, plan: Plan): SimReport | null {
+  try {
+    const requests = generateRequests({ kind: 'offline', count: 600 }, { kind: 'sampled', samples: loadLengths('azure-conv') }, 7);
+    return simulate(cluster, plan, { requests, warmupSec: 150, untilSec: 600 });
+  } catch {
+    return null;
+  }
+}
+
+const fmt = (x: number): string => x.toFixed(0);
+
+export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Promise<DeliveredChoice> {
+  const t0 = performance.now();
+  const left = () => Math.max(0.5, o.timeLimitSec - (performance.now() - t0) / 1000);
+  const candidates: Candidate[] = [];
+  const add = (label: string, result: PlannerResult) => {
+    const plan = assemble(cluster, result);
+    const p = result.throughput > 0 ? tryPredict(cluster, plan) : null;
+    candidates.push({ label, result, plan, predicted: typeof p === 'string' ? null : p, simulated: null });
+  };
+  add('max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));
+  const first = candidates[0];
+  const variants = first.plan.throughput > 0 ? depthVariants(first.plan.depth, cluster.model.layers) : [];
+  for (const [i, v] of variants.entries()) {
+    if (o.signal?.aborted) break;
+    const share = left() / (variants.length - i);
+    o.log?.(`objective delivered: planning with ${v.label} (${share.toFixed(1)} s)`);
+    add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
+  }
+  const notes: string[] = [];
+  const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
+  if (scored.length === 0) {
+    notes.push('objective delivered: no candidate could be predicted (no per-layer timings); kept the max-flow plan');
+    return { chosen: first, candidates, notes };
+  }
+  scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
+  // The model ranks; a short simulation of the two best decides between them.
+  const top = scored.slice(0, 2).map((c) => {
+    const r = confirm(cluster, c.plan);
+    return { ...c, simulated: r ? r.throughput.total : null };
+  });
+  const chosen = top.every((c) => c.simulated !== null) ? top.reduce((a, b) => (b.simulated! > a.simulated! ? b : a)) : top[0];
+  const list = scored
+    .map((c) => {
+      const t = top.find((x) => x.label === c.label);
+      return `${c.label}: depth ${c.plan.depth}, max flow ${fmt(c.plan.throughput)}, predicted ${fmt(c.predicted!.throughput)}${t?.simulated != null ? `, simulated ${fmt(t.simulated)}` : ''}`;
+    })
+    .join('; ');
+  notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
+  return { chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes };
+}
