@@ -1,0 +1,147 @@
+// The delivered-throughput benchmark: node dist/bench/delivered.js [--quick] [--plan-time S] [--json FILE]
+// On single24, geo3 and hetero42: the max-flow plan, the `--objective delivered` plan and the
+// baseline placements, each simulated on the same request streams (offline, and online at one
+// rate), beside the model's prediction for the same run. Ends with the issue's targets, checked.
+
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { loadCluster } from '../src/spec/cluster.js';
+import type { Cluster } from '../src/spec/types.js';
+import { DEFAULT_PLANNER_OPTIONS } from '../src/search/planner.js';
+import { BASELINE_METHODS, runBaselineMethod } from '../src/search/baselines/index.js';
+import { assemblePlan } from '../src/plan/assemble.js';
+import type { Plan } from '../src/plan/types.js';
+import { simulate, type SimReport } from '../src/sim/simulate.js';
+import { generateRequests, type LengthSpec, type RequestStream } from '../src/sim/requests.js';
+import { loadArrivals, loadLengths } from '../src/sim/traces.js';
+import { azureConvWorkload, predictDelivered } from '../src/delivered/model.js';
+import { planForDelivered } from '../src/delivered/objective.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const planTime = Number(flag('--plan-time') ?? (quick ? 8 : 20));
+const clusters = (flag('--clusters') ?? 'single24,geo3,hetero42').split(',');
+const jsonOut = flag('--json');
+const log = (line: string) => process.stderr.write(`bench-delivered: ${line}\n`);
+
+const samples = loadLengths('azure-conv');
+const lengths: LengthSpec = { kind: 'sampled', samples };
+const workload = azureConvWorkload();
+const offlineCount = quick ? 800 : 1500;
+const offlineWindow = { warmupSec: 200, untilSec: quick ? 500 : 800 };
+const onlineSec = quick ? 240 : 400;
+
+const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const msx = (s: number) => (s > 0 ? (s * 1000).toFixed(0) : '-');
+const err = (pred: number, sim: number) => (sim > 0 ? pred / sim - 1 : NaN);
+const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(100 * x).toFixed(0)}%` : '-');
+
+interface Row {
+  cluster: string;
+  plan: string;
+  depth: number;
+  maxFlow: number;
+  offline: { sim: SimReport; predicted: number };
+  online: { sim: SimReport; predicted: number };
+}
+
+function brief(r: SimReport) {
+  return { throughput: r.throughput, ttft: r.ttft, tpot: r.tpot, inFlight: r.meanInFlight, finished: r.requests.finished, rejected: r.requests.rejected };
+}
+
+async function benchCluster(name: string): Promise<Row[]> {
+  const cluster: Cluster = loadCluster(join(root, 'clusters', `${name}.yaml`));
+  log(`${name}: planning (--objective delivered, ${planTime} s, max-flow run included)`);
+  const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: planTime });
+  const plans: [string, Plan][] = [
+    ['delivered', choice.chosen.plan],
+    ['max flow', choice.candidates[0].plan],
+  ];
+  for (const method of BASELINE_METHODS) {
+    const b = runBaselineMethod(method, cluster);
+    if (b.throughput <= 0) continue;
+    const settings = { ...DEFAULT_PLANNER_OPTIONS, method, solver: 'none', timeLimitSec: 0, maxStages: null, minLayers: null, keepLinks: null, gap: 0, seed: 0, partialInference: false };
+    plans.push([method, assemblePlan({ cluster, placement: b.placement, flow: b.flow, settings, status: 'heuristic', bound: { value: b.throughput, source: 'baseline', all: {} }, stats: { wallTimeSec: b.timeSec, timeToFirstSec: null, timeToBestSec: null, linksDropped: 0, notes: [b.note] } })]);
+  }
+  log(`${name}: ${choice.notes.join(' ')}`);
+  const offline: RequestStream = generateRequests({ kind: 'offline', count: offlineCount }, lengths, 11);
+  // One online rate for every plan: 60% of what the max-flow plan is predicted to deliver.
+  const maxflowPred = predictDelivered(cluster, plans[1][1], workload);
+  const rate = (0.6 * maxflowPred.throughput) / (workload.input + workload.output);
+  const online: RequestStream = generateRequests({ kind: 'trace', trace: loadArrivals('azure-conv'), rate, durationSec: onlineSec }, lengths, 12);
+  const rows: Row[] = [];
+  for (const [label, plan] of plans) {
+    log(`${name}: simulating ${label}`);
+    const off = simulate(cluster, plan, { requests: offline, ...offlineWindow });
+    const on = simulate(cluster, plan, { requests: online });
+    rows.push({
+      cluster: name,
+      plan: label,
+      depth: plan.depth,
+      maxFlow: plan.throughput,
+      offline: { sim: off, predicted: predictDelivered(cluster, plan, workload).throughput },
+      online: { sim: on, predicted: predictDelivered(cluster, plan, workload, { requestRate: rate }).throughput },
+    });
+  }
+  process.stdout.write(`${name}: offline ${offline.description} (window ${offlineWindow.warmupSec}-${offlineWindow.untilSec} s); online ${online.description}\n`);
+  return rows;
+}
+
+const t0 = performance.now();
+const all: Row[] = [];
+for (const name of clusters) all.push(...(await benchCluster(name)));
+
+const table = new Table({
+  style: { head: [], border: [] },
+  head: ['cluster', 'plan', 'depth', 'max flow', 'off all', 'off decode', 'off TTFT s mean/p95', 'off TPOT ms mean/p95', 'model', 'err', 'on all', 'on decode', 'on TTFT s mean/p95', 'on TPOT ms mean/p95', 'model', 'err'],
+});
+for (const r of all) {
+  const o = r.offline.sim;
+  const n = r.online.sim;
+  table.push([
+    r.cluster, r.plan, String(r.depth), fmt(r.maxFlow),
+    fmt(o.throughput.total), fmt(o.throughput.decode), `${fmt(o.ttft.mean, 1)} / ${fmt(o.ttft.p95, 1)}`, `${msx(o.tpot.mean)} / ${msx(o.tpot.p95)}`, fmt(r.offline.predicted), pct(err(r.offline.predicted, o.throughput.total)),
+    fmt(n.throughput.total), fmt(n.throughput.decode), `${fmt(n.ttft.mean, 1)} / ${fmt(n.ttft.p95, 1)}`, `${msx(n.tpot.mean)} / ${msx(n.tpot.p95)}`, fmt(r.online.predicted), pct(err(r.online.predicted, n.throughput.total)),
+  ]);
+}
+process.stdout.write(`Tokens/s (all = prompt + generated); model = predicted all-token tokens/s, err = model / simulated - 1\n${table.toString()}\n`);
+
+// The issue's targets, per cluster, on offline all-token throughput and p95 TPOT.
+const checks: Record<string, unknown>[] = [];
+for (const name of clusters) {
+  const rows = all.filter((r) => r.cluster === name);
+  const d = rows.find((r) => r.plan === 'delivered')!;
+  const m = rows.find((r) => r.plan === 'max flow')!;
+  const baselines = rows.filter((r) => (BASELINE_METHODS as readonly string[]).includes(r.plan));
+  const bestBase = baselines.reduce((a, b) => (b.offline.sim.throughput.total > a.offline.sim.throughput.total ? b : a), baselines[0]);
+  const worstErr = Math.max(...rows.flatMap((r) => [Math.abs(err(r.offline.predicted, r.offline.sim.throughput.total)), Math.abs(err(r.online.predicted, r.online.sim.throughput.total))]));
+  const c = {
+    cluster: name,
+    vsBestBaseline: bestBase ? d.offline.sim.throughput.total / bestBase.offline.sim.throughput.total : NaN,
+    bestBaseline: bestBase?.plan ?? '-',
+    vsMaxFlow: d.offline.sim.throughput.total / m.offline.sim.throughput.total,
+    tpotP95: { delivered: d.offline.sim.tpot.p95, maxFlow: m.offline.sim.tpot.p95 },
+    worstModelError: worstErr,
+  };
+  checks.push(c);
+  process.stdout.write(
+    `${name}: delivered plan ${fmt(c.vsBestBaseline, 2)}x the best baseline (${c.bestBaseline}) [target >= 1.2: ${c.vsBestBaseline >= 1.2 ? 'met' : 'NOT met'}], ` +
+      `${fmt(c.vsMaxFlow, 2)}x the max-flow plan [>= 1: ${c.vsMaxFlow >= 1 - 1e-9 ? 'met' : 'NOT met'}], ` +
+      `p95 TPOT ${msx(c.tpotP95.delivered)} vs ${msx(c.tpotP95.maxFlow)} ms [no worse: ${c.tpotP95.delivered <= c.tpotP95.maxFlow * (1 + 1e-9) ? 'met' : 'NOT met'}], ` +
+      `worst model error ${pct(worstErr)} [within 15%: ${worstErr <= 0.15 ? 'met' : 'NOT met'}]\n`,
+  );
+}
+process.stdout.write(`bench wall time ${fmt((performance.now() - t0) / 1000, 1)} s\n`);
+
+if (jsonOut) {
+  const rows = all.map((r) => ({ cluster: r.cluster, plan: r.plan, depth: r.depth, maxFlow: r.maxFlow, offline: { ...brief(r.offline.sim), predicted: r.offline.predicted }, online: { ...brief(r.online.sim), predicted: r.online.predicted } }));
+  writeFileSync(jsonOut, `${JSON.stringify({ date: new Date().toISOString(), quick, planTimeSec: planTime, rows, checks }, null, 2)}\n`);
+  process.stdout.write(`wrote ${jsonOut}\n`);
+}
