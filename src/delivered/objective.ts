@@ -3,9 +3,10 @@
 // limit; every candidate is scored by the delivered-throughput model, and the two best are run
 // through a short simulation, which has the last word.
 
-import { assemblePlan } from '../plan/assemble.js';
+import { assemblePlan, flowDepth } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, type PlannerOptions, type PlannerResult } from '../search/planner.js';
+import { runBaselineMethod } from '../search/baselines/index.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
 import { generateRequests } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
@@ -83,6 +84,25 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     const share = left() / (variants.length - i);
     o.log?.(`objective delivered: planning with ${v.label} (${share.toFixed(1)} s)`);
     add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
+  }
+  // Shallow heuristic placements often deliver more than deep max-flow ones, and cost nothing.
+  // (`separate` is left out: its flow follows its own no-crossing rule, not the cluster's max flow.)
+  for (const method of ['petals', 'swarm', 'homogeneous'] as const) {
+    const b = runBaselineMethod(method, cluster);
+    if (b.throughput <= 0) continue;
+    // The user's own depth controls still hold.
+    if (o.maxStages !== null && flowDepth(cluster, b.flow) > o.maxStages) continue;
+    if (o.minLayers !== null && b.placement.some((x, i) => x !== null && b.flow.nodeFlow[i] > 1e-9 && x.end - x.start < o.minLayers!)) continue;
+    const r = first.result;
+    add(method, {
+      placement: b.placement,
+      throughput: b.throughput,
+      flow: b.flow,
+      status: 'heuristic',
+      bound: r.bound,
+      settings: { ...r.settings, method, solver: 'none', timeLimitSec: 0 },
+      stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: [b.note] },
+    });
   }
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
