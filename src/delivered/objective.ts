@@ -55,11 +55,15 @@ export function depthVariants(depth: number, layers: number): { maxStages: numbe
   return [...out.values()];
 }
 
-/** A short offline run (the same stream for every candidate): all-token tokens/s. */
-function confirm(cluster: Cluster, plan: Plan): SimReport | null {
+/**
+ * A short offline run: all-token tokens/s. The backlog must outlast the window (four times what
+ * the caches hold), or the run measures its own drain; the stream is the same for every candidate.
+ */
+function confirm(cluster: Cluster, plan: Plan, inflight: number): SimReport | null {
   try {
-    const requests = generateRequests({ kind: 'offline', count: 600 }, { kind: 'sampled', samples: loadLengths('azure-conv') }, 7);
-    return simulate(cluster, plan, { requests, warmupSec: 150, untilSec: 600 });
+    const count = Math.max(300, Math.ceil(4 * inflight));
+    const requests = generateRequests({ kind: 'offline', count }, { kind: 'sampled', samples: loadLengths('azure-conv') }, 7);
+    return simulate(cluster, plan, { requests, warmupSec: 200, untilSec: 800 });
   } catch {
     return null;
   }
@@ -111,9 +115,13 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     return { chosen: first, candidates, notes };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
-  // The model ranks; a short simulation of the two best decides between them.
-  const top = scored.slice(0, 2).map((c) => {
-    const r = confirm(cluster, c.plan);
+  // The model ranks; a short simulation of the two best, and of the max-flow plan (so the choice
+  // is never one the simulation finds worse than Helix's objective), decides.
+  const finalists = scored.slice(0, 2);
+  if (!finalists.includes(first) && scored.includes(first)) finalists.push(first);
+  const count = Math.max(...finalists.map((c) => c.predicted!.inflight));
+  const top = finalists.map((c) => {
+    const r = confirm(cluster, c.plan, count);
     return { ...c, simulated: r ? r.throughput.total : null };
   });
   const chosen = top.every((c) => c.simulated !== null) ? top.reduce((a, b) => (b.simulated! > a.simulated! ? b : a)) : top[0];
