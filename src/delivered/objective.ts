@@ -55,15 +55,27 @@ export function depthVariants(depth: number, layers: number): { maxStages: numbe
   return [...out.values()];
 }
 
+const CONFIRM_WINDOW = { warmupSec: 200, untilSec: 800 };
+
 /**
- * A short offline run: all-token tokens/s. The backlog must outlast the window (four times what
- * the caches hold), or the run measures its own drain; the stream is the same for every candidate.
+ * Offline requests for the confirming runs: enough that the fastest finalist is still working
+ * through its backlog at the end of the window (else the run measures its own drain), with
+ * margin for the model's error; the same stream for every finalist.
  */
-function confirm(cluster: Cluster, plan: Plan, inflight: number): SimReport | null {
+export function confirmCount(finalists: readonly DeliveredPrediction[]): number {
+  let count = 300;
+  for (const p of finalists) {
+    const perRequest = p.workload.input + p.workload.output;
+    count = Math.max(count, Math.ceil(p.inflight + (2 * CONFIRM_WINDOW.untilSec * p.throughput) / perRequest));
+  }
+  return count;
+}
+
+/** A short offline run: all-token tokens/s. */
+function confirm(cluster: Cluster, plan: Plan, count: number): SimReport | null {
   try {
-    const count = Math.max(300, Math.ceil(4 * inflight));
     const requests = generateRequests({ kind: 'offline', count }, { kind: 'sampled', samples: loadLengths('azure-conv') }, 7);
-    return simulate(cluster, plan, { requests, warmupSec: 200, untilSec: 800 });
+    return simulate(cluster, plan, { requests, ...CONFIRM_WINDOW });
   } catch {
     return null;
   }
@@ -119,7 +131,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   // is never one the simulation finds worse than Helix's objective), decides.
   const finalists = scored.slice(0, 2);
   if (!finalists.includes(first) && scored.includes(first)) finalists.push(first);
-  const count = Math.max(...finalists.map((c) => c.predicted!.inflight));
+  const count = confirmCount(finalists.map((c) => c.predicted!));
   const top = finalists.map((c) => {
     const r = confirm(cluster, c.plan, count);
     return { ...c, simulated: r ? r.throughput.total : null };

@@ -127,3 +127,17 @@ describe('predictDelivered', () => {
     );
   });
 });
+
+describe('confirmCount', () => {
+  it('keeps the fastest finalist busy past the confirming window', async () => {
+    const { confirmCount } = await import('../../src/delivered/objective.js');
+    const cluster = smallCluster({ layers: 2, nodes: [fast('a', 2)], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
+    const slow = predictDelivered(cluster, plan, fixed, base(400));
+    const quick = predictDelivered(cluster, plan, fixed, base(40_000));
+    const count = confirmCount([slow, quick]);
+    // 800 s at the faster predicted rate, in requests of 20 tokens, with room to spare.
+    expect(count).toBeGreaterThan((800 * quick.throughput) / 20);
+    expect(count).toBeGreaterThanOrEqual(confirmCount([slow]));
+  });
+});
