@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { helix } from '../fixtures/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'helix-diff-'));
+
+describe('helix diff (built binary)', () => {
+  const a = join(tmp, 'milp.json');
+  const b = join(tmp, 'petals.json');
+  writeFileSync(a, helix(['plan', 'clusters/tiny.yaml', '--json']).stdout);
+  writeFileSync(b, helix(['plan', 'clusters/tiny.yaml', '--json', '--method', 'petals']).stdout);
+
+  it('exits 0 with no changes for identical plans', () => {
+    const r = helix(['diff', a, a]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/No changes/);
+  });
+
+  it('exits 1 and lists per-node moves for different plans; --json for scripts', () => {
+    const r = helix(['diff', a, b]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^[~+-] /m);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^Plan: \d+ to add, \d+ to change, \d+ to remove/);
+    const j = helix(['diff', a, b, '--json']);
+    expect(j.code).toBe(1);
+    const d = JSON.parse(j.stdout);
+    expect(d.identical).toBe(false);
+    expect(d.throughputBefore).toBeGreaterThan(d.throughputAfter);
+  });
+
+  it('exits 2 for a file that is not a plan', () => {
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, '{"formatVersion": 1}');
+    const r = helix(['diff', a, bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json: cluster/);
+  });
+});
