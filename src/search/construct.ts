@@ -8,6 +8,7 @@
 import type { Cluster } from '../spec/types.js';
 import type { Rng } from './rng.js';
 import { emptyLayout, type Layout } from './layout.js';
+import { FlowNetwork } from '../graph/maxflow.js';
 
 export interface ConstructOptions {
   readonly minLayers: number;
@@ -163,8 +164,14 @@ export interface StageOptions {
   readonly breadth?: number;
 }
 
+interface StageNode {
+  readonly node: number;
+  /** Tokens/s this node passes on, as the stage's own flow check found. */
+  readonly flow: number;
+}
+
 interface StageChoice {
-  readonly nodes: number[];
+  readonly nodes: StageNode[];
   readonly k: number;
   /** Layers per node used: nodes are what runs out. */
   readonly value: number;
@@ -172,11 +179,11 @@ interface StageChoice {
 
 /**
  * Construction by stages: a bounded depth-first search over layer boundaries. At boundary b it
- * tries sets of unused nodes that all hold [b, b + k), whose capacity and whose links from the
- * previous stage reach `target`, most layers per node first. Within a stage every node links to
- * every node of the next that it has a link to, so where links are slow a stage simply takes more
- * nodes in parallel. Returns an empty layout when no stage sequence reaches the last layer within
- * the budget, so that the caller can sweep targets.
+ * tries sets of unused nodes that all hold [b, b + k) and can take `target` from the previous
+ * stage (an exact flow from the previous stage's node flows over the links into the new nodes'
+ * capacities), most layers per node first. Where links are slow a stage simply takes more nodes in
+ * parallel. Returns an empty layout when no stage sequence reaches the last layer within the
+ * budget, so that the caller can sweep targets.
  */
 export function constructStages(cluster: Cluster, target: number, rng: Rng, o: StageOptions): Layout {
   const n = cluster.nodes.length;
@@ -186,19 +193,33 @@ export function constructStages(cluster: Cluster, target: number, rng: Rng, o: S
   const jitter = o.jitter ?? 0.3;
   const budget = o.budget ?? 200;
   const breadth = o.breadth ?? 4;
+  const need = target * (1 - 1e-9);
+  const net = new FlowNetwork(2 + 2 * n, 4 * n);
   let expansions = 0;
 
-  const choicesAt = (b: number, prev: readonly number[]): StageChoice[] => {
-    const inflow = (j: number): number => {
-      if (b === 0) return cluster.sourceCapacity[j];
-      let total = 0;
-      for (const p of prev) total += cluster.linkCapacity[p * n + j];
-      return total;
-    };
+  /** Most flow from `prev` into `nodes` (capped at `caps`), and what each new node receives. */
+  const stageFlow = (prev: readonly StageNode[], nodes: readonly number[], caps: readonly number[]): { total: number; flows: number[] } => {
+    net.clear();
+    prev.forEach((p, a) => net.addEdge(0, 2 + a, p.flow));
+    const out = nodes.map((j, m) => net.addEdge(2 + prev.length + m, 1, caps[m]));
+    prev.forEach((p, a) =>
+      nodes.forEach((j, m) => {
+        const c = cluster.linkCapacity[p.node * n + j];
+        if (c > 0) net.addEdge(2 + a, 2 + prev.length + m, c);
+      }),
+    );
+    const total = net.maxFlow(0, 1);
+    return { total, flows: out.map((id) => net.flowOn(id)) };
+  };
+
+  const choicesAt = (b: number, prev: readonly StageNode[]): StageChoice[] => {
+    // What each free node could receive on its own: an estimate to order and prune candidates.
     const free: { node: number; inflow: number }[] = [];
     for (let j = 0; j < n; j++) {
       if (layout.start[j] >= 0) continue;
-      const f = inflow(j);
+      let f = 0;
+      if (b === 0) f = cluster.sourceCapacity[j];
+      else for (const p of prev) f += Math.min(p.flow, cluster.linkCapacity[p.node * n + j]);
       if (f > 0) free.push({ node: j, inflow: f });
     }
     const randomOrder = rng.next() < jitter;
@@ -209,38 +230,48 @@ export function constructStages(cluster: Cluster, target: number, rng: Rng, o: S
         .map(({ node, inflow: f }) => {
           const table = cluster.nodes[node].capacity;
           const t = k <= table.length ? table[k - 1] : 0;
-          return { node, rate: Math.min(t, f, last ? cluster.sinkCapacity[node] : Infinity) };
+          return { node, cap: Math.min(t, last ? cluster.sinkCapacity[node] : Infinity), rate: Math.min(t, f, last ? cluster.sinkCapacity[node] : Infinity) };
         })
         .filter((x) => x.rate > 0);
       // Fastest first makes the smallest stage; random order now and then finds other ones.
       if (randomOrder) shuffle(offers, rng);
       else offers.sort((x, y) => y.rate - x.rate);
       const nodes: number[] = [];
-      let total = 0;
+      const caps: number[] = [];
+      let estimate = 0;
       for (const x of offers) {
-        if (total >= target) break;
         nodes.push(x.node);
-        total += x.rate;
+        caps.push(b === 0 ? x.rate : x.cap);
+        estimate += x.rate;
+        if (estimate < need) continue;
+        if (b === 0) {
+          choices.push({ nodes: nodes.map((node, m) => ({ node, flow: caps[m] })), k, value: k / nodes.length });
+          break;
+        }
+        const got = stageFlow(prev, nodes, caps);
+        if (got.total >= need) {
+          choices.push({ nodes: nodes.map((node, m) => ({ node, flow: got.flows[m] })), k, value: k / nodes.length });
+          break;
+        }
       }
-      if (total >= target * (1 - 1e-9)) choices.push({ nodes, k, value: k / nodes.length });
     }
     if (randomOrder) shuffle(choices, rng);
     else choices.sort((x, y) => y.value - x.value);
     return choices;
   };
 
-  const walk = (b: number, prev: readonly number[], stages: number): boolean => {
+  const walk = (b: number, prev: readonly StageNode[], stages: number): boolean => {
     if (b === L) return true;
     if (stages >= maxStages || ++expansions > budget) return false;
     for (const choice of choicesAt(b, prev).slice(0, breadth)) {
-      for (const j of choice.nodes) {
-        layout.start[j] = b;
-        layout.end[j] = b + choice.k;
+      for (const { node } of choice.nodes) {
+        layout.start[node] = b;
+        layout.end[node] = b + choice.k;
       }
       if (walk(b + choice.k, choice.nodes, stages + 1)) return true;
-      for (const j of choice.nodes) {
-        layout.start[j] = -1;
-        layout.end[j] = -1;
+      for (const { node } of choice.nodes) {
+        layout.start[node] = -1;
+        layout.end[node] = -1;
       }
     }
     return false;
