@@ -194,6 +194,7 @@ export function constructStages(cluster: Cluster, target: number, rng: Rng, o: S
   const budget = o.budget ?? 200;
   const breadth = o.breadth ?? 4;
   const need = target * (1 - 1e-9);
+  const longest = cluster.nodes.reduce((m, node) => Math.max(m, node.capacity.length), 0);
   const net = new FlowNetwork(2 + 2 * n, 4 * n);
   let expansions = 0;
 
@@ -224,7 +225,7 @@ export function constructStages(cluster: Cluster, target: number, rng: Rng, o: S
     }
     const randomOrder = rng.next() < jitter;
     const choices: StageChoice[] = [];
-    for (let k = o.minLayers; k <= L - b; k++) {
+    for (let k = o.minLayers; k <= Math.min(longest, L - b); k++) {
       const last = b + k === L;
       const offers = free
         .map(({ node, inflow: f }) => {

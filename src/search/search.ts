@@ -50,9 +50,11 @@ const SLICE = 256;
 const YIELD_MS = 50;
 /** Constructions kept as starting points for annealing runs. */
 const STARTS_KEPT = 5;
-/** Target rates swept by the stage construction (2% apart), and tries per rate. */
+/** Target rates swept by the stage construction (2% apart), and tries per rate in the fine pass. */
 const STAGE_TARGETS = 40;
 const STAGE_TRIES = 4;
+/** The coarse pass tries every this many target rates. */
+const COARSE_STRIDE = 5;
 
 /** Nodes of `l` that hold a layer they do not hold in `ref`: machines that must load weights. */
 export function loadsAgainst(l: Layout, ref: Layout): number {
@@ -129,9 +131,27 @@ export async function searchPlacement(cluster: Cluster, o: SearchOptions): Promi
   };
   const constructionRules = { minLayers: rules.minLayers, maxStages: rules.maxStages };
   const byStages = (tau: number, jitter: number) => keep(constructStages(cluster, tau, rng, { ...constructionRules, jitter }), tau);
-  for (const tau of targetRates(top, STAGE_TARGETS, 0.98)) {
-    for (let r = 0; r < STAGE_TRIES && !stopped(); r++) byStages(tau, r === 0 ? 0 : 0.3);
+  // Coarse first (every few target rates, one greedy try each), so that big clusters get a plan
+  // early; then the other rates, above the best coarse one first (a higher target that works is
+  // worth more), nearest first, then below it.
+  const rates = targetRates(top, STAGE_TARGETS, 0.98);
+  let bestRate = 0;
+  let bestRateScore = 0;
+  for (let m = 0; m < rates.length && !stopped(); m += COARSE_STRIDE) {
+    const before = starts.length;
+    byStages(rates[m], 0);
+    if (starts.length > before && starts.at(-1)!.score > bestRateScore) [bestRate, bestRateScore] = [m, starts.at(-1)!.score];
     await pause();
+  }
+  const order = rates.map((_, m) => m).sort((a, b) => Number(a > bestRate) - Number(b > bestRate) || Math.abs(a - bestRate) - Math.abs(b - bestRate));
+  // One greedy try at every rate the coarse pass skipped, then randomised ones.
+  for (let round = 0; round < STAGE_TRIES; round++) {
+    for (const m of order) {
+      if (stopped()) break;
+      if (round === 0 && m % COARSE_STRIDE === 0) continue;
+      byStages(rates[m], round === 0 ? 0 : 0.3);
+      await pause();
+    }
   }
   for (const tau of targetRates(top)) {
     if (stopped()) break;
