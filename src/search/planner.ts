@@ -176,6 +176,9 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     log(`pruned to ${o.keepLinks} links per node: ${linksDropped} links dropped`);
   }
 
+  // Whether any link can bind decides both the exact model and the search's constructions.
+  const binding = findBindingLinks(work, bounds.all.compute ?? bounds.value);
+
   // The floor comes from the full cluster, as `helix compare` scores the baselines.
   for (const b of runBaselines(cluster, { by: o.by })) {
     if (best.offer(b.placement, b.method)) log(`floor from ${b.method}: ${best.throughput.toFixed(1)} tokens/s`);
@@ -197,7 +200,6 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
 
   /** The hub model, when it is exact for this cluster (no link can bind) and not too large. */
   function exactHubModel(): HubModel | null {
-    const binding = findBindingLinks(work, bounds.all.compute ?? bounds.value);
     if (!binding.neverBind) {
       log(`links can bind (${binding.pairs.length}${binding.pairs.length >= 10_000 ? '+' : ''} pairs): using the search`);
       return null;
@@ -264,6 +266,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
         minLayers: o.minLayers,
         maxStages: o.maxStages,
         partialInference: o.partialInference,
+        linksNeverBind: binding.neverBind,
         initial: best.throughput > 0 ? [best.placement] : [],
         onImprove: (_t: number, placement: Placement) => {
           if (best.offer(placement, 'search')) lastImprovement = performance.now();
