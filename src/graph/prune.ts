@@ -21,8 +21,12 @@ export function keepLinks(cluster: Cluster, keep: number): PrunedCluster {
   for (let i = 0; i < n; i++) {
     const targets: number[] = [];
     for (let j = 0; j < n; j++) if (cluster.linkCapacity[i * n + j] > 0) targets.push(j);
-    // Fastest first; ties go to the lower index so pruning is deterministic.
-    targets.sort((a, b) => cluster.linkCapacity[i * n + b] - cluster.linkCapacity[i * n + a] || a - b);
+    // Fastest first. Ties go to the nodes that follow i in index order, wrapping round: pruning
+    // stays deterministic, and on a cluster of equal links every node keeps N incoming links too.
+    // (Lowest index first would point every node at the same N machines and leave the rest
+    // reachable only from the coordinator.)
+    const after = (j: number) => (j - i + n) % n;
+    targets.sort((a, b) => cluster.linkCapacity[i * n + b] - cluster.linkCapacity[i * n + a] || after(a) - after(b));
     for (const j of targets.slice(0, keep)) {
       linkCapacity[i * n + j] = cluster.linkCapacity[i * n + j];
       linkBandwidth[i * n + j] = cluster.linkBandwidth[i * n + j];

@@ -23,6 +23,18 @@ describe('link pruning', () => {
     expect(dropped).toBeGreaterThan(0);
   });
 
+  it('breaks ties among equal links by the nodes after each one, so every node keeps N incoming links', () => {
+    const flat = randomSmallCluster(3, { nodes: 7, layers: 4, maxLayers: 2 });
+    const m = flat.nodes.length;
+    const linkCapacity = new Float64Array(m * m).map((_, x) => (Math.floor(x / m) === x % m ? 0 : 100));
+    const { cluster: p } = keepLinks({ ...flat, linkCapacity }, 2);
+    for (let i = 0; i < m; i++) {
+      const kept = Array.from({ length: m }, (_, j) => j).filter((j) => p.linkCapacity[i * m + j] > 0);
+      expect(kept).toEqual([(i + 1) % m, (i + 2) % m].sort((a, b) => a - b));
+      expect(Array.from({ length: m }, (_, j) => j).filter((j) => p.linkCapacity[j * m + i] > 0)).toHaveLength(2);
+    }
+  });
+
   it('rebuilds every link array consistently and leaves the rest alone', () => {
     const { cluster: p } = keepLinks(c, 1);
     for (let x = 0; x < n * n; x++) {
