@@ -119,26 +119,42 @@ function bundledTimes(modelId: string): ReadonlyMap<string, PhaseTimes> {
   return t;
 }
 
+/** A flow edge by node index; `n` stands for the source and `n + 1` for the sink (n nodes). */
+export interface IndexedFlow {
+  readonly from: number;
+  readonly to: number;
+  readonly flow: number;
+}
+
+/** The plan's flows by node index (see IndexedFlow). */
+export function indexedFlows(cluster: Cluster, plan: Plan): IndexedFlow[] {
+  const n = cluster.nodes.length;
+  const index = new Map(cluster.nodes.map((x, i) => [x.name, i]));
+  const vertex = (name: string): number => (name === 'source' ? n : name === 'sink' ? n + 1 : (index.get(name) ?? -1));
+  return plan.flows.map((f) => {
+    const from = vertex(f.from);
+    const to = vertex(f.to);
+    if (from < 0 || to < 0) throw inputError('bad-plan', `flow names a node not in the cluster (${f.from} -> ${f.to})`, { file: cluster.file, field: 'flows' });
+    return { from, to, flow: f.flow };
+  });
+}
+
 /**
  * Splits the plan's flow into source-to-sink paths (largest bottleneck first). Ranges advance
  * along every hop, so the flow graph is acyclic and the walk always ends at the sink.
  */
 export function decomposeFlow(cluster: Cluster, plan: Plan): { nodes: number[]; flow: number }[] {
-  const n = cluster.nodes.length;
-  const index = new Map(cluster.nodes.map((x, i) => [x.name, i]));
+  return decomposeIndexed(cluster.nodes.length, indexedFlows(cluster, plan));
+}
+
+export function decomposeIndexed(n: number, flows: readonly IndexedFlow[]): { nodes: number[]; flow: number }[] {
   const SRC = n;
   const SNK = n + 1;
-  const vertex = (name: string): number => (name === 'source' ? SRC : name === 'sink' ? SNK : (index.get(name) ?? -1));
   const out: Map<number, number>[] = Array.from({ length: n + 2 }, () => new Map());
-  for (const f of plan.flows) {
-    const a = vertex(f.from);
-    const b = vertex(f.to);
-    if (a < 0 || b < 0) throw inputError('bad-plan', `flow names a node not in the cluster (${f.from} -> ${f.to})`, { file: cluster.file, field: 'flows' });
-    out[a].set(b, (out[a].get(b) ?? 0) + f.flow);
-  }
+  for (const f of flows) out[f.from].set(f.to, (out[f.from].get(f.to) ?? 0) + f.flow);
   const paths: { nodes: number[]; flow: number }[] = [];
   const eps = 1e-6;
-  for (let guard = 0; guard < 10 * (plan.flows.length + 1); guard++) {
+  for (let guard = 0; guard < 10 * (flows.length + 1); guard++) {
     const walk: number[] = [];
     let v = SRC;
     let bottleneck = Infinity;
@@ -162,6 +178,14 @@ export function decomposeFlow(cluster: Cluster, plan: Plan): { nodes: number[]; 
   return paths;
 }
 
+/** What the model needs of a plan: layers per node and the routed flow (a Plan, or a layout the search is scoring). */
+export interface FlowedPlacement {
+  readonly placement: readonly ({ readonly start: number; readonly end: number } | null)[];
+  readonly flows: readonly IndexedFlow[];
+  readonly maxFlow: number;
+  readonly depth: number;
+}
+
 /**
  * Predicts what `plan` delivers on `workload`. Each path p gets N_p requests: every node's KV room
  * (in requests of mean context) shared among its paths by flow, the tightest node deciding. A
@@ -170,16 +194,21 @@ export function decomposeFlow(cluster: Cluster, plan: Plan): { nodes: number[]; 
  * fixed-point iteration). The path delivers N_p / T_p steps/s; the total is capped by max flow.
  */
 export function predictDelivered(cluster: Cluster, plan: Plan, workload: Workload = azureConvWorkload(), options: DeliveredOptions = {}): DeliveredPrediction {
+  return predictFlowed(cluster, { placement: placementOf(plan, cluster), flows: indexedFlows(cluster, plan), maxFlow: plan.throughput, depth: plan.depth }, workload, options);
+}
+
+/** predictDelivered on a placement and its routed flow, without assembling a Plan (the search's inner loop). */
+export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload: Workload = azureConvWorkload(), options: DeliveredOptions = {}): DeliveredPrediction {
   const n = cluster.nodes.length;
   const { input: I, output: O } = workload;
   const context = I + O;
   const resident = workload.residentContext ?? context;
   const tokensPerStep = context / Math.max(1, O);
-  const placement = placementOf(plan, cluster);
+  const placement = plan.placement;
   const times = options.layerTimes ?? bundledTimes(cluster.model.id);
   const fill = options.kvFill ?? DEFAULT_KV_FILL;
   const gpus = options.gpusPerMachine ?? bundledGpusPerMachine;
-  const maxFlow = plan.throughput;
+  const maxFlow = plan.maxFlow;
   const groups = options.groups ?? CONVOY_GROUPS;
   const empty: DeliveredPrediction = { throughput: 0, decodeThroughput: 0, ttftSec: 0, tpotSec: 0, inflight: 0, limitedBy: 'maxflow', maxFlow, depth: plan.depth, workload, paths: [] };
   if (!(maxFlow > 0)) return empty;
@@ -198,7 +227,7 @@ export function predictDelivered(cluster: Cluster, plan: Plan, workload: Workloa
     return Math.floor(fill * slots) / resident;
   });
 
-  const raw = decomposeFlow(cluster, plan);
+  const raw = decomposeIndexed(n, plan.flows);
   const nodeFlow = new Float64Array(n);
   for (const p of raw) for (const v of p.nodes) nodeFlow[v] += p.flow;
   const kvInflight = raw.map((p) => Math.min(...p.nodes.map((v) => (kvRequests[v] * p.flow) / nodeFlow[v])));

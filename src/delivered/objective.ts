@@ -1,12 +1,17 @@
 // `--objective delivered`: plan for what a cluster serves rather than for max flow. The planner
 // (which maximises flow) is run a few times with depth controls, each run with a share of the time
-// limit; every candidate is scored by the delivered-throughput model, and the two best are run
-// through a short simulation, which has the last word.
+// limit; those plans and the shallow baselines then seed an annealing that maximises the
+// delivered-throughput model itself. Every candidate is scored by the model, and the best few are
+// run through a short simulation, which has the last word.
 
 import { assemblePlan, flowDepth } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, type PlannerOptions, type PlannerResult } from '../search/planner.js';
 import { runBaselineMethod } from '../search/baselines/index.js';
+import { searchObjective } from '../search/delivered-search.js';
+import { evaluatePlacement } from '../graph/placement-flow.js';
+import { deliveredScore } from './layout-score.js';
+import { layoutOf, sameLayout } from '../search/layout.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
 import { generateRequests } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
@@ -33,8 +38,16 @@ export interface DeliveredChoice {
   readonly notes: readonly string[];
 }
 
-/** Share of the time limit the max-flow run gets; the depth-controlled runs split the rest. */
+/**
+ * Shares of the time limit: the max-flow run, then the depth-controlled runs together; the
+ * delivered-model search gets what is left.
+ */
 const MAXFLOW_SHARE = 0.4;
+const DEPTH_SHARE = 0.3;
+/** Layouts of the delivered-model search kept as candidates (one per starting point). */
+const SEARCH_KEEP = 3;
+/** Candidates simulated besides the max-flow plan. */
+const FINALISTS = 3;
 
 function assemble(cluster: Cluster, r: PlannerResult): Plan {
   return assemblePlan({ cluster, placement: r.placement, settings: r.settings, status: r.status, bound: r.bound, stats: r.stats, flow: r.flow });
@@ -95,9 +108,10 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   add('max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));
   const first = candidates[0];
   const variants = first.plan.throughput > 0 ? depthVariants(first.plan.depth, cluster.model.layers) : [];
+  const depthUntil = performance.now() + DEPTH_SHARE * o.timeLimitSec * 1000;
   for (const [i, v] of variants.entries()) {
     if (o.signal?.aborted) break;
-    const share = left() / (variants.length - i);
+    const share = Math.max(0.5, (depthUntil - performance.now()) / 1000 / (variants.length - i));
     o.log?.(`objective delivered: planning with ${v.label} (${share.toFixed(1)} s)`);
     add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
   }
@@ -120,6 +134,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: [b.note] },
     });
   }
+  await searchCandidates(cluster, o, candidates, left(), add);
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
@@ -127,9 +142,12 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     return { chosen: first, candidates, notes };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
-  // The model ranks; a short simulation of the two best, and of the max-flow plan (so the choice
-  // is never one the simulation finds worse than Helix's objective), decides.
-  const finalists = scored.slice(0, 2);
+  // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice
+  // is never one the simulation finds worse than Helix's objective), decides. The search's layouts
+  // all share the model's errors, so the best candidate made another way is always among them.
+  const finalists = scored.slice(0, FINALISTS);
+  const other = scored.find((c) => !c.label.startsWith(SEARCH_LABEL));
+  if (other && !finalists.includes(other)) finalists[finalists.length - 1] = other;
   if (!finalists.includes(first) && scored.includes(first)) finalists.push(first);
   const count = confirmCount(finalists.map((c) => c.predicted!));
   const top = finalists.map((c) => {
@@ -145,4 +163,60 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     .join('; ');
   notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
   return { chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes };
+}
+
+const SEARCH_LABEL = 'delivered search';
+
+/**
+ * Anneals on the model's prediction from every candidate so far (max-flow plans under depth
+ * controls, baselines), and adds the best layouts it finds as candidates. The user's depth controls
+ * bind the search as they bind the planner.
+ */
+async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void): Promise<void> {
+  const seeds = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
+  if (seeds.length === 0 || o.signal?.aborted) return;
+  const first = candidates[0].result;
+  const t0 = performance.now();
+  o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds)`);
+  const found = await searchObjective(cluster, {
+    objective: deliveredScore(cluster, { partialInference: o.partialInference }),
+    seeds: seeds.map((c) => c.result.placement),
+    seed: o.seed,
+    timeLimitSec: seconds,
+    signal: o.signal,
+    minLayers: o.minLayers,
+    maxStages: o.maxStages,
+    partialInference: o.partialInference,
+    keep: SEARCH_KEEP,
+  });
+  const wall = (performance.now() - t0) / 1000;
+  const known = seeds.map((c) => layoutOf(c.result.placement));
+  let kept = 0;
+  for (const b of found.best) {
+    const fi = { partialInference: o.partialInference };
+    const raw = evaluatePlacement(cluster, b.placement, fi);
+    // Nodes this flow leaves idle would load weights for nothing.
+    const placement = b.placement.map((x, k) => (raw.nodeFlow[k] > 1e-9 ? x : null));
+    const flow = placement.some((x, k) => x !== b.placement[k]) ? evaluatePlacement(cluster, placement, fi) : raw;
+    if (!(flow.throughput > 0) || known.some((l) => sameLayout(l, layoutOf(placement)))) continue;
+    // The user's depth controls, checked on the flow the plan will carry.
+    if (o.maxStages !== null && flowDepth(cluster, flow) > o.maxStages) continue;
+    if (o.minLayers !== null && placement.some((x, k) => x !== null && flow.nodeFlow[k] > 1e-9 && x.end - x.start < o.minLayers!)) continue;
+    const from = b.from >= 0 ? seeds[b.from].label : 'the incumbent';
+    add(`${SEARCH_LABEL} ${++kept}`, {
+      placement,
+      throughput: flow.throughput,
+      flow,
+      status: o.signal?.aborted ? 'interrupted' : 'time-limit',
+      bound: first.bound,
+      settings: first.settings,
+      stats: {
+        wallTimeSec: wall,
+        timeToFirstSec: wall,
+        timeToBestSec: wall,
+        linksDropped: 0,
+        notes: [`delivered-model search from ${from}: ${found.runs} annealing runs, ${found.evaluations} layouts scored`],
+      },
+    });
+  }
 }

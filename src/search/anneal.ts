@@ -1,4 +1,4 @@
-// Simulated annealing over layouts, scored by exact max flow. One run starts from a layout and
+// Simulated annealing over layouts, scored by exact max flow (or a caller's LayoutObjective). One run starts from a layout and
 // cools over a fixed number of moves; its temperature depends on the move count only, never on the
 // clock, so a run is reproducible for a seed and a budget, and the clock can only cut it short.
 // Work is done in slices (step) so that the caller can yield to the event loop, report progress
@@ -28,6 +28,13 @@ const TIE_WEIGHT = 1e-4;
 
 export type BestListener = (layout: Layout, throughput: number) => void;
 
+/**
+ * A score to maximise instead of max flow (e.g. predicted delivered throughput). Called after the
+ * evaluator has scored the layout, so its node flows (depth and cut checks) are the layout's; the
+ * series-cut tie-break is a max-flow notion and is skipped.
+ */
+export type LayoutObjective = (layout: Layout, maxFlow: number) => number;
+
 export class Annealer {
   private current: Layout;
   private scratch: Layout;
@@ -50,6 +57,7 @@ export class Annealer {
     private readonly rules: SearchRules,
     private readonly rng: Rng,
     private readonly onBest?: BestListener,
+    private readonly objective?: LayoutObjective,
   ) {
     const n = cluster.nodes.length;
     this.current = { start: new Int32Array(n).fill(-1), end: new Int32Array(n).fill(-1) };
@@ -69,13 +77,13 @@ export class Annealer {
     this.score = 0;
     this.cut = [];
     if (layoutAllowed(this.cluster, this.rules, this.current)) {
-      const score = this.evaluator.score(this.current);
+      const flow = this.evaluator.score(this.current);
       // Idle nodes do not count towards depth, so a layout too deep here stays too deep trimmed.
       if (depthAllowed(this.cluster, this.rules, this.current, this.evaluator.nodeFlow)) {
-        this.score = score;
+        this.score = this.objective ? this.objective(this.current, flow) : flow;
         this.cut = this.evaluator.cutNodes();
         this.offer();
-        this.cuts = this.evaluator.seriesCuts(SERIES_LIMIT);
+        this.cuts = this.objective ? 0 : this.evaluator.seriesCuts(SERIES_LIMIT);
         return;
       }
     }
@@ -106,19 +114,20 @@ export class Annealer {
       const move = drawMove(rng);
       if (!applyMove(move, this.scratch, { cluster, rng, cut: this.cut, cutBias: this.cutBias })) continue;
       if (!layoutAllowed(cluster, rules, this.scratch)) continue;
-      const s = evaluator.score(this.scratch);
+      const flow = evaluator.score(this.scratch);
       if (!depthAllowed(cluster, rules, this.scratch, evaluator.nodeFlow)) continue;
+      const s = this.objective ? this.objective(this.scratch, flow) : flow;
       // Relative change, so one temperature suits clusters of any throughput. On a tie, fewer
       // bottlenecks in series count as a small gain: the max flow alone is flat there.
       const ref = Math.max(this.score, 1e-9);
-      const tie = Math.abs(s - this.score) <= 1e-9 * ref;
+      const tie = !this.objective && Math.abs(s - this.score) <= 1e-9 * ref;
       const cuts = tie ? evaluator.seriesCuts(SERIES_LIMIT) : -1;
       const change = tie ? (this.cuts - cuts) * TIE_WEIGHT : (s - this.score) / ref;
       if (change < 0 && rng.next() >= Math.exp(change / temperature)) continue;
       [this.current, this.scratch] = [this.scratch, this.current];
       this.score = s;
       // The evaluator still holds the accepted layout's flow (seriesCuts works on a copy).
-      this.cuts = tie ? cuts : evaluator.seriesCuts(SERIES_LIMIT);
+      this.cuts = tie ? cuts : this.objective ? 0 : evaluator.seriesCuts(SERIES_LIMIT);
       this.cut = evaluator.cutNodes();
       this.offer();
     }

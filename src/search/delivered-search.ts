@@ -1,0 +1,118 @@
+// Local search for a score other than max flow (the delivered model): the max-flow annealer's
+// moves, rules and schedule, with a LayoutObjective in place of the flow. It starts from known
+// placements (max-flow candidates, baselines) rather than from constructions, because those are
+// built for flow: the score here rewards different shapes (shallower paths, more KV room), which
+// the annealing reaches from whichever seed is nearest. Reproducible for a seed and an evaluation
+// budget; a time limit can only cut it short.
+
+import type { Cluster, Placement } from '../spec/types.js';
+import { Annealer, type LayoutObjective } from './anneal.js';
+import { Evaluator } from './evaluator.js';
+import { copyLayout, layoutOf, placementOf, sameLayout, withoutIdle, type Layout } from './layout.js';
+import { createRng } from './rng.js';
+import { depthAllowed, layoutAllowed, rulesOf } from './rules.js';
+
+export interface ObjectiveSearchOptions {
+  readonly objective: LayoutObjective;
+  /** Starting placements; those breaking the rules are skipped. */
+  readonly seeds: readonly Placement[];
+  readonly seed: number;
+  readonly timeLimitSec: number;
+  readonly signal?: AbortSignal;
+  readonly minLayers: number | null;
+  readonly maxStages: number | null;
+  readonly partialInference: boolean;
+  /** Moves per annealing run (default 2,000: the objective costs far more than a max flow). */
+  readonly movesPerRun?: number;
+  /** Stop after this many evaluations (tests: reproducible regardless of machine speed). */
+  readonly maxEvaluations?: number;
+  /** Distinct layouts returned, best first (default 3). */
+  readonly keep?: number;
+  /** Relative loss accepted with probability 1/e at the start of a run (default 0.05). */
+  readonly startTemperature?: number;
+}
+
+export interface ScoredPlacement {
+  readonly placement: Placement;
+  readonly score: number;
+  /** Index into `seeds` of the run's starting point (-1: the incumbent). */
+  readonly from: number;
+}
+
+export interface ObjectiveSearchResult {
+  /** The best distinct layouts found (seeds included), best first. */
+  readonly best: readonly ScoredPlacement[];
+  readonly evaluations: number;
+  readonly runs: number;
+}
+
+const SLICE = 64;
+const YIELD_MS = 50;
+
+export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOptions): Promise<ObjectiveSearchResult> {
+  const deadline = performance.now() + o.timeLimitSec * 1000;
+  const rng = createRng(o.seed);
+  const evaluator = new Evaluator(cluster, { partialInference: o.partialInference });
+  const rules = rulesOf(o);
+  const maxEvaluations = o.maxEvaluations ?? Infinity;
+  const keep = Math.max(1, o.keep ?? 3);
+  const stopped = () => o.signal?.aborted === true || performance.now() > deadline || evaluator.evaluations >= maxEvaluations;
+
+  // Best layouts so far, distinct, best first; one per starting point so finalists differ in kind.
+  const pool: { layout: Layout; score: number; from: number }[] = [];
+  const record = (layout: Layout, score: number, from: number): void => {
+    if (!(score > 0)) return;
+    const same = pool.findIndex((p) => p.from === from || sameLayout(p.layout, layout));
+    if (same >= 0) {
+      if (pool[same].score >= score) return;
+      pool.splice(same, 1);
+    }
+    pool.push({ layout: copyLayout(layout), score, from });
+    pool.sort((a, b) => b.score - a.score);
+  };
+
+  const starts: { layout: Layout; score: number; index: number }[] = [];
+  o.seeds.forEach((p, index) => {
+    const raw = layoutOf(p);
+    if (!layoutAllowed(cluster, rules, raw)) return;
+    const flow = evaluator.score(raw);
+    if (!(flow > 0) || !depthAllowed(cluster, rules, raw, evaluator.nodeFlow)) return;
+    const layout = withoutIdle(raw, evaluator.nodeFlow);
+    const score = o.objective(layout, flow);
+    starts.push({ layout, score, index });
+    record(layout, score, index);
+  });
+  if (starts.length === 0) return { best: [], evaluations: evaluator.evaluations, runs: 0 };
+  starts.sort((a, b) => b.score - a.score);
+
+  let lastYield = performance.now();
+  let runs = 0;
+  let from = -1;
+  const annealer = new Annealer(cluster, evaluator, rules, rng, (layout, score) => record(layout, score, from), o.objective);
+  const moves = o.movesPerRun ?? 2000;
+  // Every seed once (best first), then alternately the overall best and the seeds again: a seed
+  // far from the incumbent can lead to another shape entirely.
+  for (let run = 0; !stopped(); run++) {
+    let layout: Layout;
+    if (run < starts.length) [layout, from] = [starts[run].layout, starts[run].index];
+    else if (run % 2 === 1) [layout, from] = [pool[0].layout, pool[0].from];
+    else {
+      const s = starts[(run / 2) % starts.length];
+      [layout, from] = [s.layout, s.index];
+    }
+    annealer.start(layout, { moves, startTemperature: o.startTemperature ?? 0.05, cutBias: 0.3 });
+    runs++;
+    while (!annealer.finished && !stopped()) {
+      annealer.step(SLICE, maxEvaluations);
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+  }
+  return {
+    best: pool.slice(0, keep).map((p) => ({ placement: placementOf(p.layout), score: p.score, from: p.from })),
+    evaluations: evaluator.evaluations,
+    runs,
+  };
+}
