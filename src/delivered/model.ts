@@ -218,7 +218,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     if (!layers[i]) return null;
     const t = times.get(node.gpu);
     if (!t) throw inputError('no-layer-time', `no per-layer timings for ${node.gpu} serving ${cluster.model.id}`, { expected: `layer-time/${cluster.model.id}/${node.gpu}.yaml` });
-    return { ...t, promptFloor: smallestMeasuredBatch(t.prompt), decodeFloor: smallestMeasuredBatch(t.decode) };
+    return withFloors(t);
   });
   // Requests of mean context each node's cache admits (the simulator reserves the whole context).
   const kvRequests = layers.map((k, i) => {
@@ -329,6 +329,15 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     workload,
     paths,
   };
+}
+
+const floorCache = new WeakMap<PhaseTimes, PhaseTimes & { promptFloor: number; decodeFloor: number }>();
+
+/** The tables with their smallest measured batches (cached: the search predicts thousands of layouts). */
+function withFloors(t: PhaseTimes): PhaseTimes & { promptFloor: number; decodeFloor: number } {
+  let f = floorCache.get(t);
+  if (!f) floorCache.set(t, (f = { ...t, promptFloor: smallestMeasuredBatch(t.prompt), decodeFloor: smallestMeasuredBatch(t.decode) }));
+  return f;
 }
 
 function weighted(values: readonly number[], weights: readonly number[]): number {

@@ -40,7 +40,7 @@ export interface ScoredPlacement {
 }
 
 export interface ObjectiveSearchResult {
-  /** The best distinct layouts found (seeds included), best first. */
+  /** The best distinct layouts found that beat the seed they started from, best first. */
   readonly best: readonly ScoredPlacement[];
   readonly evaluations: number;
   readonly runs: number;
@@ -110,8 +110,11 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
       }
     }
   }
+  // A seed the annealing could not improve on is already known to the caller.
+  const seedScore = new Map(starts.map((s) => [s.index, s.score]));
+  const improved = pool.filter((p) => p.score > (seedScore.get(p.from) ?? 0) * (1 + 1e-9));
   return {
-    best: pool.slice(0, keep).map((p) => ({ placement: placementOf(p.layout), score: p.score, from: p.from })),
+    best: improved.slice(0, keep).map((p) => ({ placement: placementOf(p.layout), score: p.score, from: p.from })),
     evaluations: evaluator.evaluations,
     runs,
   };
