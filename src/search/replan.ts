@@ -8,6 +8,7 @@ import { evaluatePlacement } from '../graph/placement-flow.js';
 import { layoutOf } from './scorer.js';
 import { loadsAgainst, searchPlacement } from './search.js';
 import { planCluster, type PlannerOptions, type PlannerResult } from './planner.js';
+import { repairGaps } from './repair.js';
 
 export interface ReplanOptions {
   readonly planner: PlannerOptions;
@@ -46,7 +47,8 @@ export async function replan(cluster: Cluster, current: Placement, o: ReplanOpti
         minLayers: o.planner.minLayers,
         maxStages: o.planner.maxStages,
         partialInference: o.planner.partialInference,
-        initial: [current],
+        // Closing the gaps first gives the search a start with flow; from nothing it often finds none.
+        initial: [current, ...repairGaps(cluster, current, maxLoads, o.planner.minLayers ?? 1)],
         reference: current,
         maxLoads,
       });

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { repairGaps, uncoveredRuns } from '../../src/search/repair.js';
+import { evaluatePlacement } from '../../src/graph/placement-flow.js';
+import { handCluster } from './helpers.js';
+
+const r = (start: number, end: number) => ({ start, end });
+
+describe('gap repair for re-planning', () => {
+  it('finds the layer runs nobody holds', () => {
+    expect(uncoveredRuns(6, [r(0, 1), null, r(3, 4), r(2, 3)])).toEqual([[1, 2], [4, 6]]);
+    expect(uncoveredRuns(2, [r(0, 2)])).toEqual([]);
+  });
+
+  it('stretches a neighbour over a one-layer gap (hand-worked: 50 tokens/s with one load)', () => {
+    // L = 4; the machine on [1,2) left. A neighbour holding two layers runs at 50.
+    const c = handCluster(4, [[100, 50, 30], [100, 50, 30], [100, 50]]);
+    const before = [r(0, 1), r(2, 3), r(3, 4)];
+    expect(evaluatePlacement(c, before).throughput).toBe(0);
+    const [best] = repairGaps(c, before, 1);
+    expect(evaluatePlacement(c, best).throughput).toBeCloseTo(50, 9);
+  });
+
+  it('meets in the middle when the budget allows two loads, and shares out a window (hand-worked)', () => {
+    // L = 5, gap [1,3). One load: a neighbour takes three layers (30). Two: A [0,2) and C [2,4) (50).
+    const c = handCluster(5, [[100, 50, 30], [100, 50, 30], [100, 50, 30]]);
+    const before = [r(0, 1), r(3, 4), r(4, 5)];
+    expect(evaluatePlacement(c, repairGaps(c, before, 1)[0]).throughput).toBeCloseTo(30, 9);
+    const [two] = repairGaps(c, before, 2);
+    expect(evaluatePlacement(c, two).throughput).toBeCloseTo(50, 9);
+    const loads = two.filter((x, i) => x && (!before[i] || x.start < before[i]!.start || x.end > before[i]!.end)).length;
+    expect(loads).toBeLessThanOrEqual(2);
+  });
+
+  it('uses an idle machine for the gap, and gives nothing when no repair fits the budget', () => {
+    const c = handCluster(3, [[100], [80], [100], [100, 10]]);
+    const before = [r(0, 1), null, r(2, 3), null];
+    // Both idle machines could take layer 1; the faster one (100) wins.
+    expect(evaluatePlacement(c, repairGaps(c, before, 1)[0]).throughput).toBeCloseTo(100, 9);
+    expect(repairGaps(c, before, 0)).toEqual([]);
+    // Nothing can hold two layers at all and nothing is idle: no repair.
+    expect(repairGaps(handCluster(3, [[100], [100]]), [r(0, 1), r(2, 3)], 2)).toEqual([]);
+  });
+});
