@@ -1,7 +1,9 @@
 // Routing tables from a plan: for the coordinator and every node, the next hops a request may take
-// and the IWRR weights that make requests follow the plan's max flow. Hops the placement allows
-// but the flow leaves empty are listed too (weight 0): IWRR never picks them, the comparison
-// policies (random, shortest-queue, swarm) may.
+// and the IWRR weights that make requests follow the flow. By default the weights come from the
+// *balanced* flow of the plan's throughput (placement-balance.ts), not from the plan's own flows:
+// a max flow is not unique, and the one a solver returns may leave a node idle beside an equal
+// one that carries everything. Hops the placement allows but the flow leaves empty are listed too
+// (weight 0): IWRR never picks them, the comparison policies (random, shortest-queue, swarm) may.
 
 import { inputError } from '../errors.js';
 import { connects, SINK, SOURCE } from '../graph/placement-flow.js';
@@ -9,6 +11,7 @@ import { placementOf } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import type { Cluster, LayerRange } from '../spec/types.js';
 import { integerWeights, iwrrSequence } from './iwrr.js';
+import { balancePlacement, hopKey } from './placement-balance.js';
 
 export { SINK, SOURCE };
 
@@ -40,6 +43,17 @@ export interface RoutingTables {
   readonly nodes: readonly RoutingTable[];
   /** Throughput the flows carry out of the coordinator, tokens/s. */
   readonly throughput: number;
+  /** Where the hop flows come from: the balanced flow of the plan's throughput, or the plan's own flows. */
+  readonly flows: RouteFlows;
+}
+
+/** `balanced`: spread over the placement in proportion to capacity (default); `plan`: the plan's flows as written. */
+export type RouteFlows = 'balanced' | 'plan';
+
+export interface RoutingOptions {
+  readonly flows?: RouteFlows;
+  /** Latency slack of the balanced flow's band (see latency-band.ts). */
+  readonly latencySlack?: number;
 }
 
 interface Candidate {
@@ -47,8 +61,11 @@ interface Candidate {
   flow: number;
 }
 
+/** Sort key of a flow: 6 significant digits, so rounding noise in the balanced flow cannot reorder equal hops. */
+const flowKey = (f: number): number => Number(f.toPrecision(6));
+
 function makeTable(from: number, candidates: Candidate[]): RoutingTable {
-  const sorted = [...candidates].sort((a, b) => b.flow - a.flow || a.to - b.to);
+  const sorted = [...candidates].sort((a, b) => flowKey(b.flow) - flowKey(a.flow) || a.to - b.to);
   const weights = integerWeights(sorted.map((c) => c.flow));
   return {
     from,
@@ -64,7 +81,8 @@ const FLOW_EPSILON = 1e-6;
  * Tables for `plan` on `cluster`. The plan's flows set the weights; the cluster says which links
  * exist. A flow on a hop the placement or the network does not allow is an error in the plan.
  */
-export function buildRoutingTables(cluster: Cluster, plan: Plan): RoutingTables {
+export function buildRoutingTables(cluster: Cluster, plan: Plan, options: RoutingOptions = {}): RoutingTables {
+  const flows = options.flows ?? 'balanced';
   const n = cluster.nodes.length;
   const L = cluster.model.layers;
   const placement = placementOf(plan, cluster);
@@ -94,7 +112,7 @@ export function buildRoutingTables(cluster: Cluster, plan: Plan): RoutingTables 
     const r = placement[i];
     if (r && r.start === 0 && cluster.sourceCapacity[i] > 0) sourceHops.push({ to: i, flow: take(SOURCE, i) });
   }
-  const nodeTables = cluster.nodes.map((_, i): RoutingTable => {
+  const nodeHops = cluster.nodes.map((_, i): Candidate[] => {
     const a = placement[i];
     const hops: Candidate[] = [];
     if (a) {
@@ -104,7 +122,7 @@ export function buildRoutingTables(cluster: Cluster, plan: Plan): RoutingTables 
         if (j !== i && b && cluster.linkCapacity[i * n + j] > 0 && connects(a, b, partial)) hops.push({ to: j, flow: take(i, j) });
       }
     }
-    return makeTable(i, hops);
+    return hops;
   });
   for (const [key, f] of flowOn) {
     if (f <= FLOW_EPSILON) continue;
@@ -115,7 +133,19 @@ export function buildRoutingTables(cluster: Cluster, plan: Plan): RoutingTables 
       field: 'flows',
     });
   }
+  if (flows === 'balanced') {
+    // Same value as the plan's flow, spread evenly; the plan's flows were only checked above.
+    const value = sourceHops.reduce((sum, h) => sum + h.flow, 0);
+    const balanced = balancePlacement(cluster, placement, value, { partialInference: partial, latencySlack: options.latencySlack }).hops;
+    const rebalance = (from: number) => (c: Candidate) => {
+      const f = balanced.get(hopKey(from, c.to)) ?? 0;
+      c.flow = f > FLOW_EPSILON ? f : 0;
+    };
+    sourceHops.forEach(rebalance(SOURCE));
+    nodeHops.forEach((hops, i) => hops.forEach(rebalance(i)));
+  }
   const source = makeTable(SOURCE, sourceHops);
+  const nodeTables = nodeHops.map((hops, i) => makeTable(i, hops));
   return {
     cluster: cluster.name,
     nodeNames: cluster.nodes.map((x) => x.name),
@@ -124,6 +154,7 @@ export function buildRoutingTables(cluster: Cluster, plan: Plan): RoutingTables 
     source,
     nodes: nodeTables,
     throughput: source.hops.reduce((s, h) => s + h.flow, 0),
+    flows,
   };
 }
 

@@ -7,7 +7,9 @@ import { mutable } from '../fixtures/plans.js';
 import { smallCluster, smallPlan } from '../sim/small.js';
 
 // a (0-2) forks to b and c (2-4) with flow 2:1; d (2-4) may follow a too, but the plan's flows
-// (set by hand) send it nothing.
+// (set by hand) send it nothing. These tests are about how paths follow given weights, so the
+// tables keep the plan's own flows (the default, balanced flows would give d a share: see
+// routing.test.ts).
 function fork() {
   const cluster = smallCluster({
     layers: 4,
@@ -33,7 +35,7 @@ function fork() {
     { from: 'b', to: 'sink', flow: 2000, capacity: 1e9 },
     { from: 'c', to: 'sink', flow: 1000, capacity: 1e9 },
   ];
-  return buildRoutingTables(cluster, plan);
+  return buildRoutingTables(cluster, plan, { flows: 'plan' });
 }
 
 function idle(n: number): LoadView {

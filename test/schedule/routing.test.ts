@@ -27,10 +27,13 @@ function fork() {
   return { cluster, plan };
 }
 
+const hopsOf = (hops: readonly { to: number; flow: number; weight: number }[]) => hops.map((h) => [h.to, Number(h.flow.toFixed(3)), h.weight]);
+
 describe('buildRoutingTables', () => {
   it('weights each next hop by the flow the plan sends along it', () => {
     const { cluster, plan } = fork();
-    const t = buildRoutingTables(cluster, plan);
+    const t = buildRoutingTables(cluster, plan, { flows: 'plan' });
+    expect(t.flows).toBe('plan');
     expect(t.throughput).toBeCloseTo(3000, 6);
     expect(t.source.from).toBe(SOURCE);
     expect(t.source.hops).toEqual([{ to: 0, flow: 3000, weight: 1 }]);
@@ -40,6 +43,74 @@ describe('buildRoutingTables', () => {
     ]);
     expect(t.nodes[0].sequence).toEqual([0, 1, 0]);
     expect(t.nodes[1].hops).toEqual([{ to: SINK, flow: 2000, weight: 1 }]);
+  });
+
+  it('by default balances: here the only flow of 3000 fills b and c exactly, so the weights stay 2:1', () => {
+    const { cluster, plan } = fork();
+    const t = buildRoutingTables(cluster, plan);
+    expect(t.flows).toBe('balanced');
+    expect(t.throughput).toBeCloseTo(3000, 6);
+    expect(hopsOf(t.nodes[0].hops)).toEqual([
+      [1, 2000, 2],
+      [2, 1000, 1],
+    ]);
+  });
+
+  it('splits 1:1 between two equal parallel nodes when the plan\'s max flow uses only one', () => {
+    // a (0-2, 2000 tokens/s) -> b or c (2-4, 3000 each). Max flow 2000; the plan sends all of it
+    // through b. Balanced: b and c at 1000 each (utilisation 1/3 instead of 2/3 and 0).
+    const cluster = smallCluster({
+      layers: 4,
+      nodes: [
+        { name: 'a', gpu: 'G', throughput: [4000, 2000] },
+        { name: 'b', gpu: 'G', throughput: [6000, 3000] },
+        { name: 'c', gpu: 'G', throughput: [6000, 3000] },
+      ],
+    });
+    const plan = mutable(smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, { start: 2, end: 4 }]));
+    plan.flows = [
+      { from: 'source', to: 'a', flow: 2000, capacity: 2000 },
+      { from: 'a', to: 'b', flow: 2000, capacity: 1e9 },
+      { from: 'b', to: 'sink', flow: 2000, capacity: 1e9 },
+    ];
+    const raw = buildRoutingTables(cluster, plan, { flows: 'plan' });
+    expect(hopsOf(raw.nodes[0].hops)).toEqual([
+      [1, 2000, 1],
+      [2, 0, 0],
+    ]);
+    const t = buildRoutingTables(cluster, plan);
+    expect(hopsOf(t.nodes[0].hops)).toEqual([
+      [1, 1000, 1],
+      [2, 1000, 1],
+    ]);
+    expect(t.nodes[0].sequence).toEqual([0, 1]);
+    expect(t.throughput).toBeCloseTo(2000, 6);
+  });
+
+  it('keeps the balanced flow off a parallel node reached only over a much slower link', () => {
+    // As above, but a -> c takes 50 ms against 1 ms for a -> b: b alone carries the 2000, so the
+    // latency band (10% slack) leaves c out.
+    const cluster = smallCluster({
+      layers: 4,
+      nodes: [
+        { name: 'a', gpu: 'G', throughput: [4000, 2000] },
+        { name: 'b', gpu: 'G', throughput: [6000, 3000] },
+        { name: 'c', gpu: 'G', throughput: [6000, 3000] },
+      ],
+      link: (i, j) => ({ bandwidth: 1e9, latency: i === 0 && j === 2 ? 0.05 : 0.001 }),
+    });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, { start: 2, end: 4 }]);
+    const t = buildRoutingTables(cluster, plan);
+    expect(hopsOf(t.nodes[0].hops)).toEqual([
+      [1, 2000, 1],
+      [2, 0, 0],
+    ]);
+    // With the band opened wide, utilisation alone decides: 1:1 again.
+    const wide = buildRoutingTables(cluster, plan, { latencySlack: Infinity });
+    expect(hopsOf(wide.nodes[0].hops)).toEqual([
+      [1, 1000, 1],
+      [2, 1000, 1],
+    ]);
   });
 
   it('lists hops the placement allows without flow at weight 0, and none where no link exists', () => {

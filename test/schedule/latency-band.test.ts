@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { latencyBand, throughLatency, type LatencyBandProblem } from '../../src/schedule/latency-band.js';
+
+// Three parallel routes 0 -> v -> 1 through v = 2, 3, 4, with latencies (ms) on the first hop
+// 10, 10.5 and 20 and 0 on the second; capacity 5 each.
+function routes(value: number, slack?: number): LatencyBandProblem {
+  const edges: [number, number, number, number][] = [
+    [0, 2, 5, 10],
+    [0, 3, 5, 10.5],
+    [0, 4, 5, 20],
+    [2, 1, 5, 0],
+    [3, 1, 5, 0],
+    [4, 1, 5, 0],
+  ];
+  return {
+    vertexCount: 5,
+    source: 0,
+    sink: 1,
+    from: Int32Array.from(edges, (e) => e[0]),
+    to: Int32Array.from(edges, (e) => e[1]),
+    capacity: Float64Array.from(edges, (e) => e[2]),
+    latency: Float64Array.from(edges, (e) => e[3]),
+    value,
+    slack,
+  };
+}
+
+describe('throughLatency', () => {
+  it('is the latency of the shortest source-to-sink path using each edge', () => {
+    expect(Array.from(throughLatency(routes(1)))).toEqual([10, 10.5, 20, 10, 10.5, 20]);
+  });
+
+  it('is Infinity for an edge on no source-to-sink path', () => {
+    const p = routes(1);
+    const dead = { ...p, vertexCount: 6, from: Int32Array.from([...p.from, 0]), to: Int32Array.from([...p.to, 5]), capacity: Float64Array.from([...p.capacity, 5]), latency: Float64Array.from([...p.latency, 1]) };
+    expect(throughLatency(dead)[6]).toBe(Infinity);
+  });
+});
+
+describe('latencyBand', () => {
+  it('admits near-equal routes and leaves out a slower one the value does not need', () => {
+    // 4 fits on the 10 ms route alone: needed 10 ms, band 11 ms: routes 1 and 2, not the 20 ms one.
+    const b = latencyBand(routes(4));
+    expect(b.needed).toBe(10);
+    expect(Array.from(b.allowed)).toEqual([1, 1, 0, 1, 1, 0]);
+  });
+
+  it('widens to the slowest route the value needs', () => {
+    // 12 needs all three routes (5 + 5 + 2).
+    const b = latencyBand(routes(12));
+    expect(b.needed).toBe(20);
+    expect(Array.from(b.allowed)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('with no slack, keeps exactly the routes the value needs', () => {
+    expect(Array.from(latencyBand(routes(4, 0)).allowed)).toEqual([1, 0, 0, 1, 0, 0]);
+    expect(Array.from(latencyBand(routes(7, 0)).allowed)).toEqual([1, 1, 0, 1, 1, 0]);
+  });
+});
