@@ -30,6 +30,8 @@ export interface Candidate {
   readonly predicted: DeliveredPrediction | null;
   /** All-token tokens/s in the short confirming simulation (top candidates only). */
   readonly simulated: number | null;
+  /** Seconds, p95 time per output token in that simulation. */
+  readonly simulatedTpotP95?: number | null;
 }
 
 export interface DeliveredChoice {
@@ -152,13 +154,14 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const count = confirmCount(finalists.map((c) => c.predicted!));
   const top = finalists.map((c) => {
     const r = confirm(cluster, c.plan, count);
-    return { ...c, simulated: r ? r.throughput.total : null };
+    return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
   });
-  const chosen = top.every((c) => c.simulated !== null) ? top.reduce((a, b) => (b.simulated! > a.simulated! ? b : a)) : top[0];
+  const chosen = pickFinalist(top, top.find((c) => c.label === first.label));
   const list = scored
     .map((c) => {
       const t = top.find((x) => x.label === c.label);
-      return `${c.label}: depth ${c.plan.depth}, max flow ${fmt(c.plan.throughput)}, predicted ${fmt(c.predicted!.throughput)}${t?.simulated != null ? `, simulated ${fmt(t.simulated)}` : ''}`;
+      const sim = t?.simulated != null ? `, simulated ${fmt(t.simulated)}${t.simulatedTpotP95 != null ? ` (p95 TPOT ${fmt(1000 * t.simulatedTpotP95)} ms)` : ''}` : '';
+      return `${c.label}: depth ${c.plan.depth}, max flow ${fmt(c.plan.throughput)}, predicted ${fmt(c.predicted!.throughput)}${sim}`;
     })
     .join('; ');
   notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
@@ -166,6 +169,19 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
 }
 
 const SEARCH_LABEL = 'delivered search';
+
+/**
+ * The finalist with the most simulated throughput among those whose p95 TPOT is no worse than
+ * the max-flow plan's (which always qualifies): a plan that serves more by making each token
+ * slower is not what the objective is for. Without a simulated figure for every finalist, the
+ * model's first choice.
+ */
+export function pickFinalist<T extends Pick<Candidate, 'simulated' | 'simulatedTpotP95'>>(top: readonly T[], maxFlow: T | undefined): T {
+  if (top.some((c) => c.simulated === null)) return top[0];
+  const limit = maxFlow?.simulatedTpotP95 ?? null;
+  const eligible = top.filter((c) => c === maxFlow || limit === null || c.simulatedTpotP95 == null || c.simulatedTpotP95 <= limit * (1 + 1e-9));
+  return eligible.reduce((a, b) => (b.simulated! > a.simulated! ? b : a));
+}
 
 /**
  * Anneals on the model's prediction from every candidate so far (max-flow plans under depth
