@@ -8,7 +8,7 @@ import type { Cluster, Placement } from '../spec/types.js';
 import { Annealer } from './anneal.js';
 import { cappedComputeBound } from './compute-bound.js';
 import { construct, constructStages, targetRates } from './construct.js';
-import { constructHubSweep } from './hub-sweep.js';
+import { bestSweep, regionSweeps } from './sweeps.js';
 import { Evaluator } from './evaluator.js';
 import { copyLayout, layoutOf, placementOf, withoutIdle, type Layout } from './layout.js';
 import { createRng } from './rng.js';
@@ -58,14 +58,6 @@ const STAGE_TARGETS = 40;
 const STAGE_TRIES = 4;
 /** The coarse pass tries every this many target rates. */
 const COARSE_STRIDE = 5;
-/**
- * Hub sweeps: target rates 0.25% apart from the compute bound down, greedy and randomised. On the
- * generated one-region clusters the best sweeps reach 95% (100 nodes) and 98% (250) of the bound
- * before annealing; a merge weight above 0.1 or more randomness only lost.
- */
-const SWEEP_TARGETS = 40;
-const SWEEP_MERGES = [0, 0.1];
-const SWEEP_JITTERS = [0, 0.1, 0.3];
 
 /** Nodes of `l` that hold a layer they do not hold in `ref`: machines that must load weights. */
 export function loadsAgainst(l: Layout, ref: Layout): number {
@@ -154,16 +146,15 @@ export async function searchPlacement(cluster: Cluster, o: SearchOptions): Promi
     if (starts.length > before && starts.at(-1)!.score > bestRateScore) [bestRate, bestRateScore] = [m, starts.at(-1)!.score];
     await pause();
   }
+  // Hub sweeps: the whole cluster where no link can bind, else region by region.
+  const sweepContext = { rng, minLayers: rules.minLayers, stopped, pause };
   if (o.linksNeverBind) {
-    for (const jitter of SWEEP_JITTERS) {
-      for (const merge of SWEEP_MERGES) {
-        for (const tau of targetRates(top, SWEEP_TARGETS, 0.9975)) {
-          if (stopped()) break;
-          keep(constructHubSweep(cluster, tau, rng, { minLayers: rules.minLayers, jitter, merge }), tau);
-          await pause();
-        }
-      }
-    }
+    const swept = await bestSweep(cluster, sweepContext);
+    if (swept) keep(swept.layout, swept.tau);
+  } else {
+    const union = await regionSweeps(cluster, sweepContext);
+    // Restarts build stages near a kept start's rate: the union's own flow is its rate.
+    if (union) keep(union, evaluator.score(union));
   }
   const order = rates.map((_, m) => m).sort((a, b) => Number(a > bestRate) - Number(b > bestRate) || Math.abs(a - bestRate) - Math.abs(b - bestRate));
   // One greedy try at every rate the coarse pass skipped, then randomised ones.
