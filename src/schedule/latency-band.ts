@@ -96,7 +96,9 @@ export function latencyBand(p: LatencyBandProblem): LatencyBand {
   const through = throughLatency(p);
   const bounds = [...new Set(Array.from(through).filter(Number.isFinite))].sort((a, b) => a - b);
   const net = new FlowNetwork(p.vertexCount, m);
-  const enough = p.value * (1 - 1e-9);
+  // A value read back from a saved plan (flows rounded to 6 decimals) can exceed the graph's max
+  // flow by a hair; aim for what the graph carries, or no bound would do and the band would be lost.
+  const enough = Math.min(p.value, carries(p, through, Infinity, net)) * (1 - 1e-9);
   // Smallest bound that carries the value; the largest always does when the value is feasible.
   let lo = 0;
   let hi = bounds.length - 1;

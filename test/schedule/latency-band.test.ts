@@ -52,6 +52,30 @@ describe('latencyBand', () => {
     expect(Array.from(b.allowed)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
+  it('treats a value a hair above the max flow (rounded plan flows) as the max flow', () => {
+    // 0 -> 2 (cap 5) feeds a 10 ms route via 3 and a 20 ms route via 4: max flow 5, which the
+    // fast route carries alone. Asked for 5.00001, the band must still be the fast route's.
+    const edges: [number, number, number, number][] = [
+      [0, 2, 5, 0],
+      [2, 3, 5, 10],
+      [2, 4, 5, 20],
+      [3, 1, 5, 0],
+      [4, 1, 5, 0],
+    ];
+    const b = latencyBand({
+      vertexCount: 5,
+      source: 0,
+      sink: 1,
+      from: Int32Array.from(edges, (e) => e[0]),
+      to: Int32Array.from(edges, (e) => e[1]),
+      capacity: Float64Array.from(edges, (e) => e[2]),
+      latency: Float64Array.from(edges, (e) => e[3]),
+      value: 5.00001,
+    });
+    expect(b.needed).toBe(10);
+    expect(Array.from(b.allowed)).toEqual([1, 1, 0, 1, 0]);
+  });
+
   it('with no slack, keeps exactly the routes the value needs', () => {
     expect(Array.from(latencyBand(routes(4, 0)).allowed)).toEqual([1, 0, 0, 1, 0, 0]);
     expect(Array.from(latencyBand(routes(7, 0)).allowed)).toEqual([1, 1, 0, 1, 1, 0]);
