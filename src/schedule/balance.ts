@@ -53,7 +53,7 @@ export interface BalancedFlow {
 /** Relative tolerance on flow values: Dinic's sums of doubles, not a modelling choice. */
 const REL = 1e-9;
 const NEWTON_STEPS = 100;
-/** About a second or two of max flows on a 1,000-node plan; geo3 needs about 2% of it. */
+/** 1-3 s of max flows on a generated 1,000-node plan; geo3 needs about 2% of it. */
 export const DEFAULT_WORK = 1e6;
 
 class Solver {
