@@ -46,7 +46,7 @@ export interface DeliveredChoice {
  */
 const MAXFLOW_SHARE = 0.4;
 const DEPTH_SHARE = 0.3;
-/** Layouts of the delivered-model search kept as candidates (one per starting point): the model cannot tell the best few apart (their simulated figures differ by up to 15%), so several go on to the confirming runs. */
+/** Layouts of the delivered-model search kept as candidates (one per starting point): among the best few the model and the simulation often disagree on the order, so several go on to the confirming runs. */
 const SEARCH_KEEP = 5;
 /** Candidates simulated besides the max-flow plan. */
 const FINALISTS = 5;
