@@ -29,8 +29,9 @@ export interface SweepContext {
 const COARSE = { count: 60, ratio: 0.99 };
 const FINE_STEPS = 10;
 const FINE_STEP = 0.0025;
-const JITTERS = [0, 0.1, 0.3];
+const JITTERS = [0, 0.05, 0.1, 0.2, 0.3];
 const MERGES = [0, 0.1];
+const EXTRA_TRIES = 200;
 
 export interface SweepResult {
   readonly layout: Layout;
@@ -41,29 +42,38 @@ export interface SweepResult {
 /** The best hub sweep of `cluster` by exact max flow (null if none carries flow). */
 export async function bestSweep(cluster: Cluster, ctx: SweepContext): Promise<SweepResult | null> {
   const evaluator = new Evaluator(cluster);
-  let best: SweepResult | null = null;
+  // A holder, not a variable: the closure updates it and the checks below see the update.
+  const found: { best: SweepResult | null } = { best: null };
   const attempt = (tau: number, jitter: number, merge: number): void => {
     const layout = constructHubSweep(cluster, tau, ctx.rng, { minLayers: ctx.minLayers, jitter, merge });
     const score = evaluator.score(layout);
-    if (score > (best?.score ?? 0)) best = { layout: copyLayout(layout), score, tau };
+    if (score > (found.best?.score ?? 0)) found.best = { layout: copyLayout(layout), score, tau };
   };
   for (const tau of targetRates(cappedComputeBound(cluster), COARSE.count, COARSE.ratio)) {
-    if (ctx.stopped()) return best;
+    if (ctx.stopped()) return found.best;
     attempt(tau, 0, 0);
     await ctx.pause();
   }
-  const centre = (best as SweepResult | null)?.tau;
+  const centre = found.best?.tau;
   if (centre === undefined) return null;
   for (const jitter of JITTERS) {
     for (const merge of MERGES) {
       for (let j = -FINE_STEPS; j <= FINE_STEPS; j++) {
-        if (ctx.stopped()) return best;
+        if (ctx.stopped()) return found.best;
         attempt(centre * (1 + FINE_STEP * j), jitter, merge);
         await ctx.pause();
       }
     }
   }
-  return best;
+  // Then randomised tries near the best rate: the best sweep is a lucky draw more often than not
+  // (gen250-r1: 0.977-0.983 of the bound across seeds), so more draws make the result steadier.
+  for (let t = 0; t < EXTRA_TRIES; t++) {
+    if (ctx.stopped() || !found.best) return found.best;
+    const at = found.best.tau;
+    attempt(at * (1 + FINE_STEP * (2 * ctx.rng.next() - 1) * 4), 0.3 * ctx.rng.next(), MERGES[t % MERGES.length]);
+    await ctx.pause();
+  }
+  return found.best;
 }
 
 /**
