@@ -64,7 +64,7 @@ export const planOptions = [
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
   { flags: '--by <grouping>', description: 'with --method separate: group nodes by gpu (default) or region', parse: parseChoice('--by', ['gpu', 'region'] as const) },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
-  { flags: '--objective <name>', description: 'maxflow: Helix\'s objective; delivered: re-rank depth-controlled candidates by predicted (and briefly simulated) delivered throughput', parse: parseChoice('--objective', OBJECTIVES), defaultValue: 'maxflow' },
+  { flags: '--objective <name>', description: 'maxflow: Helix\'s objective; delivered: search for the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, then confirm the finalists by a short simulation', parse: parseChoice('--objective', OBJECTIVES), defaultValue: 'maxflow' },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
 ] as const;
