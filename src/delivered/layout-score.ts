@@ -3,8 +3,8 @@
 // the prediction its assembled plan reports. A few hundred microseconds per layout on the bundled
 // clusters, cheap enough for annealing.
 
-import type { Cluster } from '../spec/types.js';
-import { evaluatePlacement, SINK, SOURCE } from '../graph/placement-flow.js';
+import type { Cluster, Placement } from '../spec/types.js';
+import { evaluatePlacement, SINK, SOURCE, type FlowResult } from '../graph/placement-flow.js';
 import { flowDepth } from '../plan/assemble.js';
 import { placementOf, type Layout } from '../search/layout.js';
 import { azureConvWorkload, predictFlowed, type DeliveredOptions, type DeliveredPrediction, type IndexedFlow, type Workload } from './model.js';
@@ -18,7 +18,11 @@ export interface LayoutScoreOptions {
 /** The full prediction for a layout (null when it carries no flow). */
 export function predictLayout(cluster: Cluster, layout: Layout, o: LayoutScoreOptions = {}): DeliveredPrediction | null {
   const placement = placementOf(layout);
-  const flow = evaluatePlacement(cluster, placement, { partialInference: o.partialInference });
+  return predictRouted(cluster, placement, evaluatePlacement(cluster, placement, { partialInference: o.partialInference }), o);
+}
+
+/** The prediction for a placement routed by a given flow (a baseline's own, e.g. no flow crossing groups). */
+export function predictRouted(cluster: Cluster, placement: Placement, flow: FlowResult, o: LayoutScoreOptions = {}): DeliveredPrediction | null {
   if (!(flow.throughput > 0)) return null;
   const n = cluster.nodes.length;
   const at = (v: number): number => (v === SOURCE ? n : v === SINK ? n + 1 : v);

@@ -12,8 +12,8 @@ export interface CompareReport extends Comparison {
 export function formatCompare(report: CompareReport, o: { color: ChalkInstance }): string {
   const c = o.color;
   const t = new Table({
-    head: ['method', 'tokens/s', 'vs best baseline', 'of bound', 'nodes used', 'layer copies', 'time', 'status'].map((h) => c.bold(h)),
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    head: ['method', 'tokens/s', 'vs best baseline', 'of bound', 'nodes used', 'layer copies', 'depth', 'delivered', 'TTFT', 'TPOT', 'time', 'status'].map((h) => c.bold(h)),
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: { head: [], border: [], compact: true },
   });
   const top = Math.max(0, ...report.rows.map((r) => r.throughput));
@@ -25,6 +25,10 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance }
       percent(r.vsBound),
       String(r.nodesUsed),
       r.layerCopies.toFixed(2),
+      String(r.depth),
+      r.delivered ? tokens(r.delivered.throughput) : '-',
+      r.delivered ? seconds(r.delivered.ttftSec) : '-',
+      r.delivered ? `${Math.round(r.delivered.tpotSec * 1000)} ms` : '-',
       seconds(r.timeSec),
       r.status,
     ]);
@@ -34,7 +38,8 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance }
   return [
     `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound ${tokens(report.bound)} tokens/s)`,
     t.toString(),
-    'layer copies = layers held on all nodes / model layers',
+    'tokens/s = max flow; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path',
+    'delivered, TTFT, TPOT = what the delivered-throughput model predicts once KV-cache room and per-stage latency count (docs/delivered.md)',
     ...notes,
     '',
   ].join('\n');

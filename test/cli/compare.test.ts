@@ -6,6 +6,8 @@ import type { MethodRow } from '../../src/search/baselines/compare.js';
 
 interface Row {
   method: string;
+  depth: number;
+  delivered: { throughput: number; ttftSec: number; tpotSec: number } | null;
   throughput: number;
   vsBestBaseline: number | null;
   vsBound: number;
@@ -30,6 +32,13 @@ describe('helix compare (built binary)', () => {
       expect(row.vsBound).toBeLessThanOrEqual(1 + 1e-9);
       expect(typeof row.note).toBe('string');
       expect(row.layerCopies).toBeGreaterThanOrEqual(row.throughput > 0 ? 1 : 0);
+      // The delivered model never predicts more than max flow, and only rows with flow get one.
+      if (row.throughput > 0) {
+        expect(row.depth).toBeGreaterThanOrEqual(1);
+        expect(row.delivered!.throughput).toBeGreaterThan(0);
+        expect(row.delivered!.throughput).toBeLessThanOrEqual(row.throughput + 1e-6);
+        expect(row.delivered!.tpotSec).toBeGreaterThan(0);
+      } else expect(row.delivered).toBeNull();
     }
     const best = Math.max(...rows.slice(1).map((x) => x.throughput));
     expect(rows[0].vsBestBaseline).toBeCloseTo(rows[0].throughput / best, 6);
@@ -71,6 +80,8 @@ describe('formatCompare', () => {
     vsBound: throughput / 400,
     nodesUsed: throughput > 0 ? 3 : 0,
     layerCopies: throughput > 0 ? 1.5 : 0,
+    depth: throughput > 0 ? 4 : 0,
+    delivered: throughput > 0 ? { throughput: throughput / 3, ttftSec: 1.5, tpotSec: 0.25 } : null,
     timeSec: 0.25,
     status: method === 'milp' ? 'optimal' : 'heuristic',
     note: method === 'swarm' ? 'no equal split gives every stage a node that holds it' : '',
@@ -82,7 +93,8 @@ describe('formatCompare', () => {
       { color: new Chalk({ level: 0 }) },
     );
     expect(text).toContain('Placement methods on demo (upper bound 400 tokens/s)');
-    expect(text).toMatch(/│ milp\s+│\s+300 │\s+- │\s+75\.0% │\s+3 │\s+1\.50 │ 0\.25 s │ optimal/);
+    expect(text).toMatch(/│ milp\s+│\s+300 │\s+- │\s+75\.0% │\s+3 │\s+1\.50 │\s+4 │\s+100 │\s+1\.50 s │\s+250 ms │ 0\.25 s │ optimal/);
+    expect(text).toMatch(/│ swarm\s+│\s+0\.0 │\s+- │\s+0\.0% │\s+0 │\s+0\.00 │\s+0 │\s+- │\s+- │\s+- │/);
     expect(text).toMatch(/\n {2}swarm {2}no equal split gives every stage a node that holds it\n/);
     expect(text).not.toMatch(/\n {2}milp /); // no note, no line
   });

@@ -5,6 +5,9 @@ import type { Cluster, Placement } from '../../spec/types.js';
 import { runBaselines, type BaselineOptions } from './index.js';
 import { planCluster, type PlannerOptions } from '../planner.js';
 import { bestBound } from '../bounds.js';
+import type { FlowResult } from '../../graph/placement-flow.js';
+import { flowDepth } from '../../plan/assemble.js';
+import { predictRouted } from '../../delivered/layout-score.js';
 
 export interface MethodRow {
   readonly method: string;
@@ -22,6 +25,13 @@ export interface MethodRow {
    */
   readonly layerCopies: number;
   readonly timeSec: number;
+  /** Stages on the deepest path the flow uses (0 when nothing flows). */
+  readonly depth: number;
+  /**
+   * What the delivered-throughput model predicts the placement serves (azure-conv lengths), or
+   * null when nothing flows: max flow ignores KV-cache room and per-stage latency, this does not.
+   */
+  readonly delivered: { readonly throughput: number; readonly ttftSec: number; readonly tpotSec: number } | null;
   /** The planner's status for milp; 'heuristic' for the baselines. */
   readonly status: string;
   /** What the method chose (stage count, groups) or why it serves nothing. */
@@ -52,22 +62,28 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const best = Math.max(0, ...baselines.map((b) => b.throughput));
   const plan = await planCluster(cluster, { ...planner, method: 'milp' });
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
-  const row = (method: string, placement: Placement, throughput: number, timeSec: number, status: string, note: string): MethodRow => ({
-    method,
-    throughput,
-    vsBestBaseline: best > 0 ? throughput / best : null,
-    vsBound: bound > 0 ? throughput / bound : 0,
-    ...placementShape(placement, cluster.model.layers),
-    timeSec,
-    status,
-    note,
-  });
+  const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
+    const throughput = flow.throughput;
+    const predicted = predictRouted(cluster, placement, flow);
+    return {
+      method,
+      throughput,
+      vsBestBaseline: best > 0 ? throughput / best : null,
+      vsBound: bound > 0 ? throughput / bound : 0,
+      ...placementShape(placement, cluster.model.layers),
+      depth: throughput > 0 ? flowDepth(cluster, flow) : 0,
+      delivered: predicted ? { throughput: predicted.throughput, ttftSec: predicted.ttftSec, tpotSec: predicted.tpotSec } : null,
+      timeSec,
+      status,
+      note,
+    };
+  };
   const planNotes = [...plan.stats.notes];
   if (plan.stats.linksDropped > 0) planNotes.push(`${plan.stats.linksDropped} links dropped by --keep-links`);
   return {
     rows: [
-      row('milp', plan.placement, plan.throughput, plan.stats.wallTimeSec, plan.status, planNotes.join('; ')),
-      ...baselines.map((b) => row(b.method, b.placement, b.throughput, b.timeSec, 'heuristic', b.note)),
+      row('milp', plan.placement, plan.flow, plan.stats.wallTimeSec, plan.status, planNotes.join('; ')),
+      ...baselines.map((b) => row(b.method, b.placement, b.flow, b.timeSec, 'heuristic', b.note)),
     ],
     bound,
   };
