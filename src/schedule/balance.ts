@@ -19,7 +19,8 @@
 
 import { FlowNetwork } from '../graph/maxflow.js';
 
-export interface BalanceProblem {
+/** A flow graph as edge arrays: what balancing and the latency band both work on. */
+export interface EdgeGraph {
   readonly vertexCount: number;
   readonly source: number;
   readonly sink: number;
@@ -27,6 +28,9 @@ export interface BalanceProblem {
   readonly from: Int32Array;
   readonly to: Int32Array;
   readonly capacity: Float64Array;
+}
+
+export interface BalanceProblem extends EdgeGraph {
   /** Flow to carry; at most the graph's max flow (it is clamped to it). */
   readonly value: number;
   /**

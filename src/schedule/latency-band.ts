@@ -11,17 +11,12 @@
 // The graph must be acyclic (flow graphs of placements are: layer ends grow along every edge).
 
 import { FlowNetwork } from '../graph/maxflow.js';
+import type { EdgeGraph } from './balance.js';
 
 /** Share above the needed latency within which a path counts as near-equal (10%). */
 export const LATENCY_SLACK = 0.1;
 
-export interface LatencyBandProblem {
-  readonly vertexCount: number;
-  readonly source: number;
-  readonly sink: number;
-  readonly from: Int32Array;
-  readonly to: Int32Array;
-  readonly capacity: Float64Array;
+export interface LatencyBandProblem extends EdgeGraph {
   /** Seconds a token spends on edge k beyond compute (0 for a node's own edge). */
   readonly latency: Float64Array;
   readonly value: number;

@@ -11,17 +11,12 @@ import { Evaluator } from './evaluator.js';
 import { copyLayout, layoutOf, placementOf, sameLayout, withoutIdle, type Layout } from './layout.js';
 import { createRng } from './rng.js';
 import { depthAllowed, layoutAllowed, rulesOf } from './rules.js';
+import type { SearchRun } from './search.js';
 
-export interface ObjectiveSearchOptions {
+export interface ObjectiveSearchOptions extends SearchRun {
   readonly objective: LayoutObjective;
   /** Starting placements; those breaking the rules are skipped. */
   readonly seeds: readonly Placement[];
-  readonly seed: number;
-  readonly timeLimitSec: number;
-  readonly signal?: AbortSignal;
-  readonly minLayers: number | null;
-  readonly maxStages: number | null;
-  readonly partialInference: boolean;
   /** Moves per annealing run (default 2,000: the objective costs far more than a max flow). */
   readonly movesPerRun?: number;
   /** Stop after this many evaluations (tests: reproducible regardless of machine speed). */

@@ -14,13 +14,17 @@ import { copyLayout, layoutOf, placementOf, withoutIdle, type Layout } from './l
 import { createRng } from './rng.js';
 import { depthAllowed, layoutAllowed, rulesOf } from './rules.js';
 
-export interface SearchOptions {
+/** What every search run takes: its seed, its time, how to stop it, and the placement rules. */
+export interface SearchRun {
   readonly seed: number;
   readonly timeLimitSec: number;
   readonly signal?: AbortSignal;
   readonly minLayers: number | null;
   readonly maxStages: number | null;
   readonly partialInference: boolean;
+}
+
+export interface SearchOptions extends SearchRun {
   /** Known placements (heuristics, the MILP): the search starts from and never falls below them. */
   readonly initial?: readonly Placement[];
   /** Called with every new best (idle nodes dropped). */
