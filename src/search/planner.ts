@@ -13,7 +13,7 @@ import { runBaselines, BASELINE_METHODS, runBaselineMethod, type BaselineMethod 
 import type { GroupBy } from './baselines/separate.js';
 import { buildHubModel, type HubModel } from '../milp/hub-model.js';
 import { withObjectiveFloor } from '../milp/model.js';
-import { decodeHubSolution } from '../milp/decode-hub.js';
+import { decodeHubSolution, encodeHubStart } from '../milp/decode-hub.js';
 import { getSolver } from '../solvers/index.js';
 import type { Plan, PlanBound, PlanMethod, PlanSettings, PlanStatus } from '../plan/types.js';
 
@@ -218,14 +218,17 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     if (timeLimitSec < 0.5) return null;
     report('milp');
     const solver = getSolver(o.solver);
-    // The incumbent goes in as an objective floor: the solver looks only for something better.
-    const floor = best.throughput > 0 ? best.throughput * (1 + Math.max(o.gap, 1e-6)) : 0;
+    // The incumbent goes in as a MIP start where the backend takes one (HiGHS: its heuristics
+    // work from it), else as an objective floor: the solver then looks only for something better.
+    const start = solver.acceptsStart && best.throughput > 0 && !o.partialInference ? encodeHubStart(model, best.placement, best.flow.nodeFlow) : null;
+    const floor = !start && best.throughput > 0 ? best.throughput * (1 + Math.max(o.gap, 1e-6)) : 0;
     const result = await solver.solve(floor > 0 ? withObjectiveFloor(model, floor) : model, {
       timeLimitSec,
       mipGap: o.gap,
       signal: o.signal,
+      start: start ?? undefined,
     });
-    log(`${o.solver}: ${result.status} in ${result.timeSec.toFixed(2)} s, objective ${result.objective ?? '-'}${floor > 0 ? ` (floor ${floor.toFixed(1)})` : ''}`);
+    log(`${o.solver}: ${result.status} in ${result.timeSec.toFixed(2)} s, objective ${result.objective ?? '-'}${floor > 0 ? ` (floor ${floor.toFixed(1)})` : ''}${start ? ` (started from ${best.throughput.toFixed(1)})` : ''}`);
     if (result.status === 'optimal' || result.status === 'feasible') {
       best.offer(decodeHubSolution(work, model, result.values), `milp:${o.solver}`);
     }

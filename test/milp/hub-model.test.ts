@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildHubModel } from '../../src/milp/hub-model.js';
-import { decodeHubSolution } from '../../src/milp/decode-hub.js';
+import { decodeHubSolution, encodeHubStart } from '../../src/milp/decode-hub.js';
+import type { MilpModel } from '../../src/milp/model.js';
 import { toLpFormat } from '../../src/milp/lp-format.js';
 import { withObjectiveFloor } from '../../src/milp/model.js';
 import { getSolver } from '../../src/solvers/index.js';
@@ -33,7 +34,34 @@ const cases = Array.from({ length: 10 }, (_, x) => {
   return { seed, cluster, truth: () => (truth ??= bruteForceOptimum(cluster).throughput) };
 });
 
+/** Whether values meet every bound and row of a model (integers within a hair). */
+function feasible(m: MilpModel, values: ReadonlyMap<string, number>): boolean {
+  const tol = 1e-6;
+  for (const v of m.variables) {
+    const x = values.get(v.name) ?? 0;
+    if (x < v.lb - tol || x > v.ub + tol) return false;
+    if (v.kind !== 'continuous' && Math.abs(x - Math.round(x)) > tol) return false;
+  }
+  return m.rows.every((r) => {
+    const sum = r.terms.reduce((s, t) => s + t.coef * (values.get(t.name) ?? 0), 0);
+    return sum >= r.lb - tol * (1 + Math.abs(r.lb)) && sum <= r.ub + tol * (1 + Math.abs(r.ub));
+  });
+}
+
 describe('hub model', () => {
+  it('takes the brute-force optimum and its max flow as a feasible start worth the same', () => {
+    for (const { cluster: c, truth } of cases.slice(0, 6)) {
+      const m = buildHubModel(c, { cap: cappedComputeBound(c) });
+      const placement = bruteForceOptimum(c).placement;
+      const flow = evaluatePlacement(c, placement);
+      const start = encodeHubStart(m, placement, flow.nodeFlow)!;
+      expect(feasible(m, start)).toBe(true);
+      expect(m.objective.reduce((s, t) => s + t.coef * (start.get(t.name) ?? 0), 0)).toBeCloseTo(truth(), 6);
+      // Members of a class are interchangeable, so only the number of machines used must match.
+      expect(decodeHubSolution(c, m, start).filter((r) => r !== null)).toHaveLength(Array.from(flow.nodeFlow).filter((f) => f > 0).length);
+    }
+  });
+
   it('records its named build steps with sizes', () => {
     const c = unbound(randomSmallCluster(1, { nodes: 3, layers: 5, maxLayers: 3 }));
     const m = buildHubModel(c, { cap: cappedComputeBound(c) });
