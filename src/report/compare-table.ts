@@ -40,6 +40,7 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance }
     t.toString(),
     'tokens/s = max flow; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path',
     'delivered, TTFT, TPOT = what the delivered-throughput model predicts once KV-cache room and per-stage latency count (docs/delivered.md)',
+    ...(report.rows.some((r) => r.throughput > 0 && !r.delivered) ? ['  (- where a machine has no per-layer timings under profiles/layer-time, which the model needs)'] : []),
     ...notes,
     '',
   ].join('\n');

@@ -8,6 +8,7 @@ import { bestBound } from '../bounds.js';
 import type { FlowResult } from '../../graph/placement-flow.js';
 import { flowDepth } from '../../plan/assemble.js';
 import { predictRouted } from '../../delivered/layout-score.js';
+import { HelixError } from '../../errors.js';
 
 export interface MethodRow {
   readonly method: string;
@@ -29,7 +30,8 @@ export interface MethodRow {
   readonly depth: number;
   /**
    * What the delivered-throughput model predicts the placement serves (azure-conv lengths), or
-   * null when nothing flows: max flow ignores KV-cache room and per-stage latency, this does not.
+   * null when nothing flows or the cluster has no per-layer timings for some machine: max flow
+   * ignores KV-cache room and per-stage latency, this does not.
    */
   readonly delivered: { readonly throughput: number; readonly ttftSec: number; readonly tpotSec: number } | null;
   /** The planner's status for milp; 'heuristic' for the baselines. */
@@ -55,6 +57,16 @@ export function placementShape(placement: Placement, layers: number): { nodesUse
   return { nodesUsed: used, layerCopies: held / layers };
 }
 
+/** The delivered model's prediction, or null when the cluster lacks what it needs (per-layer timings). */
+function predictOrNull(cluster: Cluster, placement: Placement, flow: FlowResult): ReturnType<typeof predictRouted> {
+  try {
+    return predictRouted(cluster, placement, flow);
+  } catch (e) {
+    if (e instanceof HelixError) return null;
+    throw e;
+  }
+}
+
 export async function compareMethods(cluster: Cluster, planner: PlannerOptions, baselineOptions: BaselineOptions = {}): Promise<Comparison> {
   // The baselines run on the full cluster (what an operator would deploy); the planner sees the
   // same cluster and prunes links itself when asked to.
@@ -64,7 +76,7 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
   const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
     const throughput = flow.throughput;
-    const predicted = predictRouted(cluster, placement, flow);
+    const predicted = predictOrNull(cluster, placement, flow);
     return {
       method,
       throughput,
