@@ -99,6 +99,15 @@ describe('formatCompare', () => {
     expect(text).not.toMatch(/\n {2}milp /); // no note, no line
   });
 
+  it('says why the delivered columns are empty when the model lacks per-layer timings', () => {
+    const colourless = { color: new Chalk({ level: 0 }) };
+    const withModel = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, null)] }, colourless);
+    const without = formatCompare({ cluster: 'demo', bound: 400, rows: [{ ...row('milp', 300, null), delivered: null }] }, colourless);
+    expect(withModel).not.toContain('no per-layer timings');
+    expect(without).toContain('no per-layer timings');
+    expect(without).toMatch(/│\s+4 │\s+- │\s+- │\s+- │/);
+  });
+
   it('marks the best row in colour when colour is on', () => {
     const plain = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, 1.5), row('swarm', 200, 1)] }, { color: new Chalk({ level: 0 }) });
     const coloured = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, 1.5), row('swarm', 200, 1)] }, { color: new Chalk({ level: 1 }) });
