@@ -16,7 +16,9 @@ describe('helix replan (built binary)', () => {
     const out = JSON.parse(r.stdout);
     expect(out.moves).toBeLessThanOrEqual(12);
     expect(out.throughput).toBeGreaterThan(out.untouched);
-    expect(out.throughput).toBeGreaterThan(0);
+    // The failure drill: two 8-layer gaps in a 24-stage chain. Closing them within 12 loads keeps
+    // about 90% of a full re-plan (the full re-plan moves 16 of the 22 machines).
+    expect(out.throughput).toBeGreaterThanOrEqual(0.85 * out.fullReplan);
     const plan = JSON.parse(readFileSync(next, 'utf8'));
     expect(plan.settings.method).toBe('replan');
     expect(plan.nodes.map((n: any) => n.name)).not.toContain('a100-1');
