@@ -15,9 +15,9 @@ interface Patch {
   readonly rate: number;
 }
 
-/** Patches kept per gap (one per number of loads) before combining gaps, and most combinations scored. */
-const PATCHES_PER_GAP = 8;
-const MAX_COMBINATIONS = 2000;
+/** Repairs scored by exact max flow, and returned. */
+const SCORED = 16;
+const RETURNED = 4;
 
 /** Layer runs [a, b) that no machine of the placement holds. */
 export function uncoveredRuns(layers: number, placement: Placement): [number, number][] {
@@ -43,8 +43,8 @@ function loadsOf(patch: Patch, placement: Placement): number {
   return loads;
 }
 
-/** For each number of loads within the budget, the patch that keeps the highest rate; fastest first. */
-function frontier(patches: readonly Patch[], placement: Placement, maxLoads: number): Patch[] {
+/** For each number of loads within the budget, the patch that keeps the highest rate. */
+function frontier(patches: readonly Patch[], placement: Placement, maxLoads: number): Map<number, Patch> {
   const best = new Map<number, Patch>();
   for (const p of patches) {
     const loads = loadsOf(p, placement);
@@ -52,7 +52,7 @@ function frontier(patches: readonly Patch[], placement: Placement, maxLoads: num
     const seen = best.get(loads);
     if (!seen || p.rate > seen.rate) best.set(loads, p);
   }
-  return [...best.values()].sort((x, y) => y.rate - x.rate).slice(0, PATCHES_PER_GAP);
+  return best;
 }
 
 function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [number, number][], a: number, b: number, minLayers: number): Patch[] {
@@ -166,35 +166,37 @@ export function repairGaps(cluster: Cluster, placement: Placement, maxLoads: num
   const runs = uncoveredRuns(cluster.model.layers, placement);
   if (runs.length === 0 || maxLoads <= 0) return [];
   const options = runs.map(([a, b]) => frontier(patchesFor(cluster, placement, runs, a, b, minLayers), placement, maxLoads));
-  if (options.some((o) => o.length === 0)) return [];
-  const found: { placement: Placement; throughput: number }[] = [];
-  let tried = 0;
-  const chosen: Patch[] = [];
-  const combine = (g: number): void => {
-    if (tried >= MAX_COMBINATIONS) return;
-    if (g === options.length) {
-      tried++;
-      const next = placement.slice();
-      for (const patch of chosen) {
-        for (const [i, r] of patch.ranges) {
-          // A machine between two gaps may stretch both ways: its ranges combine.
-          const prev = next[i] && placement[i] !== next[i] ? next[i]! : null;
-          next[i] = prev ? { start: Math.min(prev.start, r.start), end: Math.max(prev.end, r.end) } : r;
-        }
+  if (options.some((o) => o.size === 0)) return [];
+  // Knapsack over gaps: for each total number of loads, the choice of one patch per gap whose
+  // slowest stretched machine is fastest (a flow through the chain is at most that rate).
+  let plans = new Map<number, { rate: number; patches: Patch[] }>([[0, { rate: Infinity, patches: [] }]]);
+  for (const gap of options) {
+    const next = new Map<number, { rate: number; patches: Patch[] }>();
+    for (const [used, so] of plans) {
+      for (const [loads, patch] of gap) {
+        if (used + loads > maxLoads) continue;
+        const rate = Math.min(so.rate, patch.rate);
+        const seen = next.get(used + loads);
+        if (!seen || rate > seen.rate) next.set(used + loads, { rate, patches: [...so.patches, patch] });
       }
-      const loads = next.filter((r, i) => r !== placement[i]).length;
-      if (loads > maxLoads) return;
-      if (next.some((r, i) => r && r !== placement[i] && (r.end - r.start > cluster.nodes[i].capacity.length || r.end - r.start < minLayers))) return;
-      const throughput = evaluatePlacement(cluster, next).throughput;
-      if (throughput > 0) found.push({ placement: next, throughput });
-      return;
     }
-    for (const patch of options[g]) {
-      chosen.push(patch);
-      combine(g + 1);
-      chosen.pop();
+    plans = next;
+  }
+  const found: { placement: Placement; throughput: number }[] = [];
+  for (const { patches } of [...plans.values()].sort((x, y) => y.rate - x.rate).slice(0, SCORED)) {
+    const next = placement.slice();
+    for (const patch of patches) {
+      for (const [i, r] of patch.ranges) {
+        // A machine between two gaps may stretch both ways: its ranges combine.
+        const prev = next[i] !== placement[i] ? next[i] : null;
+        next[i] = prev ? { start: Math.min(prev.start, r.start), end: Math.max(prev.end, r.end) } : r;
+      }
     }
-  };
-  combine(0);
-  return found.sort((x, y) => y.throughput - x.throughput).slice(0, 4).map((f) => f.placement);
+    const loads = next.filter((r, i) => r && (!placement[i] || r.start < placement[i]!.start || r.end > placement[i]!.end)).length;
+    if (loads > maxLoads) continue;
+    if (next.some((r, i) => r && r !== placement[i] && (r.end - r.start > cluster.nodes[i].capacity.length || r.end - r.start < minLayers))) continue;
+    const throughput = evaluatePlacement(cluster, next).throughput;
+    if (throughput > 0) found.push({ placement: next, throughput });
+  }
+  return found.sort((x, y) => y.throughput - x.throughput).slice(0, RETURNED).map((f) => f.placement);
 }

@@ -36,13 +36,15 @@ export async function replan(cluster: Cluster, current: Placement, o: ReplanOpti
   const n = cluster.nodes.length;
   const budgets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024].filter((m) => m < n && m < (o.maxMoves ?? Infinity));
   budgets.push(Math.min(n, o.maxMoves ?? n));
-  const per = share / budgets.length;
+  // Larger budgets have more to search (and the last decides the result when moves are capped):
+  // budget j of m gets a share proportional to j + 1.
+  const weightSum = (budgets.length * (budgets.length + 1)) / 2;
   if (untouched < target) {
-    for (const maxLoads of budgets) {
+    for (const [j, maxLoads] of budgets.entries()) {
       if (o.planner.signal?.aborted) break;
       const r = await searchPlacement(cluster, {
         seed: o.planner.seed,
-        timeLimitSec: per,
+        timeLimitSec: (share * (j + 1)) / weightSum,
         signal: o.planner.signal,
         minLayers: o.planner.minLayers,
         maxStages: o.planner.maxStages,
