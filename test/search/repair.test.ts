@@ -31,6 +31,20 @@ describe('gap repair for re-planning', () => {
     expect(loads).toBeLessThanOrEqual(2);
   });
 
+  it('closes every gap or none, and a larger budget never does worse (two gaps, hand-worked)', () => {
+    // L = 6, a chain of one-layer machines (100; 60 on two layers, 40 on three) missing [1,2) and [4,5).
+    const c = handCluster(6, Array.from({ length: 4 }, () => [100, 60, 40]));
+    const before = [r(0, 1), r(2, 3), r(3, 4), r(5, 6)];
+    expect(repairGaps(c, before, 1)).toEqual([]); // one load closes one gap only: no flow
+    let last = 0;
+    for (let budget = 2; budget <= 5; budget++) {
+      const got = evaluatePlacement(c, repairGaps(c, before, budget)[0]).throughput;
+      expect(got).toBeGreaterThanOrEqual(last - 1e-9);
+      last = got;
+    }
+    expect(last).toBeCloseTo(60, 9); // each gap needs a machine on two layers: 60 at best
+  });
+
   it('uses an idle machine for the gap, and gives nothing when no repair fits the budget', () => {
     const c = handCluster(3, [[100], [80], [100], [100, 10]]);
     const before = [r(0, 1), null, r(2, 3), null];
