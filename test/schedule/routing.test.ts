@@ -29,6 +29,19 @@ function fork() {
 
 const hopsOf = (hops: readonly { to: number; flow: number; weight: number }[]) => hops.map((h) => [h.to, Number(h.flow.toFixed(3)), h.weight]);
 
+/** a (0-2, 2000 tokens/s) then b or c side by side (2-4, 3000 each); links given or default. */
+function parallelPair(link?: Parameters<typeof smallCluster>[0]['link']) {
+  return smallCluster({
+    layers: 4,
+    nodes: [
+      { name: 'a', gpu: 'G', throughput: [4000, 2000] },
+      { name: 'b', gpu: 'G', throughput: [6000, 3000] },
+      { name: 'c', gpu: 'G', throughput: [6000, 3000] },
+    ],
+    ...(link ? { link } : {}),
+  });
+}
+
 describe('buildRoutingTables', () => {
   it('weights each next hop by the flow the plan sends along it', () => {
     const { cluster, plan } = fork();
@@ -59,14 +72,7 @@ describe('buildRoutingTables', () => {
   it('splits 1:1 between two equal parallel nodes when the plan\'s max flow uses only one', () => {
     // a (0-2, 2000 tokens/s) -> b or c (2-4, 3000 each). Max flow 2000; the plan sends all of it
     // through b. Balanced: b and c at 1000 each (utilisation 1/3 instead of 2/3 and 0).
-    const cluster = smallCluster({
-      layers: 4,
-      nodes: [
-        { name: 'a', gpu: 'G', throughput: [4000, 2000] },
-        { name: 'b', gpu: 'G', throughput: [6000, 3000] },
-        { name: 'c', gpu: 'G', throughput: [6000, 3000] },
-      ],
-    });
+    const cluster = parallelPair();
     const plan = mutable(smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, { start: 2, end: 4 }]));
     plan.flows = [
       { from: 'source', to: 'a', flow: 2000, capacity: 2000 },
@@ -90,15 +96,7 @@ describe('buildRoutingTables', () => {
   it('keeps the balanced flow off a parallel node reached only over a much slower link', () => {
     // As above, but a -> c takes 50 ms against 1 ms for a -> b: b alone carries the 2000, so the
     // latency band (10% slack) leaves c out.
-    const cluster = smallCluster({
-      layers: 4,
-      nodes: [
-        { name: 'a', gpu: 'G', throughput: [4000, 2000] },
-        { name: 'b', gpu: 'G', throughput: [6000, 3000] },
-        { name: 'c', gpu: 'G', throughput: [6000, 3000] },
-      ],
-      link: (i, j) => ({ bandwidth: 1e9, latency: i === 0 && j === 2 ? 0.05 : 0.001 }),
-    });
+    const cluster = parallelPair((i, j) => ({ bandwidth: 1e9, latency: i === 0 && j === 2 ? 0.05 : 0.001 }));
     const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, { start: 2, end: 4 }]);
     const t = buildRoutingTables(cluster, plan);
     expect(hopsOf(t.nodes[0].hops)).toEqual([
