@@ -7,6 +7,9 @@
 
 import type { Cluster, Placement } from '../spec/types.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
+import { layoutOf } from './layout.js';
+import { rangeAllowed, rulesOf, type SearchRules } from './rules.js';
+import { loadsAgainst } from './search.js';
 
 /** One way to close a gap: new ranges for one or two machines. */
 interface Patch {
@@ -55,12 +58,9 @@ function frontier(patches: readonly Patch[], placement: Placement, maxLoads: num
   return best;
 }
 
-function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [number, number][], a: number, b: number, minLayers: number): Patch[] {
-  const capacityAt = (i: number, start: number, end: number): number => {
-    const k = end - start;
-    const table = cluster.nodes[i].capacity;
-    return k >= minLayers && k <= table.length ? table[k - 1] : 0;
-  };
+function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [number, number][], a: number, b: number, rules: SearchRules): Patch[] {
+  const capacityAt = (i: number, start: number, end: number): number =>
+    rangeAllowed(cluster, rules, i, start, end) ? cluster.nodes[i].capacity[end - start - 1] : 0;
   const lefts: number[] = [];
   const rights: number[] = [];
   const idle: number[] = [];
@@ -87,7 +87,7 @@ function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [numb
   for (let m = a + 1; m < b; m++) for (const l of lefts) for (const r of rights) add([[l, placement[l]!.start, m], [r, m, placement[r]!.end]]);
   // A window reaching into another gap would fight that gap's own patch.
   const others = runs.filter(([x]) => x !== a);
-  for (const changes of cascades(cluster, placement, a, b, minLayers)) {
+  for (const changes of cascades(cluster, placement, a, b, rules.minLayers)) {
     const lo = changes[0][1];
     const hi = changes[changes.length - 1][2];
     if (!others.some(([x, y]) => x < hi && y > lo)) add(changes);
@@ -110,16 +110,15 @@ function cascades(cluster: Cluster, placement: Placement, a: number, b: number, 
   const after = chain.findIndex((c) => c.start >= b);
   const firstRight = after < 0 ? chain.length : after;
   const out: [number, number, number][][] = [];
-  // Window = chain[p .. q], containing the gap: p <= firstRight - 1 < ... or starting right after it.
+  // Window = chain[p .. q] plus the gap between chain[firstRight - 1] and chain[firstRight]: it
+  // starts at the gap or at a machine before it, and ends at the gap or at a machine after it.
   for (let p = Math.max(0, firstRight - MAX_WINDOW); p <= firstRight; p++) {
     for (let q = Math.max(p, firstRight - 1); q < Math.min(chain.length, p + MAX_WINDOW); q++) {
       const lo = p < firstRight ? chain[p].start : a;
       const hi = q >= firstRight ? chain[q].end : b;
-      if (lo > a || hi < b) continue;
-      // The window must meet the machines outside it exactly where they start and end.
+      // The window must meet the machines outside it exactly where they start and end (another
+      // gap right beside it is that gap's own patch to close).
       if ((p > 0 && chain[p - 1].end !== lo && lo !== a) || (q + 1 < chain.length && chain[q + 1].start !== hi && hi !== b)) continue;
-      if (lo === a && p > 0 && chain[p - 1].end !== a) continue;
-      if (hi === b && q + 1 < chain.length && chain[q + 1].start !== b) continue;
       const window = chain.slice(p, q + 1);
       const sizes = shareOut(cluster, window.map((w) => w.i), hi - lo, minLayers);
       if (!sizes) continue;
@@ -159,44 +158,56 @@ function shareOut(cluster: Cluster, machines: readonly number[], span: number, m
 }
 
 /**
- * Placements that close every uncovered run of `placement` with at most `maxLoads` machines
- * loading new layers, best first by exact max flow (those with no flow left out).
+ * Gap repair prepared once for a placement: the patches of each gap do not depend on the move
+ * budget, so re-planning builds them once and asks for each budget in turn. The returned function
+ * gives placements that close every uncovered run with at most `maxLoads` machines loading new
+ * layers, best first by exact max flow (those with no flow left out).
  */
-export function repairGaps(cluster: Cluster, placement: Placement, maxLoads: number, minLayers = 1): Placement[] {
+export function gapRepairs(cluster: Cluster, placement: Placement, minLayers = 1): (maxLoads: number) => Placement[] {
   const runs = uncoveredRuns(cluster.model.layers, placement);
-  if (runs.length === 0 || maxLoads <= 0) return [];
-  const options = runs.map(([a, b]) => frontier(patchesFor(cluster, placement, runs, a, b, minLayers), placement, maxLoads));
-  if (options.some((o) => o.size === 0)) return [];
-  // Knapsack over gaps: for each total number of loads, the choice of one patch per gap whose
-  // slowest stretched machine is fastest (a flow through the chain is at most that rate).
-  let plans = new Map<number, { rate: number; patches: Patch[] }>([[0, { rate: Infinity, patches: [] }]]);
-  for (const gap of options) {
-    const next = new Map<number, { rate: number; patches: Patch[] }>();
-    for (const [used, so] of plans) {
-      for (const [loads, patch] of gap) {
-        if (used + loads > maxLoads) continue;
-        const rate = Math.min(so.rate, patch.rate);
-        const seen = next.get(used + loads);
-        if (!seen || rate > seen.rate) next.set(used + loads, { rate, patches: [...so.patches, patch] });
+  if (runs.length === 0) return () => [];
+  const rules = rulesOf({ minLayers });
+  const patches = runs.map(([a, b]) => patchesFor(cluster, placement, runs, a, b, rules));
+  const before = layoutOf(placement);
+  return (maxLoads) => {
+    if (maxLoads <= 0) return [];
+    const options = patches.map((p) => frontier(p, placement, maxLoads));
+    if (options.some((o) => o.size === 0)) return [];
+    // Knapsack over gaps: for each total number of loads, the choice of one patch per gap whose
+    // slowest stretched machine is fastest (a flow through the chain is at most that rate).
+    let plans = new Map<number, { rate: number; patches: Patch[] }>([[0, { rate: Infinity, patches: [] }]]);
+    for (const gap of options) {
+      const next = new Map<number, { rate: number; patches: Patch[] }>();
+      for (const [used, so] of plans) {
+        for (const [loads, patch] of gap) {
+          if (used + loads > maxLoads) continue;
+          const rate = Math.min(so.rate, patch.rate);
+          const seen = next.get(used + loads);
+          if (!seen || rate > seen.rate) next.set(used + loads, { rate, patches: [...so.patches, patch] });
+        }
       }
+      plans = next;
     }
-    plans = next;
-  }
-  const found: { placement: Placement; throughput: number }[] = [];
-  for (const { patches } of [...plans.values()].sort((x, y) => y.rate - x.rate).slice(0, SCORED)) {
-    const next = placement.slice();
-    for (const patch of patches) {
-      for (const [i, r] of patch.ranges) {
-        // A machine between two gaps may stretch both ways: its ranges combine.
-        const prev = next[i] !== placement[i] ? next[i] : null;
-        next[i] = prev ? { start: Math.min(prev.start, r.start), end: Math.max(prev.end, r.end) } : r;
+    const found: { placement: Placement; throughput: number }[] = [];
+    for (const { patches: chosen } of [...plans.values()].sort((x, y) => y.rate - x.rate).slice(0, SCORED)) {
+      const next = placement.slice();
+      for (const patch of chosen) {
+        for (const [i, r] of patch.ranges) {
+          // A machine between two gaps may stretch both ways: its ranges combine.
+          const prev = next[i] !== placement[i] ? next[i] : null;
+          next[i] = prev ? { start: Math.min(prev.start, r.start), end: Math.max(prev.end, r.end) } : r;
+        }
       }
+      if (loadsAgainst(layoutOf(next), before) > maxLoads) continue;
+      if (next.some((r, i) => r && r !== placement[i] && !rangeAllowed(cluster, rules, i, r.start, r.end))) continue;
+      const throughput = evaluatePlacement(cluster, next).throughput;
+      if (throughput > 0) found.push({ placement: next, throughput });
     }
-    const loads = next.filter((r, i) => r && (!placement[i] || r.start < placement[i]!.start || r.end > placement[i]!.end)).length;
-    if (loads > maxLoads) continue;
-    if (next.some((r, i) => r && r !== placement[i] && (r.end - r.start > cluster.nodes[i].capacity.length || r.end - r.start < minLayers))) continue;
-    const throughput = evaluatePlacement(cluster, next).throughput;
-    if (throughput > 0) found.push({ placement: next, throughput });
-  }
-  return found.sort((x, y) => y.throughput - x.throughput).slice(0, RETURNED).map((f) => f.placement);
+    return found.sort((x, y) => y.throughput - x.throughput).slice(0, RETURNED).map((f) => f.placement);
+  };
+}
+
+/** gapRepairs for one budget. */
+export function repairGaps(cluster: Cluster, placement: Placement, maxLoads: number, minLayers = 1): Placement[] {
+  return gapRepairs(cluster, placement, minLayers)(maxLoads);
 }

@@ -8,7 +8,7 @@ import { evaluatePlacement } from '../graph/placement-flow.js';
 import { layoutOf } from './scorer.js';
 import { loadsAgainst, searchPlacement } from './search.js';
 import { planCluster, type PlannerOptions, type PlannerResult } from './planner.js';
-import { repairGaps } from './repair.js';
+import { gapRepairs } from './repair.js';
 
 export interface ReplanOptions {
   readonly planner: PlannerOptions;
@@ -40,6 +40,7 @@ export async function replan(cluster: Cluster, current: Placement, o: ReplanOpti
   // budget j of m gets a share proportional to j + 1.
   const weightSum = (budgets.length * (budgets.length + 1)) / 2;
   if (untouched < target) {
+    const repairs = gapRepairs(cluster, current, o.planner.minLayers ?? 1);
     for (const [j, maxLoads] of budgets.entries()) {
       if (o.planner.signal?.aborted) break;
       const r = await searchPlacement(cluster, {
@@ -50,7 +51,7 @@ export async function replan(cluster: Cluster, current: Placement, o: ReplanOpti
         maxStages: o.planner.maxStages,
         partialInference: o.planner.partialInference,
         // Closing the gaps first gives the search a start with flow; from nothing it often finds none.
-        initial: [current, ...repairGaps(cluster, current, maxLoads, o.planner.minLayers ?? 1)],
+        initial: [current, ...repairs(maxLoads)],
         reference: current,
         maxLoads,
       });
