@@ -4,9 +4,9 @@
 // delivered-throughput model itself. Every candidate is scored by the model, and the best few are
 // run through a short simulation, which has the last word.
 
-import { assemblePlan, flowDepth } from '../plan/assemble.js';
+import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
-import { planCluster, type PlannerOptions, type PlannerResult } from '../search/planner.js';
+import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerResult } from '../search/planner.js';
 import { runBaselineMethod } from '../search/baselines/index.js';
 import { searchObjective } from '../search/delivered-search.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
@@ -123,8 +123,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     const b = runBaselineMethod(method, cluster);
     if (b.throughput <= 0) continue;
     // The user's own depth controls still hold.
-    if (o.maxStages !== null && flowDepth(cluster, b.flow) > o.maxStages) continue;
-    if (o.minLayers !== null && b.placement.some((x, i) => x !== null && b.flow.nodeFlow[i] > 1e-9 && x.end - x.start < o.minLayers!)) continue;
+    if (!respectsDepthControls(cluster, b.placement, b.flow, o)) continue;
     const r = first.result;
     add(method, {
       placement: b.placement,
@@ -209,15 +208,10 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
   const known = seeds.map((c) => layoutOf(c.result.placement));
   let kept = 0;
   for (const b of found.best) {
-    const fi = { partialInference: o.partialInference };
-    const raw = evaluatePlacement(cluster, b.placement, fi);
-    // Nodes this flow leaves idle would load weights for nothing.
-    const placement = b.placement.map((x, k) => (raw.nodeFlow[k] > 1e-9 ? x : null));
-    const flow = placement.some((x, k) => x !== b.placement[k]) ? evaluatePlacement(cluster, placement, fi) : raw;
+    const raw = evaluatePlacement(cluster, b.placement, { partialInference: o.partialInference });
+    const { placement, flow } = withoutIdleNodes(cluster, b.placement, raw, o.partialInference);
     if (!(flow.throughput > 0) || known.some((l) => sameLayout(l, layoutOf(placement)))) continue;
-    // The user's depth controls, checked on the flow the plan will carry.
-    if (o.maxStages !== null && flowDepth(cluster, flow) > o.maxStages) continue;
-    if (o.minLayers !== null && placement.some((x, k) => x !== null && flow.nodeFlow[k] > 1e-9 && x.end - x.start < o.minLayers!)) continue;
+    if (!respectsDepthControls(cluster, placement, flow, o)) continue;
     const from = b.from >= 0 ? seeds[b.from].label : 'the incumbent';
     add(`${SEARCH_LABEL} ${++kept}`, {
       placement,

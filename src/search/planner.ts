@@ -106,11 +106,9 @@ class Incumbent {
 
   /** Scores a candidate on the real cluster; keeps it if it is feasible and better. */
   offer(candidate: Placement, source: string): boolean {
-    let flow = evaluatePlacement(this.cluster, candidate, { partialInference: this.options.partialInference });
-    if (flow.throughput <= this.throughput * (1 + 1e-9) + 1e-9) return false;
-    // Nodes that carry nothing in a max flow can go: the same flow stays feasible without them.
-    const placement = candidate.map((r, i) => (flow.nodeFlow[i] > 1e-9 ? r : null));
-    if (placement.some((r, i) => r !== candidate[i])) flow = evaluatePlacement(this.cluster, placement, { partialInference: this.options.partialInference });
+    const raw = evaluatePlacement(this.cluster, candidate, { partialInference: this.options.partialInference });
+    if (raw.throughput <= this.throughput * (1 + 1e-9) + 1e-9) return false;
+    const { placement, flow } = withoutIdleNodes(this.cluster, candidate, raw, this.options.partialInference);
     if (!respectsDepthControls(this.cluster, placement, flow, this.options)) return false;
     const now = (performance.now() - this.t0) / 1000;
     this.firstAt ??= now;
@@ -123,7 +121,18 @@ class Incumbent {
   }
 }
 
-function respectsDepthControls(cluster: Cluster, placement: Placement, flow: FlowResult, o: PlannerOptions): boolean {
+/**
+ * The placement without the nodes its max flow `raw` leaves idle, and its flow: the same flow
+ * stays feasible without them, and they would load weights for nothing.
+ */
+export function withoutIdleNodes(cluster: Cluster, candidate: Placement, raw: FlowResult, partialInference: boolean): { placement: Placement; flow: FlowResult } {
+  const placement = candidate.map((r, i) => (raw.nodeFlow[i] > 1e-9 ? r : null));
+  const flow = placement.some((r, i) => r !== candidate[i]) ? evaluatePlacement(cluster, placement, { partialInference }) : raw;
+  return { placement, flow };
+}
+
+/** The user's depth controls (--min-layers, --max-stages), checked on the flow the plan will carry. */
+export function respectsDepthControls(cluster: Cluster, placement: Placement, flow: FlowResult, o: Pick<PlannerOptions, 'minLayers' | 'maxStages'>): boolean {
   if (o.minLayers !== null && placement.some((r, i) => r !== null && flow.nodeFlow[i] > 1e-9 && r.end - r.start < o.minLayers!)) {
     return false;
   }
