@@ -20,14 +20,19 @@ export function deliveredSummary(p: DeliveredPrediction): PlanDelivered {
   };
 }
 
-/** The prediction, or null with the reason when the cluster lacks what the model needs. */
-export function tryPredict(cluster: Cluster, plan: Plan, workload: Workload = azureConvWorkload(), options: DeliveredOptions = {}): DeliveredPrediction | string {
+/** A prediction, or the reason there is none when the cluster lacks what the model needs (per-layer timings). */
+export function orReason<T>(predict: () => T): T | string {
   try {
-    return predictDelivered(cluster, plan, workload, options);
+    return predict();
   } catch (e) {
     if (e instanceof HelixError) return e.message;
     throw e;
   }
+}
+
+/** The prediction for a plan, or the reason there is none. */
+export function tryPredict(cluster: Cluster, plan: Plan, workload: Workload = azureConvWorkload(), options: DeliveredOptions = {}): DeliveredPrediction | string {
+  return orReason(() => predictDelivered(cluster, plan, workload, options));
 }
 
 /** The plan with `delivered` filled in (or a note saying why it could not be). */

@@ -8,7 +8,7 @@ import { bestBound } from '../bounds.js';
 import type { FlowResult } from '../../graph/placement-flow.js';
 import { flowDepth } from '../../plan/assemble.js';
 import { predictRouted } from '../../delivered/layout-score.js';
-import { HelixError } from '../../errors.js';
+import { orReason } from '../../delivered/attach.js';
 
 export interface MethodRow {
   readonly method: string;
@@ -57,16 +57,6 @@ export function placementShape(placement: Placement, layers: number): { nodesUse
   return { nodesUsed: used, layerCopies: held / layers };
 }
 
-/** The delivered model's prediction, or null when the cluster lacks what it needs (per-layer timings). */
-function predictOrNull(cluster: Cluster, placement: Placement, flow: FlowResult): ReturnType<typeof predictRouted> {
-  try {
-    return predictRouted(cluster, placement, flow);
-  } catch (e) {
-    if (e instanceof HelixError) return null;
-    throw e;
-  }
-}
-
 export async function compareMethods(cluster: Cluster, planner: PlannerOptions, baselineOptions: BaselineOptions = {}): Promise<Comparison> {
   // The baselines run on the full cluster (what an operator would deploy); the planner sees the
   // same cluster and prunes links itself when asked to.
@@ -76,7 +66,8 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
   const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
     const throughput = flow.throughput;
-    const predicted = predictOrNull(cluster, placement, flow);
+    const p = orReason(() => predictRouted(cluster, placement, flow));
+    const predicted = typeof p === 'string' ? null : p;
     return {
       method,
       throughput,
