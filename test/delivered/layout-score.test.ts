@@ -5,7 +5,7 @@ import { predictDelivered, type DeliveredOptions } from '../../src/delivered/mod
 import { searchObjective } from '../../src/search/delivered-search.js';
 import { layoutOf } from '../../src/search/layout.js';
 import { affine, smallCluster, timings } from '../sim/small.js';
-import { planFor } from '../fixtures/plans.js';
+import { planFor, wrappingPlacement } from '../fixtures/plans.js';
 import { randomSmallCluster } from '../fixtures/clusters.js';
 import type { Placement } from '../../src/spec/types.js';
 
@@ -17,13 +17,7 @@ describe('deliveredScore', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1000, max: 1e6 }), (seed, kv) => {
         const cluster = randomSmallCluster(seed, { nodes: 5, layers: 4, maxLayers: 4, missingLinks: 0.2 });
-        let at = 0;
-        const placement: Placement = cluster.nodes.map((node) => {
-          const k = Math.min(node.maxLayers, 4 - at);
-          const r = { start: at, end: at + k };
-          at = at + k >= 4 ? 0 : at + k;
-          return r;
-        });
+        const placement = wrappingPlacement(cluster);
         const delivered: DeliveredOptions = { layerTimes: timings({ G0: flat, G1: flat, G2: { prompt: affine(3, 0.05), decode: affine(2, 0.001) } }), kvTokens: () => kv };
         const plan = planFor(cluster, placement);
         const score = deliveredScore(cluster, { workload: fixed, delivered })(layoutOf(placement));

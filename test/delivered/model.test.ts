@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decomposeFlow, predictDelivered, workloadOf, type DeliveredOptions } from '../../src/delivered/model.js';
 import { affine, smallCluster, smallPlan, timings } from '../sim/small.js';
-import { planFor } from '../fixtures/plans.js';
+import { planFor, wrappingPlacement } from '../fixtures/plans.js';
 import { randomSmallCluster } from '../fixtures/clusters.js';
 import type { Placement } from '../../src/spec/types.js';
 
@@ -109,14 +109,7 @@ describe('predictDelivered', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 100, max: 1e7 }), fc.boolean(), (seed, kv, online) => {
         const cluster = randomSmallCluster(seed, { nodes: 4, layers: 4, maxLayers: 4 });
-        // Each node takes the next layers it can hold, wrapping round: several chains.
-        let at = 0;
-        const placement: Placement = cluster.nodes.map((node) => {
-          const k = Math.min(node.maxLayers, 4 - at);
-          const r = { start: at, end: at + k };
-          at = at + k >= 4 ? 0 : at + k;
-          return r;
-        });
+        const placement = wrappingPlacement(cluster);
         const plan = planFor(cluster, placement);
         const layerTimes = timings({ G0: flat, G1: flat, G2: { prompt: affine(3, 0.05), decode: affine(2, 0.001) } });
         const p = predictDelivered(cluster, plan, fixed, { layerTimes, kvTokens: () => kv, groups: 2, requestRate: online ? 50 : undefined });

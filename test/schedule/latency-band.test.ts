@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { latencyBand, throughLatency, type LatencyBandProblem } from '../../src/schedule/latency-band.js';
 
-// Three parallel routes 0 -> v -> 1 through v = 2, 3, 4, with latencies (ms) on the first hop
-// 10, 10.5 and 20 and 0 on the second; capacity 5 each.
-function routes(value: number, slack?: number): LatencyBandProblem {
-  const edges: [number, number, number, number][] = [
-    [0, 2, 5, 10],
-    [0, 3, 5, 10.5],
-    [0, 4, 5, 20],
-    [2, 1, 5, 0],
-    [3, 1, 5, 0],
-    [4, 1, 5, 0],
-  ];
+/** Five vertices (0 source, 1 sink) and edges [from, to, capacity, latency]. */
+function problem(edges: [number, number, number, number][], value: number, slack?: number): LatencyBandProblem {
   return {
     vertexCount: 5,
     source: 0,
@@ -23,6 +14,23 @@ function routes(value: number, slack?: number): LatencyBandProblem {
     value,
     slack,
   };
+}
+
+// Three parallel routes 0 -> v -> 1 through v = 2, 3, 4, with latencies (ms) on the first hop
+// 10, 10.5 and 20 and 0 on the second; capacity 5 each.
+function routes(value: number, slack?: number): LatencyBandProblem {
+  return problem(
+    [
+      [0, 2, 5, 10],
+      [0, 3, 5, 10.5],
+      [0, 4, 5, 20],
+      [2, 1, 5, 0],
+      [3, 1, 5, 0],
+      [4, 1, 5, 0],
+    ],
+    value,
+    slack,
+  );
 }
 
 describe('throughLatency', () => {
@@ -55,23 +63,18 @@ describe('latencyBand', () => {
   it('treats a value a hair above the max flow (rounded plan flows) as the max flow', () => {
     // 0 -> 2 (cap 5) feeds a 10 ms route via 3 and a 20 ms route via 4: max flow 5, which the
     // fast route carries alone. Asked for 5.00001, the band must still be the fast route's.
-    const edges: [number, number, number, number][] = [
-      [0, 2, 5, 0],
-      [2, 3, 5, 10],
-      [2, 4, 5, 20],
-      [3, 1, 5, 0],
-      [4, 1, 5, 0],
-    ];
-    const b = latencyBand({
-      vertexCount: 5,
-      source: 0,
-      sink: 1,
-      from: Int32Array.from(edges, (e) => e[0]),
-      to: Int32Array.from(edges, (e) => e[1]),
-      capacity: Float64Array.from(edges, (e) => e[2]),
-      latency: Float64Array.from(edges, (e) => e[3]),
-      value: 5.00001,
-    });
+    const b = latencyBand(
+      problem(
+        [
+          [0, 2, 5, 0],
+          [2, 3, 5, 10],
+          [2, 4, 5, 20],
+          [3, 1, 5, 0],
+          [4, 1, 5, 0],
+        ],
+        5.00001,
+      ),
+    );
     expect(b.needed).toBe(10);
     expect(Array.from(b.allowed)).toEqual([1, 1, 0, 1, 0]);
   });
