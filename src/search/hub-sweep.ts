@@ -48,7 +48,6 @@ export function constructHubSweep(cluster: Cluster, tau: number, rng: Rng, o: Hu
   const classes = classesOf(cluster);
   for (const c of classes) {
     c.members.reverse(); // taken from the end: lowest node index first
-    c.potential = 0;
     for (let k = Math.max(1, o.minLayers); k <= c.capacity.length; k++) c.potential = Math.max(c.potential, k * Math.min(c.capacity[k - 1], tau));
   }
   const waiting = new Float64Array(L + 1);
