@@ -28,6 +28,7 @@ import { solverNames } from '../solvers/index.js';
 import { HelixError } from '../errors.js';
 import { withDelivered } from '../delivered/attach.js';
 import { OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
+import { bestServingBaseline, maxFlowHint } from '../delivered/hint.js';
 
 interface PlanFlags extends CommonFlags {
   readonly profiles?: string;
@@ -142,7 +143,10 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     // Routing sits before stats so the key order stays fixed for diffs.
     const { stats, ...head } = assembled;
     const notes = [...stats.notes, ...(choice?.notes ?? [])];
-    const plan: Plan = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } });
+    const predicted = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } });
+    // A max-flow plan that a shallow baseline out-serves says so (the delivered objective already compared them).
+    const hint = !choice && flags.method === 'milp' && predicted.delivered ? maxFlowHint(predicted.delivered.throughput, bestServingBaseline(cluster, plannerOptions)) : null;
+    const plan: Plan = hint ? { ...predicted, stats: { ...predicted.stats, notes: [...predicted.stats.notes, hint] } } : predicted;
     return { plan, verification: verifyPlan(plan, cluster), cluster };
   } finally {
     release?.();
