@@ -2,7 +2,7 @@
 //  1. Cross-check: offline simulated throughput of the planner's plan against its max flow
 //     (tiny, single24), with Little's law beside it to show where a gap comes from.
 //  2. geo3: routing policies (IWRR on the balanced flow and on the solver's own flow, random,
-//     shortest-queue, swarm) on the MILP, swarm and petals placements, offline and online at 75%
+//     shortest-queue, swarm) on the MILP (max flow), swarm, petals and `--objective delivered` placements, offline and online at 75%
 //     of each placement's offline capacity; then the placements at one common rate; then the
 //     issue's acceptance checks, stated as they come out.
 //  3. Speed: 10 minutes of azure-conv traffic on single24 at 80% of the planned throughput.
@@ -21,6 +21,7 @@ import { generateRequests, rateForLoad, type LengthSpec } from '../src/sim/reque
 import { loadArrivals, loadLengths } from '../src/sim/traces.js';
 import type { PolicyName } from '../src/schedule/policies.js';
 import { buildRoutingTables, type RouteFlows } from '../src/schedule/routing.js';
+import { planForDelivered } from '../src/delivered/objective.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -82,6 +83,10 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), quick
     log(`planning geo3 (${method})`);
     plans.push([method, await makePlan(cluster, method)]);
   }
+  // helix's other objective: the plan it picks for what is served (issue 10), beside the max-flow one.
+  log('planning geo3 (milp, --objective delivered)');
+  plans.push(['delivered', (await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: planTime })).chosen.plan]);
+  const helixPlans = new Set(['milp', 'delivered']);
   // `iwrr` routes by the balanced flow (the default); `iwrr (solver flow)` by the one max flow the
   // planner returned, to show what balancing changes.
   const policies: { label: string; policy: PolicyName; flows: RouteFlows }[] = [
@@ -187,7 +192,11 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), quick
   for (const [method] of plans) {
     for (const rival of ['random', 'swarm']) lines.push(`${method} placement, iwrr vs ${rival}: ${compare(cell(method, 'iwrr'), cell(method, rival))}`);
   }
-  for (const other of common.slice(1)) lines.push(`milp vs ${other.placement} placement (iwrr, latencies at the common rate): ${compare(common[0].f, other.f)}`);
+  for (const mine of common.filter((c) => helixPlans.has(c.placement))) {
+    for (const other of common.filter((c) => !helixPlans.has(c.placement))) {
+      lines.push(`${mine.placement} vs ${other.placement} placement (iwrr, latencies at the common rate): ${compare(mine.f, other.f)}`);
+    }
+  }
   process.stdout.write(`geo3 acceptance, as measured:\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
   results.geo3 = { streams: n, onlineLoad, rows: rows.map(({ placement, plan, policy, f }) => ({ placement, maxFlow: plan.throughput, depth: plan.depth, policy, ...f })), commonRate, common, acceptance: lines };
 }
