@@ -47,7 +47,6 @@ export const compareCommand: CommandSpec = {
           signal: controller.signal,
           onProgress: progress ? (p) => io.err(`\r  milp ${p.elapsedSec.toFixed(1)}s  best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}   `) : undefined,
         },
-        { by: flags.by },
       );
       if (progress) io.err('\n');
       if (flags.json) io.out(`${JSON.stringify(comparison.rows, null, 2)}\n`);

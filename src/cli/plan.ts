@@ -145,7 +145,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     const notes = [...stats.notes, ...(choice?.notes ?? [])];
     const predicted = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } });
     // A max-flow plan that a shallow baseline out-serves says so (the delivered objective already compared them).
-    const hint = !choice && flags.method === 'milp' && predicted.delivered ? maxFlowHint(predicted.delivered.throughput, bestServingBaseline(cluster, plannerOptions)) : null;
+    const hint = !choice && result.baselines && predicted.delivered ? maxFlowHint(predicted.delivered.throughput, bestServingBaseline(cluster, result.baselines, plannerOptions)) : null;
     const plan: Plan = hint ? { ...predicted, stats: { ...predicted.stats, notes: [...predicted.stats.notes, hint] } } : predicted;
     return { plan, verification: verifyPlan(plan, cluster), cluster };
   } finally {

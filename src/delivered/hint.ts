@@ -1,10 +1,10 @@
 // A max-flow plan can carry far more than it serves: on single24 the optimal 24-stage chain is
 // predicted to deliver less than the Petals-style placement, which has a quarter of its max flow.
 // A user who plans for max flow should hear that, in the table and in the JSON, without having to
-// run `helix compare`. The baselines take milliseconds and the model well under one, so the check
-// is nearly free.
+// run `helix compare`. The planner has already run the baselines as its floor and the model takes
+// well under a millisecond per placement, so the check is nearly free.
 
-import { BASELINE_METHODS, runBaselineMethod, type BaselineMethod } from '../search/baselines/index.js';
+import type { BaselineMethod, BaselineResult } from '../search/baselines/index.js';
 import { respectsDepthControls, type PlannerOptions } from '../search/planner.js';
 import type { Cluster } from '../spec/types.js';
 import { orReason } from './attach.js';
@@ -20,17 +20,16 @@ export interface ServingRival {
 }
 
 /**
- * The baseline placement predicted to serve the most, among those within the user's depth
- * controls; null when none can be predicted (no per-layer timings) or none serves anything.
+ * Of the planner's baselines, the one predicted to serve the most among those within the user's
+ * depth controls; null when none can be predicted (no per-layer timings) or none serves anything.
  */
-export function bestServingBaseline(cluster: Cluster, o: Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'>): ServingRival | null {
+export function bestServingBaseline(cluster: Cluster, baselines: readonly BaselineResult[], o: Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'>): ServingRival | null {
   let best: ServingRival | null = null;
-  for (const method of BASELINE_METHODS) {
-    const b = runBaselineMethod(method, cluster);
+  for (const b of baselines) {
     if (!(b.throughput > 0) || !respectsDepthControls(cluster, b.placement, b.flow, o)) continue;
     const p = orReason(() => predictRouted(cluster, b.placement, b.flow, { partialInference: o.partialInference }));
     if (p === null || typeof p === 'string') continue;
-    if (!best || p.throughput > best.predicted) best = { method, predicted: p.throughput };
+    if (!best || p.throughput > best.predicted) best = { method: b.method, predicted: p.throughput };
   }
   return best;
 }

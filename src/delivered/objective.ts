@@ -7,7 +7,7 @@
 import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerResult } from '../search/planner.js';
-import { runBaselineMethod } from '../search/baselines/index.js';
+import { runBaselines } from '../search/baselines/index.js';
 import { searchObjective } from '../search/delivered-search.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
 import { deliveredScore } from './layout-score.js';
@@ -119,8 +119,10 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   }
   // Shallow heuristic placements often deliver more than deep max-flow ones, and cost nothing.
   // (`separate` is left out: its flow follows its own no-crossing rule, not the cluster's max flow.)
+  // The max-flow run has already run them as its floor.
+  const baselines = first.result.baselines ?? runBaselines(cluster);
   for (const method of ['petals', 'swarm', 'homogeneous'] as const) {
-    const b = runBaselineMethod(method, cluster);
+    const b = baselines.find((x) => x.method === method)!;
     if (b.throughput <= 0) continue;
     // The user's own depth controls still hold.
     if (!respectsDepthControls(cluster, b.placement, b.flow, o)) continue;

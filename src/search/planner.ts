@@ -9,7 +9,7 @@ import { findBindingLinks } from '../graph/binding.js';
 import { bestBound } from './bounds.js';
 import { flowDepth } from '../plan/assemble.js';
 import { searchPlacement } from './search.js';
-import { runBaselines, BASELINE_METHODS, runBaselineMethod, type BaselineMethod } from './baselines/index.js';
+import { runBaselines, BASELINE_METHODS, runBaselineMethod, type BaselineMethod, type BaselineResult } from './baselines/index.js';
 import type { GroupBy } from './baselines/separate.js';
 import { buildHubModel, type HubModel } from '../milp/hub-model.js';
 import { withObjectiveFloor } from '../milp/model.js';
@@ -69,6 +69,12 @@ export interface PlannerResult {
   readonly bound: PlanBound;
   readonly settings: PlanSettings;
   readonly stats: Plan['stats'];
+  /**
+   * The baseline placements the milp method took as its floor, each with its own flow, so callers
+   * that show or predict the baselines (compare, the max-flow hint, `--objective delivered`) need
+   * not run them again; absent for the other methods.
+   */
+  readonly baselines?: readonly BaselineResult[];
 }
 
 /** Problems this large are left to the search: the hub MILP would not finish its root LP. */
@@ -145,6 +151,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   const deadline = t0 + o.timeLimitSec * 1000;
   const log = o.log ?? (() => {});
   const notes: string[] = [];
+  let baselines: readonly BaselineResult[] | undefined;
   const settings: PlanSettings = {
     method: o.method,
     solver: o.method === 'milp' ? o.solver : 'none',
@@ -189,7 +196,8 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   const binding = findBindingLinks(work, bounds.all.compute ?? bounds.value);
 
   // The floor comes from the full cluster, as `helix compare` scores the baselines.
-  for (const b of runBaselines(cluster, { by: o.by })) {
+  baselines = runBaselines(cluster, { by: o.by });
+  for (const b of baselines) {
     if (best.offer(b.placement, b.method)) log(`floor from ${b.method}: ${best.throughput.toFixed(1)} tokens/s`);
   }
   report('baselines');
@@ -317,6 +325,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
         linksDropped,
         notes,
       },
+      baselines,
     };
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadCluster } from '../../src/spec/cluster.js';
 import { bestServingBaseline, HINT_MARGIN, maxFlowHint } from '../../src/delivered/hint.js';
-import { runBaselineMethod } from '../../src/search/baselines/index.js';
+import { runBaselines } from '../../src/search/baselines/index.js';
 import { predictRouted } from '../../src/delivered/layout-score.js';
 import { helix } from '../fixtures/cli.js';
 
@@ -27,13 +27,13 @@ describe('maxFlowHint', () => {
 describe('bestServingBaseline', () => {
   it('is the baseline with the highest prediction, within the depth controls', () => {
     const cluster = single24();
-    const best = bestServingBaseline(cluster, noControls)!;
-    for (const method of ['swarm', 'petals', 'homogeneous'] as const) {
-      const b = runBaselineMethod(method, cluster);
+    const baselines = runBaselines(cluster);
+    const best = bestServingBaseline(cluster, baselines, noControls)!;
+    for (const b of baselines) {
       expect(best.predicted).toBeGreaterThanOrEqual((predictRouted(cluster, b.placement, b.flow)?.throughput ?? 0) - 1e-9);
     }
     // petals is 9 stages deep on single24: a cap of 8 rules it out.
-    const capped = bestServingBaseline(cluster, { ...noControls, maxStages: 8 });
+    const capped = bestServingBaseline(cluster, baselines, { ...noControls, maxStages: 8 });
     expect(capped?.method).not.toBe('petals');
   });
 });

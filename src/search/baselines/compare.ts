@@ -2,7 +2,7 @@
 // `helix compare` and the benchmark: the table a user pastes into a design review.
 
 import type { Cluster, Placement } from '../../spec/types.js';
-import { runBaselines, type BaselineOptions } from './index.js';
+import { runBaselines } from './index.js';
 import { planCluster, type PlannerOptions } from '../planner.js';
 import { bestBound } from '../bounds.js';
 import type { FlowResult } from '../../graph/placement-flow.js';
@@ -57,12 +57,12 @@ export function placementShape(placement: Placement, layers: number): { nodesUse
   return { nodesUsed: used, layerCopies: held / layers };
 }
 
-export async function compareMethods(cluster: Cluster, planner: PlannerOptions, baselineOptions: BaselineOptions = {}): Promise<Comparison> {
-  // The baselines run on the full cluster (what an operator would deploy); the planner sees the
-  // same cluster and prunes links itself when asked to.
-  const baselines = runBaselines(cluster, baselineOptions);
-  const best = Math.max(0, ...baselines.map((b) => b.throughput));
+export async function compareMethods(cluster: Cluster, planner: PlannerOptions): Promise<Comparison> {
+  // The baselines run on the full cluster (what an operator would deploy), as the planner's floor
+  // (grouped for `separate` by planner.by); the planner prunes links itself when asked to.
   const plan = await planCluster(cluster, { ...planner, method: 'milp' });
+  const baselines = plan.baselines ?? runBaselines(cluster, { by: planner.by });
+  const best = Math.max(0, ...baselines.map((b) => b.throughput));
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
   const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
     const throughput = flow.throughput;
