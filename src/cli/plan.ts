@@ -65,7 +65,7 @@ export const planOptions = [
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
   { flags: '--by <grouping>', description: 'with --method separate: group nodes by gpu (default) or region', parse: parseChoice('--by', ['gpu', 'region'] as const) },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
-  { flags: '--objective <name>', description: 'maxflow: Helix\'s objective; delivered: search for the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, then confirm the finalists by a short simulation', parse: parseChoice('--objective', OBJECTIVES), defaultValue: 'maxflow' },
+  { flags: '--objective <name>', description: 'delivered: the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, finalists confirmed by a short simulation; maxflow: Helix\'s objective, the most tokens/s the graph carries (a proved bound and gap)', parse: parseChoice('--objective', OBJECTIVES), defaultValue: 'delivered' },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
 ] as const;
@@ -128,13 +128,17 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     };
     // With --objective delivered the planner runs several times under depth controls and the
     // delivered-throughput model (then a short simulation) picks; baselines have nothing to re-rank.
-    const choice = flags.objective === 'delivered' && flags.method === 'milp' ? await planForDelivered(cluster, plannerOptions) : null;
+    const searched = flags.method === 'milp';
+    const objective = searched ? (flags.objective ?? 'delivered') : undefined;
+    const choice = objective === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
     const result = choice ? choice.chosen.result : await planCluster(cluster, plannerOptions);
     if (lastLine) io.err('\n');
     const assembled = assemblePlan({
       cluster,
       placement: result.placement,
-      settings: result.settings,
+      // A delivered plan records what the user asked for, not the depth controls or time share of
+      // whichever candidate won.
+      settings: choice ? { ...choice.candidates[0].result.settings, timeLimitSec: plannerOptions.timeLimitSec, objective } : objective ? { ...result.settings, objective } : result.settings,
       status: result.status,
       bound: result.bound,
       stats: result.stats,

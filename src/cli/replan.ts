@@ -7,6 +7,8 @@ import { collect, parseFraction, parseNonNegativeInt, parsePositiveNumber, type 
 import { writeFileAtomic } from './write-file.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan, serializePlan } from '../plan/io.js';
+import type { Plan } from '../plan/types.js';
+import type { Cluster } from '../spec/types.js';
 import { assemblePlan, placementOf } from '../plan/assemble.js';
 import { diffPlans } from '../plan/diff.js';
 import { withoutNodes } from '../graph/extend.js';
@@ -18,6 +20,7 @@ import { formatDiff } from '../report/diff-text.js';
 import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { HelixError, usageError } from '../errors.js';
+import { tryPredict } from '../delivered/attach.js';
 
 interface ReplanFlags extends CommonFlags {
   readonly cluster?: string;
@@ -75,10 +78,11 @@ export const replanCommand: CommandSpec = {
       tolerance: flags.tolerance,
     }).finally(() => release?.());
     const bounds = bestBound(cluster);
-    const plan = assemblePlan({
+    const draft = assemblePlan({
       cluster,
       placement: r.placement,
-      settings: { ...old.settings, method: 'replan', timeLimitSec: flags.timeLimit, seed: flags.seed },
+      // Replanning keeps Helix's objective whatever the plan in force was made for (see the note).
+      settings: { ...old.settings, method: 'replan', timeLimitSec: flags.timeLimit, seed: flags.seed, objective: 'maxflow' },
       status: r.throughput > 0 ? 'heuristic' : 'no-flow',
       bound: { value: Math.max(bounds.value, r.full.bound.value >= r.throughput ? Math.min(bounds.value, r.full.bound.value) : bounds.value), source: bounds.source, all: bounds.all },
       stats: {
@@ -89,6 +93,7 @@ export const replanCommand: CommandSpec = {
         notes: [`${r.moves} machine(s) load new layers; full re-plan: ${r.full.throughput.toFixed(1)} tokens/s; untouched: ${r.untouched.toFixed(1)} tokens/s`],
       },
     });
+    const plan = old.settings.objective === 'delivered' ? { ...draft, stats: { ...draft.stats, notes: [...draft.stats.notes, deliveredReplanNote(before, old, cluster, draft)] } } : draft;
     const verdict = verifyPlan(plan, cluster);
     if (!verdict.valid) {
       io.err(`helix: the new plan failed verification and was not written:\n${formatProblems(verdict.problems)}\n`);
@@ -108,3 +113,14 @@ export const replanCommand: CommandSpec = {
     return r.throughput > 0 ? 0 : 1;
   },
 };
+
+/**
+ * Replanning moves few weights for max flow; a plan in force made for delivered throughput may
+ * lose more of what it serves than of its flow, so the note gives both predictions.
+ */
+function deliveredReplanNote(before: Cluster, old: Plan, after: Cluster, next: Plan): string {
+  const was = tryPredict(before, old);
+  const now = tryPredict(after, next);
+  const figures = typeof was === 'string' || typeof now === 'string' ? '' : ` (predicted to serve ${tokens(now.throughput)} tokens/s, against ${tokens(was.throughput)} before the change)`;
+  return `the plan in force was made for --objective delivered; replan keeps few moves for max flow${figures}: \`helix plan --objective delivered\` on the changed cluster plans for tokens/s served`;
+}

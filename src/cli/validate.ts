@@ -13,6 +13,8 @@ import { parseFraction, parseNonNegativeNumber, parsePositiveNumber } from './op
 import { bestBound } from '../search/bounds.js';
 import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../search/planner.js';
 import { percent } from '../report/format.js';
+import { confirmRun, planForDelivered } from '../delivered/objective.js';
+import type { PlanObjective } from '../plan/types.js';
 
 interface ValidateFlags extends CommonFlags {
   readonly cluster?: string;
@@ -33,8 +35,15 @@ export interface ValidationResult {
   /** Upper bound recomputed from the inputs (never taken from the plan). */
   readonly bound: number;
   readonly gap: number;
-  /** Throughput of a fresh plan, with --fresh. */
+  /** What the plan was made for (plans without the field: maxflow). */
+  readonly objective: PlanObjective;
+  /**
+   * With --fresh: a fresh plan's figure for the same objective. maxflow: its verified max flow;
+   * delivered: its all-token tokens/s in the planner's confirming simulation.
+   */
   readonly fresh: number | null;
+  /** With --fresh on a delivered plan: this plan's tokens/s in that same simulation. */
+  readonly served: number | null;
 }
 
 export const validateCommand: CommandSpec = {
@@ -45,8 +54,8 @@ export const validateCommand: CommandSpec = {
     { flags: '-c, --cluster <file>', description: 'cluster spec the plans are for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
     { flags: '--min-throughput <tokens>', description: 'fail when a plan carries fewer tokens/s', parse: parseNonNegativeNumber('--min-throughput') },
-    { flags: '--max-gap <fraction>', description: 'fail when a plan is further than this below the upper bound (or, with --fresh, below a fresh plan)', parse: parseFraction('--max-gap') },
-    { flags: '--fresh', description: 're-plan now and fail when a plan is stale: more than --max-gap (default 0.01) below what helix finds' },
+    { flags: '--max-gap <fraction>', description: 'fail when a maxflow plan is further than this below the upper bound (or, with --fresh, any plan below a fresh one)', parse: parseFraction('--max-gap') },
+    { flags: '--fresh', description: 're-plan now for each plan\'s objective and fail when a plan is stale: more than --max-gap (default 0.01) below what helix finds (delivered plans: both simulated on one request stream)' },
     { flags: '-t, --time-limit <seconds>', description: 'time for the fresh plan', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
   ],
   examples: [
@@ -58,13 +67,26 @@ export const validateCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'validate needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const bound = bestBound(cluster).value;
-    let fresh: number | null = null;
-    if (flags.fresh) {
-      const r = await planCluster(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit });
-      fresh = r.throughput;
+    const plans = args.map((file) => ({ file, plan: readPlan(file) }));
+    const objectiveOf = (p: (typeof plans)[number]): PlanObjective => p.plan.settings.objective ?? 'maxflow';
+    // A delivered plan gives up max flow on purpose, so its gap to the max-flow bound says nothing
+    // about whether it is still good; only a fresh plan for the same objective does.
+    const delivered = plans.filter((p) => objectiveOf(p) === 'delivered');
+    if (flags.maxGap !== undefined && !flags.fresh && delivered.length > 0) {
+      throw usageError(
+        'gap-not-objective',
+        `--max-gap without --fresh compares a plan's max flow with the upper bound, but ${delivered[0].file} was planned for --objective delivered, which trades max flow for tokens/s served; add --fresh to compare it with a fresh delivered plan, or use --min-throughput`,
+      );
     }
-    const results: ValidationResult[] = args.map((file) => {
-      const plan = readPlan(file);
+    let freshFlow: number | null = null;
+    let freshDelivered: Awaited<ReturnType<typeof planForDelivered>> | null = null;
+    if (flags.fresh) {
+      const options = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit };
+      if (plans.some((p) => objectiveOf(p) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
+      if (delivered.length > 0) freshDelivered = await planForDelivered(cluster, options);
+    }
+    const results: ValidationResult[] = plans.map(({ file, plan }) => {
+      const objective = objectiveOf({ file, plan });
       const r = verifyPlan(plan, cluster);
       const problems = [...r.problems];
       const throughput = r.flowThroughput;
@@ -72,22 +94,36 @@ export const validateCommand: CommandSpec = {
       if (flags.minThroughput !== undefined && throughput < flags.minThroughput) {
         problems.push({ field: 'throughput', message: `${throughput.toFixed(1)} tokens/s is below the required ${flags.minThroughput}` });
       }
-      if (fresh !== null) {
-        const allowed = flags.maxGap ?? 0.01;
+      const allowed = flags.maxGap ?? 0.01;
+      let fresh: number | null = null;
+      let served: number | null = null;
+      if (objective === 'maxflow' && freshFlow !== null) {
+        fresh = freshFlow;
         if (throughput < fresh * (1 - allowed)) {
           problems.push({ field: 'throughput', message: `stale: a fresh plan carries ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more than allowed ${percent(allowed)}` });
         }
-      } else if (flags.maxGap !== undefined && gap > flags.maxGap) {
+      } else if (objective === 'delivered' && freshDelivered && r.problems.length === 0) {
+        // Both on the request stream the fresh plan was confirmed on (the simulation judges).
+        const { chosen, confirmRequests } = freshDelivered;
+        if (chosen.simulated !== null && confirmRequests !== null) {
+          fresh = chosen.simulated;
+          served = confirmRun(cluster, plan, confirmRequests)?.throughput.total ?? null;
+        }
+        if (fresh !== null && served !== null && served < fresh * (1 - allowed)) {
+          problems.push({ field: 'delivered', message: `stale: a fresh delivered plan serves ${fresh.toFixed(1)} tokens/s where this one serves ${served.toFixed(1)} (same simulated requests), ${percent(1 - served / fresh)} less, more than allowed ${percent(allowed)}` });
+        }
+      } else if (objective === 'maxflow' && flags.maxGap !== undefined && gap > flags.maxGap) {
         problems.push({ field: 'gap', message: `${percent(gap)} below the upper bound ${bound.toFixed(1)} (allowed ${percent(flags.maxGap)})` });
       }
-      return { file, valid: problems.length === 0, throughput, maxFlow: r.maxFlow, problems, warnings: r.warnings, bound, gap, fresh };
+      return { file, valid: problems.length === 0, objective, throughput, maxFlow: r.maxFlow, problems, warnings: r.warnings, bound, gap, fresh, served };
     });
     const c = colorFor(io, flags.color);
     if (flags.json) {
       io.out(`${JSON.stringify(results, null, 2)}\n`);
     } else {
       for (const r of results) {
-        if (r.valid) io.out(`${c.green('valid')}    ${r.file}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})\n`);
+        const served = r.served !== null && r.fresh !== null ? `; serves ${tokens(r.served)} tokens/s in simulation, a fresh delivered plan ${tokens(r.fresh)}` : '';
+        if (r.valid) io.out(`${c.green('valid')}    ${r.file}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})${served}\n`);
         else io.out(`${c.red('INVALID')}  ${r.file}  ${r.problems.length} problem(s)\n${formatProblems(r.problems)}\n`);
         if (!flags.quiet) for (const w of r.warnings) io.err(`warning: ${r.file}: ${w}\n`);
       }

@@ -19,8 +19,7 @@ import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
 import type { DeliveredPrediction } from './model.js';
 
-export const OBJECTIVES = ['maxflow', 'delivered'] as const;
-export type Objective = (typeof OBJECTIVES)[number];
+export { PLAN_OBJECTIVES as OBJECTIVES, type PlanObjective as Objective } from '../plan/types.js';
 
 export interface Candidate {
   /** How it was made, e.g. `max flow`, `max-stages 6`, `min-layers 20`. */
@@ -38,6 +37,8 @@ export interface DeliveredChoice {
   readonly chosen: Candidate;
   readonly candidates: readonly Candidate[];
   readonly notes: readonly string[];
+  /** Offline requests of the confirming runs (null when nothing could be simulated). */
+  readonly confirmRequests: number | null;
 }
 
 /**
@@ -48,6 +49,12 @@ const MAXFLOW_SHARE = 0.4;
 const DEPTH_SHARE = 0.3;
 /** Layouts of the delivered-model search kept as candidates (one per starting point): among the best few the model and the simulation often disagree on the order, so several go on to the confirming runs. */
 const SEARCH_KEEP = 5;
+/**
+ * Runs without a better layout after which the delivered-model search ends before its time is up
+ * (at least; see ObjectiveSearchOptions.stallRuns). Small clusters stall within a second; the
+ * bundled 24- and 42-node ones still improve after 300 runs and use their time.
+ */
+const SEARCH_STALL_RUNS = 40;
 /** Candidates simulated besides the max-flow plan. */
 const FINALISTS = 5;
 
@@ -86,8 +93,8 @@ export function confirmCount(finalists: readonly DeliveredPrediction[]): number 
   return count;
 }
 
-/** A short offline run: all-token tokens/s. */
-function confirm(cluster: Cluster, plan: Plan, count: number): SimReport | null {
+/** The short offline run the finalists are judged by, with `count` requests (see confirmCount). */
+export function confirmRun(cluster: Cluster, plan: Plan, count: number): SimReport | null {
   try {
     const requests = generateRequests({ kind: 'offline', count }, { kind: 'sampled', samples: loadLengths('azure-conv') }, 7);
     return simulate(cluster, plan, { requests, ...CONFIRM_WINDOW });
@@ -115,7 +122,10 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     if (o.signal?.aborted) break;
     const share = Math.max(0.5, (depthUntil - performance.now()) / 1000 / (variants.length - i));
     o.log?.(`objective delivered: planning with ${v.label} (${share.toFixed(1)} s)`);
-    add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
+    // A depth-limited run that stops improving (or finds no plan at all) gives the rest of its
+    // share back: a third of it without a better plan ends it.
+    const stallSec = Math.min(o.stallSec ?? Infinity, Math.max(1, share / 3));
+    add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, stallSec, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
   }
   // Shallow heuristic placements often deliver more than deep max-flow ones, and cost nothing.
   // (`separate` is left out: its flow follows its own no-crossing rule, not the cluster's max flow.)
@@ -142,7 +152,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
     notes.push('objective delivered: no candidate could be predicted (no per-layer timings); kept the max-flow plan');
-    return { chosen: first, candidates, notes };
+    return { chosen: first, candidates, notes, confirmRequests: null };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
   // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice
@@ -154,7 +164,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   if (!finalists.includes(first) && scored.includes(first)) finalists.push(first);
   const count = confirmCount(finalists.map((c) => c.predicted!));
   const top = finalists.map((c) => {
-    const r = confirm(cluster, c.plan, count);
+    const r = confirmRun(cluster, c.plan, count);
     return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
   });
   const chosen = pickFinalist(top, top.find((c) => c.label === first.label));
@@ -166,7 +176,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     })
     .join('; ');
   notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
-  return { chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes };
+  return { chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: count };
 }
 
 const SEARCH_LABEL = 'delivered search';
@@ -205,6 +215,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
     maxStages: o.maxStages,
     partialInference: o.partialInference,
     keep: SEARCH_KEEP,
+    stallRuns: SEARCH_STALL_RUNS,
   });
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));

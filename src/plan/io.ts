@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { inputError } from '../errors.js';
-import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+import { PLAN_FORMAT_VERSION, PLAN_OBJECTIVES, type Plan } from './types.js';
 
 export function serializePlan(plan: Plan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
@@ -49,6 +49,8 @@ export function parsePlan(text: string, file: string): Plan {
   expect(file, 'cluster.layers', isNum(c.layers), 'a number', c.layers);
   expect(file, 'cluster.inputHash', typeof c.inputHash === 'string', 'a string', c.inputHash);
   expect(file, 'settings', isObj(p.settings), 'an object', p.settings);
+  const objective = (p.settings as Record<string, Json>).objective;
+  expect(file, 'settings.objective', objective === undefined || (PLAN_OBJECTIVES as readonly Json[]).includes(objective), PLAN_OBJECTIVES.map((x) => `"${x}"`).join(' or '), objective);
   expect(file, 'status', typeof p.status === 'string', 'a string', p.status);
   expect(file, 'throughput', isNum(p.throughput), 'a number', p.throughput);
   expect(file, 'bound', isObj(p.bound) && isNum((p.bound as Record<string, Json>).value), 'an object with a numeric value', p.bound);

@@ -14,6 +14,14 @@ export type PlanStatus =
 
 export type PlanMethod = 'milp' | 'swarm' | 'petals' | 'separate' | 'homogeneous' | 'replan' | 'given';
 
+/**
+ * What a searched plan was made for: `maxflow` (Helix's objective: the most tokens/s the graph
+ * carries) or `delivered` (the most tokens/s served once KV-cache room and per-stage latency
+ * count; docs/delivered.md). Absent on baseline placements and on plans written before it was.
+ */
+export const PLAN_OBJECTIVES = ['maxflow', 'delivered'] as const;
+export type PlanObjective = (typeof PLAN_OBJECTIVES)[number];
+
 export interface PlanSettings {
   readonly method: PlanMethod;
   readonly solver: string;
@@ -24,6 +32,7 @@ export interface PlanSettings {
   readonly minLayers: number | null;
   readonly maxStages: number | null;
   readonly keepLinks: number | null;
+  readonly objective?: PlanObjective;
 }
 
 export interface PlanNode {

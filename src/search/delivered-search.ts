@@ -25,6 +25,13 @@ export interface ObjectiveSearchOptions extends SearchRun {
   readonly keep?: number;
   /** Relative loss accepted with probability 1/e at the start of a run (default 0.05). */
   readonly startTemperature?: number;
+  /**
+   * Stop once at least this many runs in a row, after every seed has had one, have left the best
+   * score where it was, and at least as many as it took to reach it: improvements trickle in for
+   * hundreds of runs on the bundled clusters, so the patience grows with the search (default:
+   * never; only the time limit stops it).
+   */
+  readonly stallRuns?: number;
 }
 
 export interface ScoredPlacement {
@@ -39,9 +46,13 @@ export interface ObjectiveSearchResult {
   readonly best: readonly ScoredPlacement[];
   readonly evaluations: number;
   readonly runs: number;
+  /** Whether the search ended by stallRuns rather than by its time or evaluation budget. */
+  readonly stalled: boolean;
 }
 
 const SLICE = 64;
+/** A run that raises the best score by less than this share counts as bringing nothing. */
+const STALL_EPSILON = 1e-4;
 const YIELD_MS = 50;
 
 export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOptions): Promise<ObjectiveSearchResult> {
@@ -77,7 +88,7 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
     starts.push({ layout, score, index });
     record(layout, score, index);
   });
-  if (starts.length === 0) return { best: [], evaluations: evaluator.evaluations, runs: 0 };
+  if (starts.length === 0) return { best: [], evaluations: evaluator.evaluations, runs: 0, stalled: false };
   starts.sort((a, b) => b.score - a.score);
 
   let lastYield = performance.now();
@@ -85,9 +96,18 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
   let from = -1;
   const annealer = new Annealer(cluster, evaluator, rules, rng, (layout, score) => record(layout, score, from), o.objective);
   const moves = o.movesPerRun ?? 2000;
+  const stallRuns = o.stallRuns ?? Infinity;
+  let quietRuns = 0;
+  let lastGain = 0;
+  let stalled = false;
   // Every seed once (best first), then alternately the overall best and the seeds again: a seed
   // far from the incumbent can lead to another shape entirely.
   for (let run = 0; !stopped(); run++) {
+    if (quietRuns >= Math.max(stallRuns, lastGain)) {
+      stalled = true;
+      break;
+    }
+    const bestBefore = pool[0].score;
     let layout: Layout;
     if (run < starts.length) [layout, from] = [starts[run].layout, starts[run].index];
     else if (run % 2 === 1) [layout, from] = [pool[0].layout, pool[0].from];
@@ -104,6 +124,10 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
         lastYield = performance.now();
       }
     }
+    if (pool[0].score > bestBefore * (1 + STALL_EPSILON)) {
+      quietRuns = 0;
+      lastGain = run;
+    } else if (run >= starts.length - 1) quietRuns++;
   }
   // A seed the annealing could not improve on is already known to the caller.
   const seedScore = new Map(starts.map((s) => [s.index, s.score]));
@@ -112,5 +136,6 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
     best: improved.slice(0, keep).map((p) => ({ placement: placementOf(p.layout), score: p.score, from: p.from })),
     evaluations: evaluator.evaluations,
     runs,
+    stalled,
   };
 }

@@ -10,7 +10,7 @@ describe('helix replan (built binary)', () => {
   it('re-plans single24 after losing two A100s, within --max-moves, and the new plan validates', () => {
     const old = join(tmp, 'old.json');
     const next = join(tmp, 'new.json');
-    writeFileSync(old, helix(['plan', 'clusters/single24.yaml', '--json']).stdout);
+    writeFileSync(old, helix(['plan', 'clusters/single24.yaml', '--objective', 'maxflow', '--json']).stdout);
     const r = helix(['replan', old, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '--remove', 'a100-2', '--max-moves', '12', '--time-limit', '12', '--json', '-o', next]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);

@@ -1,6 +1,9 @@
 // End to end through the built binary (`npm run build` first): plans carry the prediction, and
 // --objective delivered picks among candidates and says which.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { helix } from '../fixtures/cli.js';
 import { depthVariants } from '../../src/delivered/objective.js';
 
@@ -37,4 +40,62 @@ describe('helix plan and the delivered model', () => {
     expect(v.map((x) => x.label)).toEqual(['max-stages 16', 'max-stages 12', 'max-stages 8', 'max-stages 6', 'min-layers 7', 'min-layers 14']);
     expect(depthVariants(1, 80)).toEqual([]);
   });
+});
+
+const tmp = mkdtempSync(join(tmpdir(), 'helix-objective-'));
+
+describe('the delivered objective as the default', () => {
+  it('plans for tokens/s served unless told otherwise, and the plan says which objective it was made for', () => {
+    const d = helix(['plan', 'clusters/tiny.yaml', '-t', '3', '--json']);
+    expect(d.code, d.stderr).toBe(0);
+    const plan = JSON.parse(d.stdout);
+    expect(plan.settings.objective).toBe('delivered');
+    // The user's settings, not the winning candidate's share of the time or depth controls.
+    expect(plan.settings.timeLimitSec).toBe(3);
+    expect(plan.settings.maxStages).toBeNull();
+    expect(plan.stats.notes.some((n: string) => n.startsWith('objective delivered: chose'))).toBe(true);
+    const m = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-t', '3', '--objective', 'maxflow', '--json']).stdout);
+    expect(m.settings.objective).toBe('maxflow');
+    expect(m.stats.notes.some((n: string) => n.startsWith('objective delivered'))).toBe(false);
+    // A fixed placement method has no objective to record.
+    const p = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '--method', 'petals', '--json']).stdout);
+    expect(p.settings.objective).toBeUndefined();
+    const text = helix(['plan', 'clusters/tiny.yaml', '-t', '3', '--no-color']).stdout;
+    expect(text).toMatch(/^objective\s+delivered/m);
+    expect(text).toMatch(/gap [\d.]+% \(max flow traded for delivery\)/);
+  }, 120_000);
+
+  it('validate: no --max-gap against the max-flow bound for a delivered plan; --fresh judges it by simulation', () => {
+    const plan = join(tmp, 'tiny.json');
+    writeFileSync(plan, helix(['plan', 'clusters/tiny.yaml', '-t', '3', '--json']).stdout);
+    const gap = helix(['validate', plan, '--cluster', 'clusters/tiny.yaml', '--max-gap', '0.05']);
+    expect(gap.code).toBe(2);
+    expect(gap.stderr).toMatch(/--objective delivered.*--fresh/);
+    const ok = helix(['validate', plan, '--cluster', 'clusters/tiny.yaml', '--fresh', '-t', '3', '--max-gap', '0.1', '--json']);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const [r] = JSON.parse(ok.stdout);
+    expect(r.objective).toBe('delivered');
+    expect(r.served).toBeGreaterThan(0);
+    expect(r.fresh).toBeGreaterThan(0);
+    // geo3's swarm placement, passed off as a delivered plan, serves far less than a fresh one.
+    const swarm = JSON.parse(helix(['plan', 'clusters/geo3.yaml', '--method', 'swarm', '--json']).stdout);
+    const stale = join(tmp, 'stale.json');
+    writeFileSync(stale, JSON.stringify({ ...swarm, settings: { ...swarm.settings, objective: 'delivered' } }));
+    const s = helix(['validate', stale, '--cluster', 'clusters/geo3.yaml', '--fresh', '-t', '4', '--max-gap', '0.05', '--json']);
+    expect(s.code, s.stderr).toBe(1);
+    const [v] = JSON.parse(s.stdout);
+    expect(v.served).toBeLessThan(0.95 * v.fresh);
+    expect(v.problems.map((p: { message: string }) => p.message).join()).toMatch(/stale: a fresh delivered plan serves/);
+  }, 180_000);
+
+  it('replan keeps max flow as its objective and says so for a delivered plan in force', () => {
+    const plan = join(tmp, 'tiny-replan.json');
+    writeFileSync(plan, helix(['plan', 'clusters/tiny.yaml', '-t', '3', '--json']).stdout);
+    // The same cluster again: nothing failed, but the plan in force is re-planned all the same.
+    const r = helix(['replan', plan, '-c', 'clusters/tiny.yaml', '--add-from', 'clusters/tiny.yaml', '--time-limit', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const next = JSON.parse(r.stdout).plan;
+    expect(next.settings.objective).toBe('maxflow');
+    expect(next.stats.notes.join()).toMatch(/made for --objective delivered; replan keeps few moves for max flow \(predicted to serve [\d,]+ tokens\/s, against [\d,]+ before the change\)/);
+  }, 120_000);
 });

@@ -40,7 +40,7 @@ describe('bestServingBaseline', () => {
 
 describe('helix plan (max flow) on single24', () => {
   it('notes that petals is predicted to out-serve the 24-stage max-flow plan', () => {
-    const r = helix(['plan', 'clusters/single24.yaml', '-t', '3', '--json']);
+    const r = helix(['plan', 'clusters/single24.yaml', '-t', '3', '--objective', 'maxflow', '--json']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     const note: string | undefined = plan.stats.notes.find((n: string) => n.includes('--objective delivered'));

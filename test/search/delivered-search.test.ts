@@ -69,4 +69,19 @@ describe('searchObjective', () => {
     expect(r.best).toEqual([]);
     expect(r.evaluations).toBeGreaterThan(0);
   });
+
+  it('ends by itself once runs stop improving, with the patience it promised', async () => {
+    const c = equal();
+    // Four one-node replicas are the optimum (400): nothing after the first gains.
+    const best: Placement = [0, 1, 2, 3].map(() => ({ start: 0, end: 4 }));
+    const r = await searchObjective(c, { objective: flowPerStage(c), seeds: [chain, best], seed: 1, timeLimitSec: 600, movesPerRun: 50, stallRuns: 6, minLayers: null, maxStages: null, partialInference: false });
+    expect(r.stalled).toBe(true);
+    // Two seed runs, then at least six quiet ones, but no more than the last gain's index allows.
+    expect(r.runs).toBeGreaterThanOrEqual(2 + 6 - 1);
+    // Whatever it kept beats the chain it started from (25 per stage).
+    expect(r.best[0].score).toBeGreaterThan(25);
+    const endless = await searchObjective(c, { objective: flowPerStage(c), seeds: [chain, best], seed: 1, timeLimitSec: 600, movesPerRun: 50, maxEvaluations: 3000, minLayers: null, maxStages: null, partialInference: false });
+    expect(endless.stalled).toBe(false);
+    expect(endless.runs).toBeGreaterThan(r.runs);
+  });
 });
