@@ -263,6 +263,12 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
       }
     }
     report('milp');
+    // Under --max-stages the proof is for the depth-limited problem: searching on cannot beat it,
+    // though the bound reported stays the unlimited one.
+    if (o.maxStages !== null && (result.status === 'optimal' || (result.status === 'infeasible' && floor > 0))) {
+      if (best.throughput > 0) notes.push(`optimal under --max-stages ${o.maxStages} (proved by the MILP); the bound is the unlimited problem's`);
+      return 'optimal';
+    }
     if (result.status === 'optimal' || (result.status === 'infeasible' && floor > 0 && o.maxStages === null)) return done() ? 'optimal' : null;
     return done() ? 'gap-reached' : null;
   }

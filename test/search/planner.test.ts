@@ -46,6 +46,20 @@ describe('planCluster', () => {
     for (const range of r.placement) if (range) expect(range.end - range.start).toBeGreaterThanOrEqual(4);
   });
 
+  it('stops once the MILP proves the --max-stages optimum, at least as good as any placement that shallow', async () => {
+    // Seeds whose links cannot bind, so the hub MILP is exact (seed 1: nothing fits in 2 stages).
+    for (const seed of [1, 2, 3]) {
+      const c = randomSmallCluster(seed, { nodes: 4, layers: 5, maxLayers: 3, regions: 1, missingLinks: 0, nonMonotone: true });
+      const shallow = bruteForceOptimum(c, false, (flow) => flowDepth(c, flow) <= 2).throughput;
+      const r = await planCluster(c, { ...base, timeLimitSec: 30, maxStages: 2, seed });
+      expect(r.status).toBe(shallow > 0 ? 'optimal' : 'no-flow');
+      if (shallow === 0) continue;
+      expect(r.stats.notes).toContain("optimal under --max-stages 2 (proved by the MILP); the bound is the unlimited problem's");
+      expect(flowDepth(c, r.flow)).toBeLessThanOrEqual(2);
+      expect(r.throughput).toBeGreaterThanOrEqual(shallow - 1e-6);
+    }
+  });
+
   it('returns what it has when interrupted', async () => {
     const c = loadCluster(join(repoRoot, 'clusters', 'geo3.yaml'));
     const controller = new AbortController();
