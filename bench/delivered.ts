@@ -36,12 +36,14 @@ const lengths: LengthSpec = { kind: 'sampled', samples };
 const workload = azureConvWorkload();
 const offlineCount = quick ? 800 : 1500;
 const offlineWindow = { warmupSec: 200, untilSec: quick ? 500 : 800 };
-const onlineSec = quick ? 240 : 400;
+const onlineSec = quick ? 600 : 1200;
 // Online throughput is measured in steady state, over the arrival window after a warm-up, and
 // compared with what the stream itself offers in that window (its own arrivals and lengths): a
-// 400 s slice of a bursty trace with ~130 sampled lengths offers up to 20% more or less than the
-// nominal rate, and a run measured to its drain divides by time when nothing arrives.
-const onlineWindow = { warmupSec: quick ? 60 : 100, untilSec: onlineSec };
+// slice of a bursty trace with ~130 sampled lengths offers up to 20% more or less than the
+// nominal rate, and a run measured to its drain divides by time when nothing arrives. The stream
+// is long because an overloaded deep plan keeps a request for 500 s and more: over a shorter one
+// its caches are still filling and the window counts mostly prompts (docs/delivered.md).
+const onlineWindow = { warmupSec: quick ? 150 : 300, untilSec: onlineSec };
 
 /** Requests/s and mean lengths of the requests that arrive inside the window. */
 function offeredIn(stream: RequestStream, w: { warmupSec: number; untilSec: number }): { rate: number; workload: Workload } {
@@ -74,7 +76,7 @@ function brief(r: SimReport) {
 
 async function benchCluster(name: string): Promise<Row[]> {
   const cluster: Cluster = loadCluster(join(root, 'clusters', `${name}.yaml`));
-  log(`${name}: planning (--objective delivered, ${planTime} s, max-flow run included)`);
+  log(`${name}: planning (the default, --objective delivered, ${planTime} s, max-flow run included)`);
   const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: planTime });
   const plans: [string, Plan][] = [
     ['delivered', choice.chosen.plan],
@@ -153,7 +155,7 @@ for (const name of clusters) {
   };
   checks.push(c);
   process.stdout.write(
-    `${name}: delivered plan ${fmt(c.vsBestBaseline, 2)}x the best baseline (${c.bestBaseline}) [target >= 1.2: ${c.vsBestBaseline >= 1.2 ? 'met' : 'NOT met'}], ` +
+    `${name}: default plan (delivered) ${fmt(c.vsBestBaseline, 2)}x the best baseline (${c.bestBaseline}) [target >= 1.2: ${c.vsBestBaseline >= 1.2 ? 'met' : 'NOT met'}], ` +
       `${fmt(c.vsMaxFlow, 2)}x the max-flow plan [>= 1: ${c.vsMaxFlow >= 1 - 1e-9 ? 'met' : 'NOT met'}], ` +
       `p95 TPOT ${msx(c.tpotP95.delivered)} vs ${msx(c.tpotP95.maxFlow)} ms [no worse: ${c.tpotP95.delivered <= c.tpotP95.maxFlow * (1 + 1e-9) ? 'met' : 'NOT met'}], ` +
       `worst model error ${pct(worstErr)} [within 15%: ${worstErr <= 0.15 ? 'met' : 'NOT met'}]\n`,

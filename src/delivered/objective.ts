@@ -51,10 +51,13 @@ const DEPTH_SHARE = 0.3;
 const SEARCH_KEEP = 5;
 /**
  * Runs without a better layout after which the delivered-model search ends before its time is up
- * (at least; see ObjectiveSearchOptions.stallRuns). Small clusters stall within a second; the
- * bundled 24- and 42-node ones still improve after 300 runs and use their time.
+ * (at least; see ObjectiveSearchOptions.stallRuns): this many per node, and never fewer than the
+ * floor. Bigger clusters have more moves to try: on single24, geo3 and hetero42 better layouts
+ * still turn up after 40-75 quiet runs, 300 runs in, so they use their time; tiny (5 nodes)
+ * stalls in a couple of seconds.
  */
-const SEARCH_STALL_RUNS = 40;
+const SEARCH_STALL_RUNS_PER_NODE = 10;
+const SEARCH_STALL_RUNS_FLOOR = 100;
 /** Candidates simulated besides the max-flow plan. */
 const FINALISTS = 5;
 
@@ -215,7 +218,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
     maxStages: o.maxStages,
     partialInference: o.partialInference,
     keep: SEARCH_KEEP,
-    stallRuns: SEARCH_STALL_RUNS,
+    stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
   });
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));
