@@ -129,8 +129,10 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     // With --objective delivered the planner runs several times under depth controls and the
     // delivered-throughput model (then a short simulation) picks; baselines have nothing to re-rank.
     const searched = flags.method === 'milp';
-    const objective = searched ? (flags.objective ?? 'delivered') : undefined;
-    const choice = objective === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
+    const asked = searched ? (flags.objective ?? 'delivered') : undefined;
+    const choice = asked === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
+    // What the plan was really made for: delivered falls back to max flow where nothing can be predicted.
+    const objective = choice ? choice.objective : asked;
     const result = choice ? choice.chosen.result : await planCluster(cluster, plannerOptions);
     if (lastLine) io.err('\n');
     const assembled = assemblePlan({

@@ -119,6 +119,12 @@ function bundledTimes(modelId: string): ReadonlyMap<string, PhaseTimes> {
   return t;
 }
 
+/** GPU types of the cluster with no per-layer timings for its model: the model cannot predict plans using them. */
+export function untimedGpus(cluster: Cluster, options: Pick<DeliveredOptions, 'layerTimes'> = {}): string[] {
+  const times = options.layerTimes ?? bundledTimes(cluster.model.id);
+  return [...new Set(cluster.nodes.map((n) => n.gpu))].filter((gpu) => !times.has(gpu));
+}
+
 /** A flow edge by node index; `n` stands for the source and `n + 1` for the sink (n nodes). */
 export interface IndexedFlow {
   readonly from: number;

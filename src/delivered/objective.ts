@@ -17,9 +17,12 @@ import { generateRequests } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
 import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
-import type { DeliveredPrediction } from './model.js';
+import { untimedGpus, type DeliveredPrediction } from './model.js';
 
-export { PLAN_OBJECTIVES as OBJECTIVES, type PlanObjective as Objective } from '../plan/types.js';
+import type { PlanObjective } from '../plan/types.js';
+
+export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
+export type Objective = PlanObjective;
 
 export interface Candidate {
   /** How it was made, e.g. `max flow`, `max-stages 6`, `min-layers 20`. */
@@ -34,6 +37,8 @@ export interface Candidate {
 }
 
 export interface DeliveredChoice {
+  /** What the chosen plan was made for: `maxflow` when the cluster's GPUs cannot be predicted. */
+  readonly objective: Objective;
   readonly chosen: Candidate;
   readonly candidates: readonly Candidate[];
   readonly notes: readonly string[];
@@ -117,6 +122,14 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     const p = result.throughput > 0 ? tryPredict(cluster, plan) : null;
     candidates.push({ label, result, plan, predicted: typeof p === 'string' ? null : p, simulated: null });
   };
+  // Without per-layer timings nothing can be predicted or simulated: plan for max flow with the
+  // whole time limit instead of spending most of it on candidates no one can rank.
+  const untimed = untimedGpus(cluster);
+  if (untimed.length > 0) {
+    add('max flow', await planCluster(cluster, o));
+    const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so nothing can be predicted or simulated; planned for max flow instead`;
+    return { objective: 'maxflow', chosen: candidates[0], candidates, notes: [note], confirmRequests: null };
+  }
   add('max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));
   const first = candidates[0];
   const variants = first.plan.throughput > 0 ? depthVariants(first.plan.depth, cluster.model.layers) : [];
@@ -155,7 +168,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
     notes.push('objective delivered: no candidate could be predicted (no per-layer timings); kept the max-flow plan');
-    return { chosen: first, candidates, notes, confirmRequests: null };
+    return { objective: 'maxflow', chosen: first, candidates, notes, confirmRequests: null };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
   // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice
@@ -179,7 +192,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     })
     .join('; ');
   notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
-  return { chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: count };
+  return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: count };
 }
 
 const SEARCH_LABEL = 'delivered search';
