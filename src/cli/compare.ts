@@ -1,4 +1,5 @@
-// `helix compare cluster.yaml`: every placement method side by side, scored by exact max flow.
+// `helix compare cluster.yaml`: every placement method side by side, scored by exact max flow and
+// by the delivered model; with the default objective the plan `helix plan` would make is a row too.
 
 import type { CommandSpec } from './command.js';
 import { colorFor, showProgress } from './io.js';
@@ -15,14 +16,14 @@ import { tokens } from '../report/format.js';
  * depth limits) are left out: the baselines follow the plain rules, and every row must answer the
  * same question to be comparable.
  */
-const sharedPlanFlags = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--stall-within', '--solver', '--seed', '--keep-links']);
+const sharedPlanFlags = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--stall-within', '--solver', '--seed', '--keep-links', '--objective']);
 const longFlag = (flags: string) => flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!;
 
 type CompareFlags = CommonFlags & Parameters<typeof plannerOptionsFrom>[0] & { readonly by: GroupBy };
 
 export const compareCommand: CommandSpec = {
   name: 'compare',
-  summary: 'run every placement method (milp, swarm, petals, separate, homogeneous) on the same cluster',
+  summary: 'run every placement method (milp, the default delivered plan, swarm, petals, separate, homogeneous) on the same cluster',
   args: [{ name: 'cluster', description: 'cluster spec (YAML)', required: true }],
   options: [
     ...planOptions.filter((o) => sharedPlanFlags.has(longFlag(o.flags))),
@@ -47,6 +48,7 @@ export const compareCommand: CommandSpec = {
           signal: controller.signal,
           onProgress: progress ? (p) => io.err(`\r  milp ${p.elapsedSec.toFixed(1)}s  best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}   `) : undefined,
         },
+        flags.objective ?? 'delivered',
       );
       if (progress) io.err('\n');
       if (flags.json) io.out(`${JSON.stringify(comparison.rows, null, 2)}\n`);

@@ -23,11 +23,11 @@ describe('helix compare (built binary)', () => {
     const r = helix(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '10']);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Row[];
-    expect(rows.map((x) => x.method)).toEqual(['milp', 'swarm', 'petals', 'separate', 'homogeneous']);
-    for (const row of rows.slice(1)) {
-      expect(rows[0].throughput).toBeGreaterThanOrEqual(row.throughput - 1e-6);
-      expect(row.status).toBe('heuristic');
-    }
+    // The max-flow plan, the default (delivered) plan `helix plan` would make, then the baselines.
+    expect(rows.map((x) => x.method)).toEqual(['milp', 'delivered', 'swarm', 'petals', 'separate', 'homogeneous']);
+    expect(rows[1].note).toMatch(/^the default plan \(--objective delivered\)/);
+    for (const row of rows.slice(1)) expect(rows[0].throughput).toBeGreaterThanOrEqual(row.throughput - 1e-6);
+    for (const row of rows.slice(2)) expect(row.status).toBe('heuristic');
     for (const row of rows) {
       expect(row.vsBound).toBeLessThanOrEqual(1 + 1e-9);
       expect(typeof row.note).toBe('string');
@@ -40,16 +40,21 @@ describe('helix compare (built binary)', () => {
         expect(row.delivered!.tpotSec).toBeGreaterThan(0);
       } else expect(row.delivered).toBeNull();
     }
-    const best = Math.max(...rows.slice(1).map((x) => x.throughput));
+    const best = Math.max(...rows.slice(2).map((x) => x.throughput));
     expect(rows[0].vsBestBaseline).toBeCloseTo(rows[0].throughput / best, 6);
+    const flowOnly = JSON.parse(helix(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '3', '--objective', 'maxflow']).stdout) as Row[];
+    expect(flowOnly.map((x) => x.method)).toEqual(['milp', 'swarm', 'petals', 'separate', 'homogeneous']);
   });
 
   it('beats every baseline on a cluster whose links bind (geo3)', () => {
     const r = helix(['compare', 'clusters/geo3.yaml', '--json', '--time-limit', '4']);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Row[];
-    const best = Math.max(...rows.slice(1).map((x) => x.throughput));
+    const best = Math.max(...rows.filter((x) => x.status === 'heuristic').map((x) => x.throughput));
     expect(rows[0].throughput).toBeGreaterThan(best);
+    // The default plan trades max flow for what is served: predicted to serve more than the max-flow plan.
+    const delivered = rows.find((x) => x.method === 'delivered')!;
+    expect(delivered.delivered!.throughput).toBeGreaterThan(rows[0].delivered!.throughput);
   });
 
   it('prints one table with a note per method, grouping separate by region when asked', () => {
