@@ -14,6 +14,7 @@ import { bestBound } from '../search/bounds.js';
 import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../search/planner.js';
 import { percent } from '../report/format.js';
 import { confirmRun, planForDelivered } from '../delivered/objective.js';
+import { tryPredict } from '../delivered/attach.js';
 import type { PlanObjective } from '../plan/types.js';
 
 interface ValidateFlags extends CommonFlags {
@@ -103,14 +104,20 @@ export const validateCommand: CommandSpec = {
           problems.push({ field: 'throughput', message: `stale: a fresh plan carries ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more than allowed ${percent(allowed)}` });
         }
       } else if (objective === 'delivered' && freshDelivered && r.problems.length === 0) {
-        // Both on the request stream the fresh plan was confirmed on (the simulation judges).
+        // Both on the request stream the fresh plan was confirmed on (the simulation judges); where
+        // the cluster is too large to simulate, both by the model.
         const { chosen, confirmRequests } = freshDelivered;
         if (chosen.simulated !== null && confirmRequests !== null) {
           fresh = chosen.simulated;
           served = confirmRun(cluster, plan, confirmRequests)?.throughput.total ?? null;
+        } else if (chosen.predicted) {
+          fresh = chosen.predicted.throughput;
+          const p = tryPredict(cluster, plan);
+          served = typeof p === 'string' ? null : p.throughput;
         }
         if (fresh !== null && served !== null && served < fresh * (1 - allowed)) {
-          problems.push({ field: 'delivered', message: `stale: a fresh delivered plan serves ${fresh.toFixed(1)} tokens/s where this one serves ${served.toFixed(1)} (same simulated requests), ${percent(1 - served / fresh)} less, more than allowed ${percent(allowed)}` });
+          const how = chosen.simulated !== null && confirmRequests !== null ? 'same simulated requests' : 'as the model predicts';
+          problems.push({ field: 'delivered', message: `stale: a fresh delivered plan serves ${fresh.toFixed(1)} tokens/s where this one serves ${served.toFixed(1)} (${how}), ${percent(1 - served / fresh)} less, more than allowed ${percent(allowed)}` });
         }
       } else if (objective === 'maxflow' && flags.maxGap !== undefined && gap > flags.maxGap) {
         problems.push({ field: 'gap', message: `${percent(gap)} below the upper bound ${bound.toFixed(1)} (allowed ${percent(flags.maxGap)})` });

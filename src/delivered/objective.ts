@@ -101,11 +101,23 @@ export function confirmCount(finalists: readonly DeliveredPrediction[]): number 
   return count;
 }
 
-/** The short offline run the finalists are judged by, with `count` requests (see confirmCount). */
-export function confirmRun(cluster: Cluster, plan: Plan, count: number): SimReport | null {
+/**
+ * Events a confirming run may take: the bundled clusters' runs take 0.05-1.8 million (under half
+ * a second each); a 1,000-node cluster's would take billions (an hour), and is skipped instead.
+ */
+export const CONFIRM_MAX_EVENTS = 5_000_000;
+/** Fewest events a confirming run takes per request (the bundled clusters: 60-520): more requests than the budget allows at this rate are not tried at all. */
+const CONFIRM_EVENTS_PER_REQUEST = 50;
+
+/**
+ * The short offline run the finalists are judged by, with `count` requests (see confirmCount).
+ * Null when it cannot run; a report with `eventLimitReached` when it would cost more than
+ * `maxEvents`.
+ */
+export function confirmRun(cluster: Cluster, plan: Plan, count: number, maxEvents = CONFIRM_MAX_EVENTS): SimReport | null {
   try {
     const requests = generateRequests({ kind: 'offline', count }, { kind: 'sampled', samples: loadLengths('azure-conv') }, 7);
-    return simulate(cluster, plan, { requests, ...CONFIRM_WINDOW });
+    return simulate(cluster, plan, { requests, ...CONFIRM_WINDOW, maxEvents });
   } catch {
     return null;
   }
@@ -141,7 +153,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     // A depth-limited run that stops improving (or finds no plan at all) gives the rest of its
     // share back: a third of it without a better plan ends it.
     const stallSec = Math.min(o.stallSec ?? Infinity, Math.max(1, share / 3));
-    add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, stallSec, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
+    add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, stallSec, baselines: first.result.baselines, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
   }
   // Shallow heuristic placements often deliver more than deep max-flow ones, and cost nothing.
   // (`separate` is left out: its flow follows its own no-crossing rule, not the cluster's max flow.)
@@ -179,10 +191,19 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   if (other && !finalists.includes(other)) finalists[finalists.length - 1] = other;
   if (!finalists.includes(first) && scored.includes(first)) finalists.push(first);
   const count = confirmCount(finalists.map((c) => c.predicted!));
+  // Finalists are of a size: once one is too costly to simulate, so are the others, and the
+  // model's ranking decides.
+  let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS;
   const top = finalists.map((c) => {
-    const r = confirmRun(cluster, c.plan, count);
-    return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
+    const r = tooLarge ? null : confirmRun(cluster, c.plan, count);
+    if (r?.eventLimitReached) tooLarge = true;
+    const ok = r && !tooLarge;
+    return { ...c, simulated: ok ? r.throughput.total : null, simulatedTpotP95: ok ? r.tpot.p95 : null };
   });
+  if (tooLarge) {
+    for (const t of top) Object.assign(t, { simulated: null, simulatedTpotP95: null });
+    notes.push(`objective delivered: no confirming simulation (a run of ${count} requests would take more than ${CONFIRM_MAX_EVENTS.toLocaleString('en-US')} events on this cluster); the model's ranking decided`);
+  }
   const chosen = pickFinalist(top, top.find((c) => c.label === first.label));
   const list = scored
     .map((c) => {
@@ -192,7 +213,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     })
     .join('; ');
   notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
-  return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: count };
+  return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count };
 }
 
 const SEARCH_LABEL = 'delivered search';

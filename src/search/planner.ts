@@ -45,6 +45,11 @@ export interface PlannerOptions {
   readonly onProgress?: (p: PlannerProgress) => void;
   /** Verbose lines (model sizes, phases). */
   readonly log?: (line: string) => void;
+  /**
+   * The baselines of this cluster (grouped by `by`) when the caller has already run them: they
+   * are the floor, and on 1,000 nodes they take about 2 s to run again.
+   */
+  readonly baselines?: readonly BaselineResult[];
 }
 
 /** Defaults shared by every caller that plans without flags of its own (validate --fresh, replan, bench). */
@@ -196,7 +201,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   const binding = findBindingLinks(work, bounds.all.compute ?? bounds.value);
 
   // The floor comes from the full cluster, as `helix compare` scores the baselines.
-  baselines = runBaselines(cluster, { by: o.by });
+  baselines = o.baselines ?? runBaselines(cluster, { by: o.by });
   for (const b of baselines) {
     if (best.offer(b.placement, b.method)) log(`floor from ${b.method}: ${best.throughput.toFixed(1)} tokens/s`);
   }

@@ -40,6 +40,11 @@ export interface SimOptions {
   readonly gpusPerMachine?: (gpu: string) => number;
   readonly warmupSec?: number;
   readonly untilSec?: number;
+  /**
+   * Stop after this many events (deterministic, unlike a wall-clock limit): callers that only
+   * want a run when it is cheap, such as the planner's confirming runs, set it.
+   */
+  readonly maxEvents?: number;
   /** Reuse tables already built for this plan. */
   readonly tables?: RoutingTables;
 }
@@ -85,8 +90,10 @@ export interface SimReport {
   readonly nodes: readonly NodeSimStats[];
   readonly events: number;
   readonly wallSec: number;
-  /** True when `untilSec` stopped the run before every request finished. */
+  /** True when `untilSec` (or `maxEvents`) stopped the run before every request finished. */
   readonly truncated: boolean;
+  /** True when `maxEvents` stopped the run: its figures cover only the simulated part. */
+  readonly eventLimitReached?: boolean;
 }
 
 export const SIM_DEFAULTS = { policy: 'iwrr' as PolicyName, seed: 1, kvFill: DEFAULT_KV_FILL, warmupSec: 0 };
@@ -201,8 +208,17 @@ const SLICE = 200_000;
 export function simulate(cluster: Cluster, plan: Plan, options: SimOptions): SimReport {
   const started = performance.now();
   const prepared = prepare(cluster, plan, options);
-  while (!prepared.engine.step(SLICE));
-  return report(cluster, plan, options, prepared, prepared.engine.result(), (performance.now() - started) / 1000);
+  const limit = options.maxEvents ?? Infinity;
+  let left = limit;
+  let done = false;
+  while (!done && left > 0) {
+    const slice = Math.min(SLICE, left);
+    done = prepared.engine.step(slice);
+    left -= slice;
+  }
+  const result = prepared.engine.result();
+  const r = report(cluster, plan, options, prepared, done ? result : { ...result, truncated: true }, (performance.now() - started) / 1000);
+  return done ? r : { ...r, eventLimitReached: true };
 }
 
 export interface AsyncControl {

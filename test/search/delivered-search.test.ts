@@ -84,4 +84,21 @@ describe('searchObjective', () => {
     expect(endless.stalled).toBe(false);
     expect(endless.runs).toBeGreaterThan(r.runs);
   });
+
+  it('keeps to its time limit when one score takes long: steps shrink to the score time', async () => {
+    // Twelve nodes and 12 layers: layouts rarely repeat, so nearly every move is scored.
+    const c = handCluster(12, Array.from({ length: 12 }, (_, i) => Array.from({ length: 12 }, (_, k) => 100 + 10 * i - 5 * k)));
+    const seed: Placement = Array.from({ length: 12 }, (_, i) => ({ start: i, end: i + 1 }));
+    let calls = 0;
+    // 20 ms a score (a 1,000-node cluster takes 50-150 ms): 64 moves a step would run over a second.
+    const slow = (l: Layout, flow: number) => {
+      calls++;
+      const until = performance.now() + 20;
+      while (performance.now() < until);
+      return flowPerStage(c)(l, flow);
+    };
+    await searchObjective(c, { objective: slow, seeds: [seed], seed: 1, timeLimitSec: 0.2, minLayers: null, maxStages: null, partialInference: false });
+    expect(calls).toBeGreaterThan(1);
+    expect(calls).toBeLessThan(40);
+  });
 });

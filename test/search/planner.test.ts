@@ -60,6 +60,14 @@ describe('planCluster', () => {
     }
   });
 
+  it('takes baselines already run as its floor instead of running them again', async () => {
+    const c = randomSmallCluster(2, { nodes: 4, layers: 5, maxLayers: 3, regions: 1, missingLinks: 0, nonMonotone: true });
+    const baselines = runBaselines(c);
+    const r = await planCluster(c, { ...base, timeLimitSec: 1, baselines });
+    expect(r.baselines).toBe(baselines);
+    expect(r.throughput).toBeGreaterThanOrEqual(Math.max(...baselines.map((b) => b.throughput)) - 1e-6);
+  });
+
   it('returns what it has when interrupted', async () => {
     const c = loadCluster(join(repoRoot, 'clusters', 'geo3.yaml'));
     const controller = new AbortController();

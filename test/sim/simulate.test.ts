@@ -41,6 +41,20 @@ describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {
     expect(r.meanInFlight).toBeLessThanOrEqual(t4.kvLimitTokens / 2);
   });
 
+  it('stops at maxEvents and says so; a run within it is the same as one without', () => {
+    const requests = generateRequests({ kind: 'offline', count: 40 }, lengths, 2);
+    const full = simulate(cluster, plan, { requests });
+    expect(full.eventLimitReached).toBeUndefined();
+    const cut = simulate(cluster, plan, { requests, maxEvents: Math.floor(full.events / 3) });
+    expect(cut.eventLimitReached).toBe(true);
+    expect(cut.truncated).toBe(true);
+    expect(cut.events).toBe(Math.floor(full.events / 3));
+    expect(cut.requests.finished).toBeLessThan(full.requests.finished);
+    const roomy = simulate(cluster, plan, { requests, maxEvents: full.events });
+    expect(roomy.eventLimitReached).toBeUndefined();
+    expect(roomy.throughput).toEqual(full.throughput);
+  });
+
   it('needs per-layer timings for every GPU type the plan uses', () => {
     const requests = generateRequests({ kind: 'offline', count: 1 }, { kind: 'fixed', input: 10, output: 2 }, 1);
     try {
