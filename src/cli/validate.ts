@@ -13,8 +13,8 @@ import { parseFraction, parseNonNegativeNumber, parsePositiveNumber } from './op
 import { bestBound } from '../search/bounds.js';
 import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../search/planner.js';
 import { percent } from '../report/format.js';
-import { confirmRun, planForDelivered } from '../delivered/objective.js';
-import { tryPredict } from '../delivered/attach.js';
+import { planForDelivered } from '../delivered/objective.js';
+import { compareWithFresh } from '../delivered/fresh.js';
 import type { PlanObjective } from '../plan/types.js';
 
 interface ValidateFlags extends CommonFlags {
@@ -104,20 +104,13 @@ export const validateCommand: CommandSpec = {
           problems.push({ field: 'throughput', message: `stale: a fresh plan carries ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more than allowed ${percent(allowed)}` });
         }
       } else if (objective === 'delivered' && freshDelivered && r.problems.length === 0) {
-        // Both on the request stream the fresh plan was confirmed on (the simulation judges); where
-        // the cluster is too large to simulate, both by the model.
-        const { chosen, confirmRequests } = freshDelivered;
-        if (chosen.simulated !== null && confirmRequests !== null) {
-          fresh = chosen.simulated;
-          served = confirmRun(cluster, plan, confirmRequests)?.throughput.total ?? null;
-        } else if (chosen.predicted) {
-          fresh = chosen.predicted.throughput;
-          const p = tryPredict(cluster, plan);
-          served = typeof p === 'string' ? null : p.throughput;
-        }
-        if (fresh !== null && served !== null && served < fresh * (1 - allowed)) {
-          const how = chosen.simulated !== null && confirmRequests !== null ? 'same simulated requests' : 'as the model predicts';
-          problems.push({ field: 'delivered', message: `stale: a fresh delivered plan serves ${fresh.toFixed(1)} tokens/s where this one serves ${served.toFixed(1)} (${how}), ${percent(1 - served / fresh)} less, more than allowed ${percent(allowed)}` });
+        const cmp = compareWithFresh(cluster, plan, freshDelivered);
+        if (cmp) {
+          ({ fresh, served } = cmp);
+          if (cmp.served < cmp.fresh * (1 - allowed)) {
+            const how = cmp.by === 'simulation' ? 'same simulated requests' : 'as the model predicts';
+            problems.push({ field: 'delivered', message: `stale: a fresh delivered plan serves ${cmp.fresh.toFixed(1)} tokens/s where this one serves ${cmp.served.toFixed(1)} (${how}), ${percent(1 - cmp.served / cmp.fresh)} less, more than allowed ${percent(allowed)}` });
+          }
         }
       } else if (objective === 'maxflow' && flags.maxGap !== undefined && gap > flags.maxGap) {
         problems.push({ field: 'gap', message: `${percent(gap)} below the upper bound ${bound.toFixed(1)} (allowed ${percent(flags.maxGap)})` });
@@ -129,7 +122,7 @@ export const validateCommand: CommandSpec = {
       io.out(`${JSON.stringify(results, null, 2)}\n`);
     } else {
       for (const r of results) {
-        const served = r.served !== null && r.fresh !== null ? `; serves ${tokens(r.served)} tokens/s in simulation, a fresh delivered plan ${tokens(r.fresh)}` : '';
+        const served = r.served !== null && r.fresh !== null ? `; serves ${tokens(r.served)} tokens/s, a fresh delivered plan ${tokens(r.fresh)}` : '';
         if (r.valid) io.out(`${c.green('valid')}    ${r.file}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})${served}\n`);
         else io.out(`${c.red('INVALID')}  ${r.file}  ${r.problems.length} problem(s)\n${formatProblems(r.problems)}\n`);
         if (!flags.quiet) for (const w of r.warnings) io.err(`warning: ${r.file}: ${w}\n`);
