@@ -6,7 +6,7 @@
 
 import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
-import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerResult } from '../search/planner.js';
+import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
 import { runBaselines } from '../search/baselines/index.js';
 import { searchObjective } from '../search/delivered-search.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
@@ -153,7 +153,8 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     // A depth-limited run that stops improving (or finds no plan at all) gives the rest of its
     // share back: a third of it without a better plan ends it.
     const stallSec = Math.min(o.stallSec ?? Infinity, Math.max(1, share / 3));
-    add(v.label, await planCluster(cluster, { ...o, onProgress: undefined, timeLimitSec: share, stallSec, baselines: first.result.baselines, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
+    const onProgress = o.onProgress && ((p: PlannerProgress) => o.onProgress!({ ...p, elapsedSec: (performance.now() - t0) / 1000, phase: `depth ${i + 1}/${variants.length}` }));
+    add(v.label, await planCluster(cluster, { ...o, onProgress, timeLimitSec: share, stallSec, baselines: first.result.baselines, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
   }
   // Shallow heuristic placements often deliver more than deep max-flow ones, and cost nothing.
   // (`separate` is left out: its flow follows its own no-crossing rule, not the cluster's max flow.)
@@ -175,7 +176,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: [b.note] },
     });
   }
-  await searchCandidates(cluster, o, candidates, left(), add);
+  await searchCandidates(cluster, o, candidates, left(), add, t0);
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
@@ -194,6 +195,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   // Finalists are of a size: once one is too costly to simulate, so are the others, and the
   // model's ranking decides.
   let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS;
+  if (!tooLarge) o.onProgress?.({ elapsedSec: (performance.now() - t0) / 1000, phase: 'confirming', incumbent: finalists[0].predicted!.throughput, bound: 0, predicted: true });
   const top = finalists.map((c) => {
     const r = tooLarge ? null : confirmRun(cluster, c.plan, count);
     if (r?.eventLimitReached) tooLarge = true;
@@ -236,7 +238,8 @@ export function pickFinalist<T extends Pick<Candidate, 'simulated' | 'simulatedT
  * controls, baselines), and adds the best layouts it finds as candidates. The user's depth controls
  * bind the search as they bind the planner.
  */
-async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void): Promise<void> {
+async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void, startedAt: number): Promise<void> {
+  const elapsedSince = () => (performance.now() - startedAt) / 1000;
   const seeds = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (seeds.length === 0 || o.signal?.aborted) return;
   const first = candidates[0].result;
@@ -253,6 +256,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
     partialInference: o.partialInference,
     keep: SEARCH_KEEP,
     stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
+    onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsedSince(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
   });
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));

@@ -23,6 +23,8 @@ export interface ObjectiveSearchOptions extends SearchRun {
   readonly maxEvaluations?: number;
   /** Distinct layouts returned, best first (default 3). */
   readonly keep?: number;
+  /** Called about every 50 ms with the best score so far (progress display). */
+  readonly onTick?: (best: number) => void;
   /** Relative loss accepted with probability 1/e at the start of a run (default 0.05). */
   readonly startTemperature?: number;
   /**
@@ -131,6 +133,7 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
       const scored = evaluator.evaluations - before;
       if (scored > 0) msPerScore = (performance.now() - stepStart) / scored;
       if (performance.now() - lastYield > YIELD_MS) {
+        o.onTick?.(pool[0].score);
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }

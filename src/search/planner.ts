@@ -22,8 +22,11 @@ export const PLAN_METHODS = ['milp', ...BASELINE_METHODS] as const satisfies rea
 export interface PlannerProgress {
   readonly elapsedSec: number;
   readonly phase: string;
+  /** Max flow of the best plan so far; with `predicted`, the best predicted delivered tokens/s. */
   readonly incumbent: number;
   readonly bound: number;
+  /** Set in the delivered objective's later phases: `incumbent` is a prediction and there is no bound. */
+  readonly predicted?: boolean;
 }
 
 export interface PlannerOptions {

@@ -32,7 +32,14 @@ describe('planForDelivered on clusters/tiny.yaml', () => {
     const { loadCluster } = await import('../../src/spec/cluster.js');
     const { tinyFile } = await import('../sim/tiny-plan.js');
     const cluster = loadCluster(tinyFile);
-    const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: 2 });
+    const progress: { phase: string; elapsedSec: number; predicted?: boolean }[] = [];
+    const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: 2, onProgress: (p) => progress.push(p) });
+    // A terminal shows every phase: the max-flow run, the depth-limited runs, the model search
+    // and the confirming runs (predicted figures, no bound), on one clock.
+    const phases = new Set(progress.map((p) => p.phase.replace(/ \d+\/\d+$/, '')));
+    for (const phase of ['depth', 'delivered', 'confirming']) expect(phases).toContain(phase);
+    for (const p of progress) expect(p.predicted === true).toBe(p.phase === 'delivered' || p.phase === 'confirming');
+    for (let i = 1; i < progress.length; i++) expect(progress[i].elapsedSec).toBeGreaterThanOrEqual(progress[i - 1].elapsedSec - 1e-9);
     for (const c of choice.candidates) if (c.plan.throughput > 0) expect(verifyPlan(c.plan, cluster).valid).toBe(true);
     const byLabel = new Map(choice.candidates.map((c) => [c.label, c]));
     for (const c of choice.candidates.filter((x) => x.label.startsWith('delivered search'))) {
