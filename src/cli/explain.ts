@@ -38,7 +38,14 @@ export const explainCommand: CommandSpec = {
     const check = verifyPlan(plan, cluster);
     if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
     const e = await explainPlacement(cluster, placementOf(plan, cluster), { secondsPerTry: flags.tryTime, seed: flags.seed });
-    io.out(flags.json ? `${JSON.stringify(e, null, 2)}\n` : formatExplanation(e, { color: colorFor(io, flags.color) }));
+    // The cut and the what-ifs are about max flow; a plan made for delivery is limited elsewhere.
+    const d = plan.delivered;
+    const note =
+      plan.settings.objective === 'delivered'
+        ? `this plan was made for --objective delivered${d ? `: the model says it is limited by ${d.limitedBy === 'kv' ? 'KV-cache room (requests in flight)' : d.limitedBy === 'latency' ? 'per-hop latency' : 'max flow'}` : ''}; the bottleneck and what-ifs below are about its max flow`
+        : null;
+    if (flags.json) io.out(`${JSON.stringify(note ? { ...e, note } : e, null, 2)}\n`);
+    else io.out(`${note ? `note: ${note}\n\n` : ''}${formatExplanation(e, { color: colorFor(io, flags.color) })}`);
     return 0;
   },
 };

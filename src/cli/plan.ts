@@ -170,6 +170,7 @@ export const planCommand: CommandSpec = {
     'helix plan clusters/single24.yaml --json > plan.json    # JSON only on stdout',
     'helix plan clusters/geo3.yaml -o plan.json --time-limit 60 --gap 0.01',
     'helix plan clusters/single24.yaml --max-stages 8        # shallower pipelines',
+    'helix plan clusters/single24.yaml --objective maxflow   # Helix\'s objective: max flow, proved bound',
   ],
   async run(args, options, io) {
     const flags = options as unknown as PlanFlags;

@@ -43,6 +43,8 @@ describe('helix explain and render (built binary)', () => {
     expect(e.code, e.stderr).toBe(0);
     const x = JSON.parse(e.stdout);
     expect(x.bottlenecks.length).toBeGreaterThan(0);
+    // The plan was made by default, for delivery: the explanation says its cut is about max flow.
+    expect(x.note).toMatch(/made for --objective delivered: the model says it is limited by .*; the bottleneck and what-ifs below are about its max flow/);
     expect(x.suggestions.some((s: any) => /add one A100-40G/.test(s.change))).toBe(true);
     for (const s of x.suggestions) expect(s.gain).toBeGreaterThanOrEqual(-1e-6);
     const svg = join(tmp, 'geo3.svg');
