@@ -12,7 +12,7 @@ import {
 } from './options.js';
 import { writeFileAtomic } from './write-file.js';
 import { loadCluster } from '../spec/cluster.js';
-import { planCluster, PLAN_METHODS, type PlannerOptions, type PlannerProgress } from '../search/planner.js';
+import { INFEASIBLE_NOTE, planCluster, PLAN_METHODS, type PlannerOptions, type PlannerProgress } from '../search/planner.js';
 import { assemblePlan } from '../plan/assemble.js';
 import { serializePlan } from '../plan/io.js';
 import type { Plan, PlanMethod } from '../plan/types.js';
@@ -169,7 +169,7 @@ export const planCommand: CommandSpec = {
     'helix plan clusters/single24.yaml                       # tables on the terminal',
     'helix plan clusters/single24.yaml --json > plan.json    # JSON only on stdout',
     'helix plan clusters/geo3.yaml -o plan.json --time-limit 60 --gap 0.01',
-    'helix plan clusters/single24.yaml --max-stages 8        # shallower pipelines',
+    'helix plan clusters/single24.yaml --max-stages 12       # shallower pipelines (9 is the least single24 allows)',
     'helix plan clusters/single24.yaml --objective maxflow   # Helix\'s objective: max flow, proved bound',
   ],
   async run(args, options, io) {
@@ -192,7 +192,8 @@ export const planCommand: CommandSpec = {
     if (flags.json) io.out(text);
     else io.out(formatPlan(plan, { color: colorFor(io, flags.color) }));
     if (plan.throughput <= 0) {
-      throw new HelixError('no-flow', 'infeasible', 'no placement found carries any flow from the coordinator through all layers and back', {
+      const why = plan.stats.notes.find((n) => n.startsWith(INFEASIBLE_NOTE))?.slice(INFEASIBLE_NOTE.length);
+      throw new HelixError('no-flow', 'infeasible', why ? `no placement can meet the depth controls: ${why}` : 'no placement found carries any flow from the coordinator through all layers and back', {
         file: args[0],
       });
     }

@@ -180,7 +180,11 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
-    notes.push('objective delivered: no candidate could be predicted (no per-layer timings); kept the max-flow plan');
+    notes.push(
+      candidates.some((c) => c.plan.throughput > 0)
+        ? 'objective delivered: no candidate could be predicted (no per-layer timings); kept the max-flow plan'
+        : 'objective delivered: no candidate carries any flow',
+    );
     return { objective: 'maxflow', chosen: first, candidates, notes, confirmRequests: null };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);

@@ -54,6 +54,8 @@ export interface RoutingOptions {
   readonly flows?: RouteFlows;
   /** Latency slack of the balanced flow's band (see latency-band.ts). */
   readonly latencySlack?: number;
+  /** Tokens/s the balanced flow spreads (default: the plan's own throughput). */
+  readonly value?: number;
 }
 
 interface Candidate {
@@ -135,7 +137,7 @@ export function buildRoutingTables(cluster: Cluster, plan: Plan, options: Routin
   }
   if (flows === 'balanced') {
     // Same value as the plan's flow, spread evenly; the plan's flows were only checked above.
-    const value = sourceHops.reduce((sum, h) => sum + h.flow, 0);
+    const value = Math.min(options.value ?? Infinity, sourceHops.reduce((sum, h) => sum + h.flow, 0));
     const balanced = balancePlacement(cluster, placement, value, { partialInference: partial, latencySlack: options.latencySlack }).hops;
     const rebalance = (from: number) => (c: Candidate) => {
       const f = balanced.get(hopKey(from, c.to)) ?? 0;

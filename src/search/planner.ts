@@ -9,6 +9,7 @@ import { findBindingLinks } from '../graph/binding.js';
 import { bestBound } from './bounds.js';
 import { flowDepth } from '../plan/assemble.js';
 import { searchPlacement } from './search.js';
+import { depthChains, depthControlsInfeasible } from './depth-chains.js';
 import { runBaselines, BASELINE_METHODS, runBaselineMethod, type BaselineMethod, type BaselineResult } from './baselines/index.js';
 import type { GroupBy } from './baselines/separate.js';
 import { buildHubModel, type HubModel } from '../milp/hub-model.js';
@@ -18,6 +19,9 @@ import { getSolver } from '../solvers/index.js';
 import type { Plan, PlanBound, PlanMethod, PlanSettings, PlanStatus } from '../plan/types.js';
 
 export const PLAN_METHODS = ['milp', ...BASELINE_METHODS] as const satisfies readonly PlanMethod[];
+
+/** Starts the note that says why no placement can exist (the CLI's error message repeats it). */
+export const INFEASIBLE_NOTE = 'infeasible: ';
 
 export interface PlannerProgress {
   readonly elapsedSec: number;
@@ -209,6 +213,18 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     if (best.offer(b.placement, b.method)) log(`floor from ${b.method}: ${best.throughput.toFixed(1)} tokens/s`);
   }
   report('baselines');
+  if (o.maxStages !== null || o.minLayers !== null) {
+    // Depth controls no placement can meet end the run at once, saying why; otherwise pipelines
+    // built to meet them are a floor the constructions may take long to reach.
+    const why = depthControlsInfeasible(cluster, o);
+    if (why) {
+      notes.push(`${INFEASIBLE_NOTE}${why}`);
+      return finish('no-flow');
+    }
+    for (const p of depthChains(cluster, o)) {
+      if (best.offer(p, 'depth chains')) log(`floor from depth chains: ${best.throughput.toFixed(1)} tokens/s`);
+    }
+  }
 
   // Small hub models are proved in about a second, so they go first; large ones get a search
   // burst first (the WASM solvers can spend minutes finding nothing) and a capped share of time.
