@@ -18,7 +18,6 @@ import { loadLengths } from '../sim/traces.js';
 import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
 import { untimedGpus, type DeliveredPrediction } from './model.js';
-
 import type { PlanObjective } from '../plan/types.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
