@@ -9,6 +9,7 @@ import { loadCluster } from '../spec/cluster.js';
 import { compareMethods } from '../search/baselines/compare.js';
 import type { GroupBy } from '../search/baselines/separate.js';
 import { formatCompare } from '../report/compare-table.js';
+import { DEFAULT_OBJECTIVE } from '../delivered/objective.js';
 import { tokens } from '../report/format.js';
 
 /**
@@ -48,7 +49,7 @@ export const compareCommand: CommandSpec = {
           signal: controller.signal,
           onProgress: progress ? (p) => io.err(`\r  milp ${p.elapsedSec.toFixed(1)}s  best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}   `) : undefined,
         },
-        flags.objective ?? 'delivered',
+        flags.objective ?? DEFAULT_OBJECTIVE,
       );
       if (progress) io.err('\n');
       if (flags.json) io.out(`${JSON.stringify(comparison.rows, null, 2)}\n`);

@@ -27,7 +27,7 @@ import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
 import { HelixError } from '../errors.js';
 import { withDelivered } from '../delivered/attach.js';
-import { OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
+import { DEFAULT_OBJECTIVE, OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
 import { bestServingBaseline, maxFlowHint } from '../delivered/hint.js';
 
 interface PlanFlags extends CommonFlags {
@@ -65,7 +65,7 @@ export const planOptions = [
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
   { flags: '--by <grouping>', description: 'with --method separate: group nodes by gpu (default) or region', parse: parseChoice('--by', ['gpu', 'region'] as const) },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
-  { flags: '--objective <name>', description: 'delivered: the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, finalists confirmed by a short simulation; maxflow: Helix\'s objective, the most tokens/s the graph carries (a proved bound and gap)', parse: parseChoice('--objective', OBJECTIVES), defaultValue: 'delivered' },
+  { flags: '--objective <name>', description: 'delivered: the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, finalists confirmed by a short simulation; maxflow: Helix\'s objective, the most tokens/s the graph carries (a proved bound and gap)', parse: parseChoice('--objective', OBJECTIVES), defaultValue: DEFAULT_OBJECTIVE },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
 ] as const;
@@ -130,7 +130,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     // With --objective delivered the planner runs several times under depth controls and the
     // delivered-throughput model (then a short simulation) picks; baselines have nothing to re-rank.
     const searched = flags.method === 'milp';
-    const asked = searched ? (flags.objective ?? 'delivered') : undefined;
+    const asked = searched ? (flags.objective ?? DEFAULT_OBJECTIVE) : undefined;
     const choice = asked === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
     // What the plan was really made for: delivered falls back to max flow where nothing can be predicted.
     const objective = choice ? choice.objective : asked;

@@ -15,7 +15,7 @@ import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../search/planner.js';
 import { percent } from '../report/format.js';
 import { planForDelivered } from '../delivered/objective.js';
 import { compareWithFresh } from '../delivered/fresh.js';
-import type { PlanObjective } from '../plan/types.js';
+import type { Plan, PlanObjective } from '../plan/types.js';
 
 interface ValidateFlags extends CommonFlags {
   readonly cluster?: string;
@@ -69,10 +69,10 @@ export const validateCommand: CommandSpec = {
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const bound = bestBound(cluster).value;
     const plans = args.map((file) => ({ file, plan: readPlan(file) }));
-    const objectiveOf = (p: (typeof plans)[number]): PlanObjective => p.plan.settings.objective ?? 'maxflow';
+    const objectiveOf = (plan: Plan): PlanObjective => plan.settings.objective ?? 'maxflow';
     // A delivered plan gives up max flow on purpose, so its gap to the max-flow bound says nothing
     // about whether it is still good; only a fresh plan for the same objective does.
-    const delivered = plans.filter((p) => objectiveOf(p) === 'delivered');
+    const delivered = plans.filter((p) => objectiveOf(p.plan) === 'delivered');
     if (flags.maxGap !== undefined && !flags.fresh && delivered.length > 0) {
       throw usageError(
         'gap-not-objective',
@@ -83,11 +83,11 @@ export const validateCommand: CommandSpec = {
     let freshDelivered: Awaited<ReturnType<typeof planForDelivered>> | null = null;
     if (flags.fresh) {
       const options = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit };
-      if (plans.some((p) => objectiveOf(p) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
+      if (plans.some((p) => objectiveOf(p.plan) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
       if (delivered.length > 0) freshDelivered = await planForDelivered(cluster, options);
     }
     const results: ValidationResult[] = plans.map(({ file, plan }) => {
-      const objective = objectiveOf({ file, plan });
+      const objective = objectiveOf(plan);
       const r = verifyPlan(plan, cluster);
       const problems = [...r.problems];
       const throughput = r.flowThroughput;

@@ -23,6 +23,9 @@ import type { PlanObjective } from '../plan/types.js';
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
 export type Objective = PlanObjective;
 
+/** What `helix plan` and `helix compare` plan for unless told otherwise. */
+export const DEFAULT_OBJECTIVE: Objective = 'delivered';
+
 export interface Candidate {
   /** How it was made, e.g. `max flow`, `max-stages 6`, `min-layers 20`. */
   readonly label: string;
@@ -126,7 +129,8 @@ const fmt = (x: number): string => x.toFixed(0);
 
 export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Promise<DeliveredChoice> {
   const t0 = performance.now();
-  const left = () => Math.max(0.5, o.timeLimitSec - (performance.now() - t0) / 1000);
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const left = () => Math.max(0.5, o.timeLimitSec - elapsed());
   const candidates: Candidate[] = [];
   const add = (label: string, result: PlannerResult) => {
     const plan = assemble(cluster, result);
@@ -152,7 +156,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     // A depth-limited run that stops improving (or finds no plan at all) gives the rest of its
     // share back: a third of it without a better plan ends it.
     const stallSec = Math.min(o.stallSec ?? Infinity, Math.max(1, share / 3));
-    const onProgress = o.onProgress && ((p: PlannerProgress) => o.onProgress!({ ...p, elapsedSec: (performance.now() - t0) / 1000, phase: `depth ${i + 1}/${variants.length}` }));
+    const onProgress = o.onProgress && ((p: PlannerProgress) => o.onProgress!({ ...p, elapsedSec: elapsed(), phase: `depth ${i + 1}/${variants.length}` }));
     add(v.label, await planCluster(cluster, { ...o, onProgress, timeLimitSec: share, stallSec, baselines: first.result.baselines, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
   }
   // Shallow heuristic placements often deliver more than deep max-flow ones, and cost nothing.
@@ -175,15 +179,12 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: [b.note] },
     });
   }
-  await searchCandidates(cluster, o, candidates, left(), add, t0);
+  await searchCandidates(cluster, o, candidates, left(), add, elapsed);
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
-    notes.push(
-      candidates.some((c) => c.plan.throughput > 0)
-        ? 'objective delivered: no candidate could be predicted (no per-layer timings); kept the max-flow plan'
-        : 'objective delivered: no candidate carries any flow',
-    );
+    // Every GPU has timings (checked above), so only a candidate without flow goes unpredicted.
+    notes.push('objective delivered: no candidate carries any flow');
     return { objective: 'maxflow', chosen: first, candidates, notes, confirmRequests: null };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
@@ -198,15 +199,19 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   // Finalists are of a size: once one is too costly to simulate, so are the others, and the
   // model's ranking decides.
   let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS;
-  if (!tooLarge) o.onProgress?.({ elapsedSec: (performance.now() - t0) / 1000, phase: 'confirming', incumbent: finalists[0].predicted!.throughput, bound: 0, predicted: true });
-  const top = finalists.map((c) => {
-    const r = tooLarge ? null : confirmRun(cluster, c.plan, count);
+  if (!tooLarge) o.onProgress?.({ elapsedSec: elapsed(), phase: 'confirming', incumbent: finalists[0].predicted!.throughput, bound: 0, predicted: true });
+  const reports: (SimReport | null)[] = [];
+  for (const c of finalists) {
+    if (tooLarge) break;
+    const r = confirmRun(cluster, c.plan, count);
     if (r?.eventLimitReached) tooLarge = true;
-    const ok = r && !tooLarge;
-    return { ...c, simulated: ok ? r.throughput.total : null, simulatedTpotP95: ok ? r.tpot.p95 : null };
+    reports.push(r);
+  }
+  const top = finalists.map((c, k) => {
+    const r = tooLarge ? null : reports[k];
+    return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
   });
   if (tooLarge) {
-    for (const t of top) Object.assign(t, { simulated: null, simulatedTpotP95: null });
     notes.push(`objective delivered: no confirming simulation (a run of ${count} requests would take more than ${CONFIRM_MAX_EVENTS.toLocaleString('en-US')} events on this cluster); the model's ranking decided`);
   }
   const chosen = pickFinalist(top, top.find((c) => c.label === first.label));
@@ -241,8 +246,7 @@ export function pickFinalist<T extends Pick<Candidate, 'simulated' | 'simulatedT
  * controls, baselines), and adds the best layouts it finds as candidates. The user's depth controls
  * bind the search as they bind the planner.
  */
-async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void, startedAt: number): Promise<void> {
-  const elapsedSince = () => (performance.now() - startedAt) / 1000;
+async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void, elapsed: () => number): Promise<void> {
   const seeds = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (seeds.length === 0 || o.signal?.aborted) return;
   const first = candidates[0].result;
@@ -259,7 +263,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
     partialInference: o.partialInference,
     keep: SEARCH_KEEP,
     stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
-    onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsedSince(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
+    onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsed(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
   });
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));

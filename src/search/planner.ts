@@ -293,7 +293,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
       if (best.throughput > 0) notes.push(`optimal under --max-stages ${o.maxStages} (proved by the MILP); the bound is the unlimited problem's`);
       return 'optimal';
     }
-    if (result.status === 'optimal' || (result.status === 'infeasible' && floor > 0 && o.maxStages === null)) return done() ? 'optimal' : null;
+    if (result.status === 'optimal' || (result.status === 'infeasible' && floor > 0)) return done() ? 'optimal' : null;
     return done() ? 'gap-reached' : null;
   }
 

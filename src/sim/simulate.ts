@@ -208,8 +208,7 @@ const SLICE = 200_000;
 export function simulate(cluster: Cluster, plan: Plan, options: SimOptions): SimReport {
   const started = performance.now();
   const prepared = prepare(cluster, plan, options);
-  const limit = options.maxEvents ?? Infinity;
-  let left = limit;
+  let left = options.maxEvents ?? Infinity;
   let done = false;
   while (!done && left > 0) {
     const slice = Math.min(SLICE, left);
