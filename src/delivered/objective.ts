@@ -2,25 +2,22 @@
 // (which maximises flow) is run a few times with depth controls, each run with a share of the time
 // limit; those plans and the shallow baselines then seed an annealing that maximises the
 // delivered-throughput model itself. Every candidate is scored by the model, and the best few are
-// run through a short simulation, which has the last word; the rest of the time goes to a local
-// search from the best of them scored by that simulation (polish.ts).
+// run through a short simulation, which has the last word.
 
-import { assemblePlan, placementOf as placementFromPlan } from '../plan/assemble.js';
+import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
 import { runBaselines } from '../search/baselines/index.js';
 import { searchObjective } from '../search/delivered-search.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
-import { deliveredScore, predictLayout } from './layout-score.js';
-import { layoutOf, sameLayout, type Layout } from '../search/layout.js';
-import { climb } from '../search/climb.js';
+import { deliveredScore } from './layout-score.js';
+import { layoutOf, sameLayout } from '../search/layout.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
 import { generateRequests } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
 import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
 import { untimedGpus, type DeliveredPrediction } from './model.js';
-import { layoutKey, simulatedObjective } from './polish.js';
 import type { PlanObjective } from '../plan/types.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
@@ -53,21 +50,10 @@ export interface DeliveredChoice {
 
 /**
  * Shares of the time limit: the max-flow run, then the depth-controlled runs together; the
- * delivered-model search gets what is left but POLISH_SHARE, and the simulation-scored search
- * whatever is left after the confirming runs (more when the model search stalls early).
+ * delivered-model search gets what is left.
  */
 const MAXFLOW_SHARE = 0.4;
-const DEPTH_SHARE = 0.2;
-const POLISH_SHARE = 0.25;
-/** Finalists the simulation-scored search starts from: the best two by simulation. */
-const POLISH_SEEDS = 2;
-/** Least share of the current layout's predicted throughput a proposal needs to be simulated. */
-const POLISH_SCREEN = 0.85;
-/**
- * Simulated proposals in a row without a gain that end it early (a confirming run costs
- * 0.05-0.5 s on the bundled clusters; on single24 gains came up to 110 proposals apart).
- */
-const POLISH_STALL_SCORED = 200;
+const DEPTH_SHARE = 0.3;
 /** Layouts of the delivered-model search kept as candidates (one per starting point): among the best few the model and the simulation often disagree on the order, so several go on to the confirming runs. */
 const SEARCH_KEEP = 5;
 /**
@@ -144,6 +130,7 @@ const fmt = (x: number): string => x.toFixed(0);
 export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Promise<DeliveredChoice> {
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
+  const left = () => Math.max(0.5, o.timeLimitSec - elapsed());
   const candidates: Candidate[] = [];
   const add = (label: string, result: PlannerResult) => {
     const plan = assemble(cluster, result);
@@ -192,7 +179,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: [b.note] },
     });
   }
-  await searchCandidates(cluster, o, candidates, Math.max(0.5, (1 - POLISH_SHARE) * o.timeLimitSec - elapsed()), add, elapsed);
+  await searchCandidates(cluster, o, candidates, left(), add, elapsed);
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
@@ -220,24 +207,14 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     if (r?.eventLimitReached) tooLarge = true;
     reports.push(r);
   }
-  const top: Candidate[] = finalists.map((c, k) => {
+  const top = finalists.map((c, k) => {
     const r = tooLarge ? null : reports[k];
     return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
   });
   if (tooLarge) {
     notes.push(`objective delivered: no confirming simulation (a run of ${count} requests would take more than ${CONFIRM_MAX_EVENTS.toLocaleString('en-US')} events on this cluster); the model's ranking decided`);
   }
-  const maxFlowTop = top.find((c) => c.label === first.label);
-  if (!tooLarge) {
-    const polished = await polishFinalists(cluster, o, top, maxFlowTop, count, o.timeLimitSec - elapsed(), elapsed);
-    if (polished) {
-      candidates.push(polished.candidate);
-      if (polished.candidate.predicted) scored.push(polished.candidate);
-      top.push(polished.candidate);
-      notes.push(polished.note);
-    }
-  }
-  const chosen = pickFinalist(top, maxFlowTop);
+  const chosen = pickFinalist(top, top.find((c) => c.label === first.label));
   const list = scored
     .map((c) => {
       const t = top.find((x) => x.label === c.label);
@@ -250,92 +227,6 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
 }
 
 const SEARCH_LABEL = 'delivered search';
-const POLISH_LABEL = 'simulation search';
-
-/**
- * The simulation-scored search (polish.ts) from the best finalists by simulation, on the
- * confirming runs' request stream, with the max-flow plan's p95 TPOT as the limit pickFinalist
- * applies. Returns the best layout it simulated when that beats every finalist, else null.
- */
-async function polishFinalists(
-  cluster: Cluster,
-  o: PlannerOptions,
-  top: readonly Candidate[],
-  maxFlow: Candidate | undefined,
-  count: number,
-  seconds: number,
-  elapsed: () => number,
-): Promise<{ candidate: Candidate; note: string } | null> {
-  const tpotLimit = maxFlow?.simulatedTpotP95 ?? null;
-  const simulatedOk = top.filter((c) => c.simulated !== null && (tpotLimit === null || c.simulatedTpotP95 == null || c.simulatedTpotP95 <= tpotLimit * (1 + 1e-9)));
-  if (seconds < 0.5 || simulatedOk.length === 0 || o.signal?.aborted) return null;
-  const seeds = [...simulatedOk].sort((a, b) => b.simulated! - a.simulated!).slice(0, POLISH_SEEDS);
-  const best = seeds[0];
-  const sim = simulatedObjective(cluster, {
-    run: (plan) => confirmRun(cluster, plan, count),
-    template: best.plan,
-    tpotLimit,
-    minLayers: o.minLayers,
-    maxStages: o.maxStages,
-    partialInference: o.partialInference,
-  });
-  const t0 = performance.now();
-  o.log?.(`objective delivered: simulation-scored search (${seconds.toFixed(1)} s, from ${seeds.map((c) => c.label).join(', ')})`);
-  // The model screens proposals: one it rates far below the layout it would replace is not worth
-  // a simulation (the model errs by 15-20%, so the screen is set wider than that).
-  const predicted = (l: Layout) => predictLayout(cluster, l, { partialInference: o.partialInference })?.throughput ?? 0;
-  const found = await climb(cluster, {
-    starts: seeds.map((c) => ({ layout: layoutOf(c.result.placement), score: c.simulated! })),
-    score: sim.score,
-    screen: (candidate, current) => predicted(candidate) >= POLISH_SCREEN * predicted(current),
-    seed: o.seed,
-    timeLimitSec: seconds,
-    signal: o.signal,
-    minLayers: o.minLayers,
-    maxStages: o.maxStages,
-    partialInference: o.partialInference,
-    stallScored: POLISH_STALL_SCORED,
-    onTick: o.onProgress && ((score) => o.onProgress!({ elapsedSec: elapsed(), phase: 'simulating', incumbent: score, bound: 0, predicted: true, simulated: true })),
-  });
-  const wall = (performance.now() - t0) / 1000;
-  // The layouts are read from what was simulated, not from the search's pool, so the figure a
-  // candidate carries is exactly the run that scored it.
-  const seedKeys = new Set(seeds.map((c) => layoutKey(layoutOf(c.result.placement))));
-  let winner: { key: string; throughput: number; tpotP95: number; plan: Plan } | null = null;
-  for (const [key, s] of sim.simulated) {
-    if (seedKeys.has(key) || !(s.throughput > best.simulated! * (1 + 1e-9))) continue;
-    if (!winner || s.throughput > winner.throughput) winner = { key, ...s };
-  }
-  const runs = `${sim.runs()} layouts simulated in ${wall.toFixed(1)} s${found.stalled ? `, stopped after ${POLISH_STALL_SCORED} without a gain` : ''}`;
-  if (!winner) {
-    o.log?.(`objective delivered: simulation-scored search found nothing better (${runs})`);
-    return null;
-  }
-  const plan = winner.plan;
-  const flow = evaluatePlacement(cluster, placementFromPlan(plan, cluster), { partialInference: o.partialInference });
-  const r = best.result;
-  const result: PlannerResult = {
-    placement: placementFromPlan(plan, cluster),
-    throughput: flow.throughput,
-    flow,
-    status: o.signal?.aborted ? 'interrupted' : 'time-limit',
-    bound: r.bound,
-    settings: r.settings,
-    stats: { wallTimeSec: wall, timeToFirstSec: wall, timeToBestSec: wall, linksDropped: 0, notes: [`simulation-scored search from ${seeds.map((c) => c.label).join(' and ')}: ${runs}`] },
-  };
-  const assembled = assemble(cluster, result);
-  const p = tryPredict(cluster, assembled);
-  const candidate: Candidate = {
-    label: POLISH_LABEL,
-    result,
-    plan: assembled,
-    predicted: typeof p === 'string' ? null : p,
-    simulated: winner.throughput,
-    simulatedTpotP95: winner.tpotP95,
-  };
-  const gain = winner.throughput / best.simulated! - 1;
-  return { candidate, note: `objective delivered: simulation-scored search from ${best.label}: ${fmt(winner.throughput)} tokens/s simulated (+${(100 * gain).toFixed(1)}%; ${runs})` };
-}
 
 /**
  * The finalist with the most simulated throughput among those whose p95 TPOT is no worse than
