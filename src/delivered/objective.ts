@@ -92,13 +92,14 @@ const CONFIRM_WINDOW = { warmupSec: 200, untilSec: 800 };
 /**
  * Offline requests for the confirming runs: enough that the fastest finalist is still working
  * through its backlog at the end of the window (else the run measures its own drain), with
- * margin for the model's error; the same stream for every finalist.
+ * margin for the model's error; the same stream for every finalist. The benchmark sizes its
+ * offline streams by the same rule, for its own window's end.
  */
-export function confirmCount(finalists: readonly DeliveredPrediction[]): number {
+export function confirmCount(finalists: readonly DeliveredPrediction[], untilSec = CONFIRM_WINDOW.untilSec): number {
   let count = 300;
   for (const p of finalists) {
     const perRequest = p.workload.input + p.workload.output;
-    count = Math.max(count, Math.ceil(p.inflight + (2 * CONFIRM_WINDOW.untilSec * p.throughput) / perRequest));
+    count = Math.max(count, Math.ceil(p.inflight + (2 * untilSec * p.throughput) / perRequest));
   }
   return count;
 }

@@ -132,5 +132,7 @@ describe('confirmCount', () => {
     // 800 s at the faster predicted rate, in requests of 20 tokens, with room to spare.
     expect(count).toBeGreaterThan((800 * quick.throughput) / 20);
     expect(count).toBeGreaterThanOrEqual(confirmCount([slow]));
+    // A window ending later (the benchmark's, say) needs more.
+    expect(confirmCount([slow, quick], 1600)).toBeGreaterThan((1600 * quick.throughput) / 20);
   });
 });
