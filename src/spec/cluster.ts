@@ -28,7 +28,8 @@ export interface LoadOptions {
 const TOP_KEYS = ['name', 'description', 'model', 'profiles', 'kvReserve', 'coordinator', 'network', 'nodes'];
 const NODE_KEYS = ['name', 'gpu', 'region', 'count'];
 const DEFAULT_REGION = 'default';
-const RESERVED_NAMES = new Set(['coordinator']);
+/** Names plans and routing tables use for their own vertices (the coordinator's two ends). */
+const RESERVED_NAMES = new Set(['coordinator', 'source', 'sink']);
 
 interface ProfileContext {
   readonly dir: string;
@@ -98,7 +99,7 @@ function readNodes(root: Fields, ctx: ProfileContext): NodeInit[] {
     const base = entry.optStr('name') ?? gpu.toLowerCase();
     const names = count === undefined ? [base] : Array.from({ length: count }, (_, k) => `${base}-${k + 1}`);
     for (const name of names) {
-      if (RESERVED_NAMES.has(name)) entry.fail('name', 'a node name other than "coordinator"', `"${name}" is reserved`);
+      if (RESERVED_NAMES.has(name)) entry.fail('name', 'a node name other than "coordinator", "source" and "sink"', `"${name}" is reserved`);
       if (seen.has(name)) entry.fail('name', 'unique node names', `duplicate node name "${name}"`, 'duplicate-node');
       seen.add(name);
       nodes.push({

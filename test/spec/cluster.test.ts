@@ -151,6 +151,10 @@ describe('spec errors name the file and the field', () => {
     expectError(spec70b(`${ENOUGH}  - { name: a100-40g-1, gpu: L4, region: r }\n`, LINKED), 'nodes[1].name', 'duplicate-node', /duplicate node name "a100-40g-1"/);
     expectError(spec70b('  - { gpu: L4 }\n  - { gpu: L4 }\n', LINKED), 'nodes[1].name', 'duplicate-node');
     expectError(spec70b(`${ENOUGH}  - { name: coordinator, gpu: L4 }\n`, LINKED), 'nodes[1].name');
+    // Plans name the coordinator's two ends "source" and "sink": a node of either name would be
+    // read back as the coordinator (before, "source" crashed the planner).
+    expectError(spec70b(`${ENOUGH}  - { name: source, gpu: L4 }\n`, LINKED), 'nodes[1].name', undefined, /"source" is reserved/);
+    expectError(spec70b(`${ENOUGH}  - { name: sink, gpu: L4 }\n`, LINKED), 'nodes[1].name', undefined, /"sink" is reserved/);
   });
 
   it('a typo in a field name, at any depth', () => {
