@@ -12,7 +12,13 @@ export function writeFileAtomic(path: string, content: string): void {
     writeFileSync(tmp, content);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    // The temp file may not exist, or its folder may not be one (a parent that is a file): the
+    // cleanup must not replace the error the user needs.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* nothing was written there */
+    }
     throw inputError('write-failed', `cannot write output file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
       file: path,
     });

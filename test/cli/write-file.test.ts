@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../src/cli/write-file.js';
+import { HelixError } from '../../src/errors.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'helix-write-'));
+
+describe('writeFileAtomic', () => {
+  it('writes the whole file and leaves no temp file behind', () => {
+    const path = join(tmp, 'sub', 'plan.json');
+    writeFileAtomic(path, '{"a":1}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n');
+    expect(readdirSync(join(tmp, 'sub'))).toEqual(['plan.json']);
+  });
+
+  it('reports a parent that is a file as an input error naming the file, not as its own cleanup failure', () => {
+    const file = join(tmp, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const target = join(file, 'plan.json');
+    let caught: unknown;
+    try {
+      writeFileAtomic(target, '{}');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(HelixError);
+    const e = caught as HelixError;
+    expect(e.kind).toBe('input');
+    expect(e.code).toBe('write-failed');
+    expect(e.message).toMatch(/ENOTDIR|EEXIST/);
+    expect(e.details.file).toBe(target);
+  });
+});
