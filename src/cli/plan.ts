@@ -181,11 +181,14 @@ export const planCommand: CommandSpec = {
       return 1;
     }
     const text = serializePlan(plan);
-    if (flags.output) {
+    // A plan that carries nothing is shown (the table says why) but never saved: an `-o` path
+    // may hold the plan in force, and a script that ignores the exit code would deploy nothing.
+    const save = plan.throughput > 0;
+    if (flags.output && save) {
       writeFileAtomic(flags.output, text);
       if (!flags.quiet && !flags.json) io.err(`wrote ${flags.output}\n`);
     }
-    if (flags.svg) {
+    if (flags.svg && save) {
       writeFileAtomic(flags.svg, renderSvg(plan));
       if (!flags.quiet && !flags.json) io.err(`wrote ${flags.svg}\n`);
     }
@@ -193,7 +196,8 @@ export const planCommand: CommandSpec = {
     else io.out(formatPlan(plan, { color: colorFor(io, flags.color) }));
     if (plan.throughput <= 0) {
       const why = plan.stats.notes.find((n) => n.startsWith(INFEASIBLE_NOTE))?.slice(INFEASIBLE_NOTE.length);
-      throw new HelixError('no-flow', 'infeasible', why ? `no placement can meet the depth controls: ${why}` : 'no placement found carries any flow from the coordinator through all layers and back', {
+      const unsaved = flags.output ? ` (${flags.output} was not written)` : '';
+      throw new HelixError('no-flow', 'infeasible', `${why ? `no placement can meet the depth controls: ${why}` : 'no placement found carries any flow from the coordinator through all layers and back'}${unsaved}`, {
         file: args[0],
       });
     }

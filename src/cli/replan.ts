@@ -61,6 +61,11 @@ export const replanCommand: CommandSpec = {
     const check = verifyPlan(old, before);
     if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan in force is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
     let cluster = flags.addFrom ? loadCluster(flags.addFrom, { profilesDir: flags.profiles }) : before;
+    if (cluster.model.id !== before.model.id) {
+      throw usageError('model-mismatch', `--add-from ${flags.addFrom} serves ${cluster.model.id}, but the plan in force serves ${before.model.id}`, {
+        expected: `a cluster spec for ${before.model.id}`,
+      });
+    }
     const names = new Map(cluster.nodes.map((node, i) => [node.name, i]));
     const removed = new Set<number>();
     for (const name of flags.remove ?? []) {
@@ -99,18 +104,25 @@ export const replanCommand: CommandSpec = {
       io.err(`helix: the new plan failed verification and was not written:\n${formatProblems(verdict.problems)}\n`);
       return 1;
     }
-    if (flags.output) writeFileAtomic(flags.output, serializePlan(plan));
+    // Like `plan`, a re-plan that carries nothing is reported but never saved over the plan in force.
+    if (flags.output && r.throughput > 0) writeFileAtomic(flags.output, serializePlan(plan));
     const diff = diffPlans(old, plan);
+    const notes = plan.stats.notes.slice(1);
     const kept = r.full.throughput > 0 ? r.throughput / r.full.throughput : 0;
     if (flags.json) {
-      io.out(`${JSON.stringify({ throughput: r.throughput, fullReplan: r.full.throughput, untouched: r.untouched, kept, moves: r.moves, diff, plan }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ throughput: r.throughput, fullReplan: r.full.throughput, untouched: r.untouched, kept, moves: r.moves, notes, diff, plan }, null, 2)}\n`);
     } else {
       const c = colorFor(io, flags.color);
       io.out(formatDiff(diff, { color: c }));
       io.out(`${c.bold('Re-plan:')} ${tokens(r.throughput)} tokens/s with ${r.moves} machine(s) loading layers = ${percent(kept)} of a full re-plan (${tokens(r.full.throughput)}); doing nothing keeps ${tokens(r.untouched)}.\n`);
-      if (flags.output && !flags.quiet) io.err(`wrote ${flags.output}\n`);
+      for (const note of notes) io.out(`${c.dim('note:')} ${note}\n`);
+      if (flags.output && r.throughput > 0 && !flags.quiet) io.err(`wrote ${flags.output}\n`);
     }
-    return r.throughput > 0 ? 0 : 1;
+    if (!(r.throughput > 0)) {
+      io.err(`helix: no placement of the changed cluster carries any flow from the coordinator through all layers and back${flags.output ? `; ${flags.output} was not written` : ''}\n`);
+      return 1;
+    }
+    return 0;
   },
 };
 

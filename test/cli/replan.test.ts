@@ -26,12 +26,42 @@ describe('helix replan (built binary)', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 
-  it('exits 2 for a node that does not exist', () => {
+  it('exits 2 for a node that does not exist, and for --add-from a cluster serving another model', () => {
     const old = join(tmp, 'old2.json');
     writeFileSync(old, helix(['plan', 'clusters/tiny.yaml', '--json']).stdout);
     const r = helix(['replan', old, '-c', 'clusters/tiny.yaml', '--remove', 'ghost']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ghost/);
+    const other = helix(['replan', old, '-c', 'clusters/tiny.yaml', '--add-from', 'clusters/single24.yaml', '-t', '1']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/serves llama2-70b, but the plan in force serves llama1-30b/);
+  });
+
+  it('a change that leaves no flow exits 1, says why, and leaves the -o file alone; a delivered plan\'s note reaches the terminal', () => {
+    const old = join(tmp, 'old3.json');
+    const out = join(tmp, 'in-force.json');
+    const plan = helix(['plan', 'clusters/tiny.yaml', '--json']).stdout;
+    writeFileSync(old, plan);
+    writeFileSync(out, plan);
+    // tiny cannot hold the model without t4-1.
+    const r = helix(['replan', old, '-c', 'clusters/tiny.yaml', '--remove', 't4-1', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no placement of the changed cluster carries any flow.*was not written/);
+    expect(readFileSync(out, 'utf8')).toBe(plan);
+    // The plan in force was made for delivery: the note with both predictions is printed.
+    expect(r.stdout).toMatch(/note: the plan in force was made for --objective delivered; .*predicted to serve/);
+  });
+});
+
+describe('helix plan -o with no flow (built binary)', () => {
+  it('exits 1 and does not overwrite the output file', () => {
+    const out = join(tmp, 'keep.json');
+    writeFileSync(out, 'the plan in force\n');
+    const r = helix(['plan', 'clusters/tiny.yaml', '--min-layers', '10', '-o', out, '--svg', join(tmp, 'none.svg')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/keep\.json was not written/);
+    expect(readFileSync(out, 'utf8')).toBe('the plan in force\n');
+    expect(() => readFileSync(join(tmp, 'none.svg'))).toThrow();
   });
 });
 
@@ -51,5 +81,12 @@ describe('helix explain and render (built binary)', () => {
     const r = helix(['render', file, '-o', svg]);
     expect(r.code).toBe(0);
     expect(readFileSync(svg, 'utf8')).toMatch(/<svg[\s\S]*a100-1 \(A100-40G\)[\s\S]*<\/svg>\n$/);
+    // --json means JSON on stdout, here too.
+    const j = helix(['render', file, '--json']);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout).svg).toBe(readFileSync(svg, 'utf8'));
+    const jo = helix(['render', file, '--json', '-o', svg]);
+    expect(JSON.parse(jo.stdout)).toEqual({ output: svg });
+    expect(jo.stderr).toBe('');
   });
 });
