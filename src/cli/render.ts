@@ -11,14 +11,15 @@ export const renderCommand: CommandSpec = {
   summary: 'draw a plan as a self-contained SVG (layers x nodes, flows as curves)',
   args: [{ name: 'plan', description: 'plan file (JSON)', required: true }],
   options: [{ flags: '-o, --output <file>', description: 'SVG file to write (default: stdout)' }],
-  examples: ['helix render plan.json -o placement.svg'],
+  examples: ['helix render plan.json -o placement.svg', 'helix render plan.json --json    # {"svg": "<svg ..."} on stdout'],
   async run(args, options, io) {
     const flags = options as CommonFlags & { output?: string };
     const svg = renderSvg(readPlan(args[0]));
-    if (flags.output) {
-      writeFileAtomic(flags.output, svg);
-      if (!flags.quiet) io.err(`wrote ${flags.output}\n`);
-    } else io.out(svg);
+    if (flags.output) writeFileAtomic(flags.output, svg);
+    // --json keeps its promise of JSON on stdout: the picture as a string, or where it went.
+    if (flags.json) io.out(`${JSON.stringify(flags.output ? { output: flags.output } : { svg })}\n`);
+    else if (!flags.output) io.out(svg);
+    else if (!flags.quiet) io.err(`wrote ${flags.output}\n`);
     return 0;
   },
 };
