@@ -92,6 +92,11 @@ export const validateCommand: CommandSpec = {
       const problems = [...r.problems];
       const throughput = r.flowThroughput;
       const gap = bound > 0 ? Math.max(0, (bound - throughput) / bound) : 0;
+      // A plan that routes nothing is consistent but serves nobody: the gate fails it, as `plan`
+      // exits 1 when it finds no flow.
+      if (r.problems.length === 0 && !(throughput > 0)) {
+        problems.push({ field: 'throughput', message: 'the plan carries no flow from the coordinator through all layers and back' });
+      }
       if (flags.minThroughput !== undefined && throughput < flags.minThroughput) {
         problems.push({ field: 'throughput', message: `${throughput.toFixed(1)} tokens/s is below the required ${flags.minThroughput}` });
       }

@@ -69,6 +69,18 @@ describe('helix validate (built binary)', () => {
     expect(v.stdout).toMatch(/nodes\[\d+\]/);
   });
 
+  it('exits 1 for a plan that carries no flow (a CI gate must not pass a plan that serves nothing)', () => {
+    // No equal split of tiny's model gives every Swarm stage a node that holds it: nothing is placed.
+    const r = helix(['plan', 'clusters/tiny.yaml', '-m', 'swarm', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).throughput).toBe(0);
+    const file = join(tmp, 'no-flow.json');
+    writeFileSync(file, r.stdout);
+    const v = helix(['validate', file, '--cluster', 'clusters/tiny.yaml']);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/INVALID[\s\S]*throughput: the plan carries no flow/);
+  });
+
   it('exits 2 without --cluster', () => {
     const v = helix(['validate', 'x.json']);
     expect(v.code).toBe(2);
