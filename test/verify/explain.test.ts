@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { explainPlacement } from '../../src/verify/explain.js';
+import { handCluster } from '../search/helpers.js';
+import type { Placement } from '../../src/spec/types.js';
+
+// Two equal machines, 2 layers, 100 tokens/s at either size: a chain carries 100, two replicas 200.
+const pair = () => handCluster(2, [[100, 100], [100, 100]]);
+const chain: Placement = [{ start: 0, end: 1 }, { start: 1, end: 2 }];
+const replicas: Placement = [{ start: 0, end: 2 }, { start: 0, end: 2 }];
+const options = { secondsPerTry: 0.3, seed: 1 };
+
+describe('explainPlacement', () => {
+  it('counts what re-placing the same machines gives apart from what new hardware adds', async () => {
+    const x = await explainPlacement(pair(), chain, options);
+    expect(x.throughput).toBeCloseTo(100, 6);
+    const replace = x.suggestions.find((s) => s.change.startsWith('re-place the layers'));
+    expect(replace?.throughput).toBeCloseTo(200, 6);
+    expect(replace?.gain).toBeCloseTo(100, 6);
+    // A third machine takes the cluster to 300; credited with 100 over the re-placement, not 200
+    // over the chain.
+    const add = x.suggestions.find((s) => s.change.startsWith('add one X'));
+    expect(add?.throughput).toBeCloseTo(300, 6);
+    expect(add?.gain).toBeCloseTo(100, 6);
+  });
+
+  it('suggests no re-placement for a plan that is already max-flow optimal', async () => {
+    const x = await explainPlacement(pair(), replicas, options);
+    expect(x.suggestions.some((s) => s.change.startsWith('re-place'))).toBe(false);
+    expect(x.suggestions.find((s) => s.change.startsWith('add one X'))?.gain).toBeCloseTo(100, 6);
+  });
+});
