@@ -194,6 +194,12 @@ export const simulateCommand: CommandSpec = {
       release?.();
     }
     if (controller.signal.aborted && !flags.quiet && !flags.json) io.err('interrupted: the figures cover the simulated time so far\n');
+    // A warm-up past the end of a run leaves nothing to measure: say so rather than report zeros.
+    for (const r of runs) {
+      if (r.report.window.end <= r.report.window.start && !flags.quiet) {
+        io.err(`warning: ${r.label}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, before --warmup ${flags.warmup} s ended; its throughput figures measure nothing\n`);
+      }
+    }
     const c = colorFor(io, flags.color);
     if (flags.json) {
       const rows = runs.map((r) => ({ plan: r.label, ...r.report }));

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { inputError } from '../errors.js';
-import { PLAN_FORMAT_VERSION, PLAN_OBJECTIVES, type Plan } from './types.js';
+import { PLAN_FORMAT_VERSION, PLAN_OBJECTIVES, PLAN_STATUSES, type Plan } from './types.js';
 
 export function serializePlan(plan: Plan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
@@ -51,7 +51,7 @@ export function parsePlan(text: string, file: string): Plan {
   expect(file, 'settings', isObj(p.settings), 'an object', p.settings);
   const objective = (p.settings as Record<string, Json>).objective;
   expect(file, 'settings.objective', objective === undefined || (PLAN_OBJECTIVES as readonly Json[]).includes(objective), PLAN_OBJECTIVES.map((x) => `"${x}"`).join(' or '), objective);
-  expect(file, 'status', typeof p.status === 'string', 'a string', p.status);
+  expect(file, 'status', (PLAN_STATUSES as readonly Json[]).includes(p.status), PLAN_STATUSES.map((x) => `"${x}"`).join(', '), p.status);
   expect(file, 'throughput', isNum(p.throughput), 'a number', p.throughput);
   expect(file, 'bound', isObj(p.bound) && isNum((p.bound as Record<string, Json>).value), 'an object with a numeric value', p.bound);
   expect(file, 'nodes', Array.isArray(p.nodes), 'an array', p.nodes);
@@ -64,6 +64,25 @@ export function parsePlan(text: string, file: string): Plan {
     expect(file, `${f}.end`, isIntOrNull(o.end), 'an integer or null', o.end);
     expect(file, `${f}.flow`, isNum(o.flow), 'a number', o.flow);
   });
+  // What a runtime or script reads besides the flows: checked for shape here, for truth by verify.
+  if (p.routing !== undefined) {
+    expect(file, 'routing', Array.isArray(p.routing), 'an array of routing tables', p.routing);
+    (p.routing as Json[]).forEach((t, i) => {
+      const o = t as Record<string, Json>;
+      expect(file, `routing[${i}]`, isObj(t) && typeof o.from === 'string' && Array.isArray(o.hops), 'an object with "from" and "hops"', t);
+      (o.hops as Json[]).forEach((h, k) => {
+        const hop = h as Record<string, Json>;
+        expect(file, `routing[${i}].hops[${k}]`, isObj(h) && typeof hop.to === 'string' && isNum(hop.weight) && (hop.weight as number) >= 0, 'an object with "to" and a weight >= 0', h);
+      });
+    });
+  }
+  if (p.delivered !== undefined) {
+    expect(file, 'delivered', isObj(p.delivered), 'an object', p.delivered);
+    const d = p.delivered as Record<string, Json>;
+    for (const key of ['throughput', 'decodeThroughput', 'ttftSec', 'tpotSec', 'inflight'] as const) {
+      expect(file, `delivered.${key}`, isNum(d[key]), 'a number', d[key]);
+    }
+  }
   expect(file, 'flows', Array.isArray(p.flows), 'an array', p.flows);
   (p.flows as Json[]).forEach((e, i) => {
     const f = `flows[${i}]`;

@@ -3,14 +3,16 @@
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export type PlanStatus =
-  | 'optimal' // proved optimal (gap within tolerance of a valid bound)
-  | 'gap-reached' // within the requested --gap of the bound
-  | 'stalled' // no improvement for --stall seconds
-  | 'time-limit' // --time-limit ended the search
-  | 'interrupted' // SIGINT ended the search
-  | 'heuristic' // a fixed placement method (baselines); no search
-  | 'no-flow'; // nothing positive found
+export const PLAN_STATUSES = [
+  'optimal', // proved optimal (gap within tolerance of a valid bound)
+  'gap-reached', // within the requested --gap of the bound
+  'stalled', // no improvement for --stall seconds
+  'time-limit', // --time-limit ended the search
+  'interrupted', // SIGINT ended the search
+  'heuristic', // a fixed placement method (baselines); no search
+  'no-flow', // nothing positive found
+] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 export type PlanMethod = 'milp' | 'swarm' | 'petals' | 'separate' | 'homogeneous' | 'replan' | 'given';
 

@@ -44,7 +44,15 @@ export function readYamlSpec(file: string): YamlSpec {
     }
     return undefined;
   };
-  return { data: doc.toJS(), lineOf };
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // The parser accepts the text but refuses to expand it (an alias bomb: aliases of aliases
+    // that would expand to millions of nodes).
+    throw inputError('bad-yaml', `YAML that cannot be expanded: ${(e as Error).message.split('\n')[0]}`, { file, expected: 'valid YAML without runaway aliases' });
+  }
+  return { data, lineOf };
 }
 
 export function readYamlFile(file: string): unknown {

@@ -61,6 +61,11 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     }
     if (seen.has(pn.name)) problems.push({ field: `${NODE(pi)}.name`, message: `node "${pn.name}" appears twice` });
     seen.add(pn.name);
+    // What the plan records of the machine is what a runtime or a reader takes as true.
+    const spec = cluster.nodes[i];
+    if (pn.gpu !== spec.gpu) problems.push({ field: `${NODE(pi)}.gpu`, message: `records ${pn.gpu}, but ${pn.name} is a ${spec.gpu}` });
+    if (pn.region !== spec.region) problems.push({ field: `${NODE(pi)}.region`, message: `records ${pn.region}, but ${pn.name} is in ${spec.region}` });
+    if (pn.vramBytes !== spec.vramBytes) problems.push({ field: `${NODE(pi)}.vramBytes`, message: `records ${pn.vramBytes} bytes, but ${pn.name} has ${spec.vramBytes}` });
     if (pn.start === null || pn.end === null) {
       if (pn.start !== pn.end) problems.push({ field: NODE(pi), message: 'start and end must both be set or both be null' });
       if (pn.flow > slack(0)) problems.push({ field: `${NODE(pi)}.flow`, message: 'an unused node carries flow' });
@@ -79,11 +84,42 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
       });
       return;
     }
+    const capacity = nodeCapacityFor(cluster, i, { start: pn.start, end: pn.end });
+    if (Math.abs(pn.capacity - capacity) > slack(capacity) + 1e-6) {
+      problems.push({ field: `${NODE(pi)}.capacity`, message: `records ${pn.capacity} tokens/s, but ${k} layers on a ${node.gpu} give ${capacity.toFixed(3)}` });
+    }
+    if (pn.weightBytes !== k * cluster.model.weightBytesPerLayer) {
+      problems.push({ field: `${NODE(pi)}.weightBytes`, message: `records ${pn.weightBytes} bytes, but ${k} layers of ${cluster.model.id} weigh ${k * cluster.model.weightBytesPerLayer}` });
+    }
     ranges[i] = { start: pn.start, end: pn.end };
   });
   for (const node of cluster.nodes) {
     if (!seen.has(node.name)) warnings.push(`node "${node.name}" is missing from the plan (treated as unused)`);
   }
+
+  // Embedded routing tables: a runtime follows them, so every hop must be one the placement and
+  // the network allow (the weights themselves are the plan's choice).
+  plan.routing?.forEach((table, ti) => {
+    const from = table.from === 'source' ? -1 : (index.get(table.from) ?? -3);
+    if (from === -3 || (from >= 0 && !ranges[from])) {
+      problems.push({ field: `routing[${ti}].from`, message: `"${table.from}" is not the coordinator or a node holding layers` });
+      return;
+    }
+    table.hops.forEach((hop, hi) => {
+      const to = hop.to === 'sink' ? -2 : (index.get(hop.to) ?? -3);
+      const a = from >= 0 ? ranges[from] : null;
+      const b = to >= 0 ? ranges[to] : null;
+      const allowed =
+        to === -3 || (to >= 0 && !b) || (from === -1 && to === -2)
+          ? false
+          : from === -1
+            ? b!.start === 0 && cluster.sourceCapacity[to] > 0
+            : to === -2
+              ? a!.end === L && cluster.sinkCapacity[from] > 0
+              : from !== to && cluster.linkCapacity[from * n + to] > 0 && connects(a!, b!, partial);
+      if (!allowed) problems.push({ field: `routing[${ti}].hops[${hi}]`, message: `${table.from} -> ${hop.to} is not a hop the placement and the network allow` });
+    });
+  });
 
   // Flows: only over links that exist and whose ranges connect, within recomputed capacities.
   const inflow = new Float64Array(n);

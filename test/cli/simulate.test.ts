@@ -28,6 +28,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Row = SimReport & { plan: string };
 
 describe('helix simulate (built binary)', () => {
+  it('warns when --warmup outlasts the run, instead of reporting zeros in silence', () => {
+    const r = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--warmup', '100000', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).throughput.total).toBe(0);
+    expect(r.stderr).toMatch(/the run ended at [\d.]+ s, before --warmup 100000 s ended; its throughput figures measure nothing/);
+  });
+
   it('reports one run as JSON, the same for the same seed', () => {
     const args = ['simulate', chain, '-c', tinyFile, '--offline', '30', '--json', '--seed', '4'];
     const r = helix(args);

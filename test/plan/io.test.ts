@@ -31,6 +31,25 @@ describe('plan files', () => {
     }
   });
 
+  it('reject a status, routing table or delivered figure of the wrong kind', () => {
+    const fieldOf = (edit: (p: ReturnType<typeof mutable>) => void): unknown => {
+      const p = mutable(plan);
+      edit(p);
+      try {
+        parsePlan(JSON.stringify(p), 'p.json');
+      } catch (e) {
+        expect(e).toBeInstanceOf(HelixError);
+        return (e as HelixError).details.field;
+      }
+      return 'accepted';
+    };
+    expect(fieldOf((p) => (p.status = 'great'))).toBe('status');
+    expect(fieldOf((p) => (p.routing = 'x'))).toBe('routing');
+    expect(fieldOf((p) => (p.routing = [{ from: 'source', hops: [{ to: 'n0', weight: -1 }] }]))).toBe('routing[0].hops[0]');
+    expect(fieldOf((p) => (p.delivered = { throughput: 'x' }))).toBe('delivered.throughput');
+    expect(fieldOf((p) => (p.routing = [{ from: 'source', hops: [{ to: 'n0', weight: 2 }] }]))).toBe('accepted');
+  });
+
   it('reject another format version and non-JSON', () => {
     expect(() => parsePlan(JSON.stringify({ ...mutable(plan), formatVersion: 99 }), 'p.json')).toThrow(/format version 99/);
     expect(() => parsePlan('{nope', 'p.json')).toThrow(/not valid JSON/);

@@ -101,6 +101,12 @@ describe('spec errors name the file and the field', () => {
     expect(e.code).toBe('bad-yaml');
     expect(e.message).toMatch(/malformed YAML at line [34]/);
     expect(failure(() => loadCluster(writeTemp('name: a\nname: b\n'))).message).toMatch(/line 2/);
+    // An alias bomb parses but cannot be expanded: an input error naming the file, not a crash.
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let k = 1; k < 9; k++) levels.push(`${'b'.repeat(k)}: &${'b'.repeat(k)} [${Array(10).fill(k === 1 ? '*a' : `*${'b'.repeat(k - 1)}`).join(', ')}]`);
+    const bomb = failure(() => loadCluster(writeTemp(`${levels.join('\n')}\n`)));
+    expect(bomb.code).toBe('bad-yaml');
+    expect(bomb.message).toMatch(/cannot be expanded/);
   });
 
   it('a missing file, a folder, a file that is not a mapping', () => {

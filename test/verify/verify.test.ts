@@ -96,6 +96,36 @@ describe('verifyPlan rejects', () => {
     expect(r.problems.some((x) => x.field === 'throughput')).toBe(true);
   });
 
+  it('what it records of a machine when that is not the machine: type, region, memory, weights, capacity', () => {
+    const edits: [string, (n: ReturnType<typeof mutable>['nodes'][number]) => void][] = [
+      ['nodes[0].gpu', (n) => (n.gpu = 'A100-40G')],
+      ['nodes[0].region', (n) => (n.region = 'elsewhere')],
+      ['nodes[0].vramBytes', (n) => (n.vramBytes = 1)],
+      ['nodes[0].weightBytes', (n) => (n.weightBytes += 1)],
+      ['nodes[0].capacity', (n) => (n.capacity = 99999)],
+    ];
+    for (const [field, edit] of edits) {
+      const p = mutable(good);
+      edit(p.nodes[0]);
+      const r = verifyPlan(p, cluster);
+      expect(r.valid, field).toBe(false);
+      expect(r.problems.map((x) => x.field), field).toEqual([field]);
+    }
+  });
+
+  it('an embedded routing hop the placement or the network does not allow', () => {
+    const p = mutable(good);
+    // a [0,3) -> b [3,6) -> sink is a route; c [0,3) -> a [0,3) is not (ranges do not connect).
+    p.routing = [
+      { from: 'source', hops: [{ to: 'a', weight: 1 }, { to: 'c', weight: 1 }] },
+      { from: 'a', hops: [{ to: 'b', weight: 1 }] },
+      { from: 'b', hops: [{ to: 'sink', weight: 1 }] },
+    ];
+    expect(verifyPlan(p, cluster).valid).toBe(true);
+    p.routing.push({ from: 'c', hops: [{ to: 'a', weight: 1 }] }, { from: 'source', hops: [{ to: 'b', weight: 1 }] }, { from: 'ghost', hops: [] });
+    expect(verifyPlan(p, cluster).problems.map((x) => x.field)).toEqual(['routing[3].hops[0]', 'routing[4].hops[0]', 'routing[5].from']);
+  });
+
   it('a bound below the throughput', () => {
     const p = mutable(good);
     p.bound.value = 50;
