@@ -88,7 +88,7 @@ export function plannerOptionsFrom(flags: PlanFlags): Omit<PlannerOptions, 'sign
 }
 
 function progressLine(p: PlannerProgress): string {
-  if (p.predicted) return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s predicted served`;
+  if (p.predicted) return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s ${p.simulated ? 'simulated' : 'predicted'} served`;
   const gap = p.bound > 0 ? percent(Math.max(0, (p.bound - p.incumbent) / p.bound), 2) : '-';
   return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}  gap ${gap}`;
 }

@@ -31,6 +31,8 @@ export interface PlannerProgress {
   readonly bound: number;
   /** Set in the delivered objective's later phases: `incumbent` is a prediction and there is no bound. */
   readonly predicted?: boolean;
+  /** With `predicted`: `incumbent` is a simulated figure (the delivered objective's last phase). */
+  readonly simulated?: boolean;
 }
 
 export interface PlannerOptions {

@@ -32,13 +32,14 @@ describe('planForDelivered on clusters/tiny.yaml', () => {
     const { loadCluster } = await import('../../src/spec/cluster.js');
     const { tinyFile } = await import('../sim/tiny-plan.js');
     const cluster = loadCluster(tinyFile);
-    const progress: { phase: string; elapsedSec: number; predicted?: boolean }[] = [];
+    const progress: { phase: string; elapsedSec: number; predicted?: boolean; simulated?: boolean }[] = [];
     const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: 2, onProgress: (p) => progress.push(p) });
     // A terminal shows every phase: the max-flow run, the depth-limited runs, the model search
     // and the confirming runs (predicted figures, no bound), on one clock.
     const phases = new Set(progress.map((p) => p.phase.replace(/ \d+\/\d+$/, '')));
     for (const phase of ['depth', 'delivered', 'confirming']) expect(phases).toContain(phase);
-    for (const p of progress) expect(p.predicted === true).toBe(p.phase === 'delivered' || p.phase === 'confirming');
+    for (const p of progress) expect(p.predicted === true).toBe(['delivered', 'confirming', 'simulating'].includes(p.phase));
+    for (const p of progress) expect(p.simulated === true).toBe(p.phase === 'simulating');
     for (let i = 1; i < progress.length; i++) expect(progress[i].elapsedSec).toBeGreaterThanOrEqual(progress[i - 1].elapsedSec - 1e-9);
     for (const c of choice.candidates) if (c.plan.throughput > 0) expect(verifyPlan(c.plan, cluster).valid).toBe(true);
     const byLabel = new Map(choice.candidates.map((c) => [c.label, c]));
@@ -54,6 +55,10 @@ describe('planForDelivered on clusters/tiny.yaml', () => {
     expect(choice.chosen.simulated).not.toBeNull();
     const finalists = choice.candidates.filter((c) => c.simulated !== null);
     expect(finalists.map((c) => c.label)).toContain('max flow');
+    // Every simulated figure is the confirming run of that candidate's own plan, the simulation-
+    // scored search's layout included.
+    const { confirmRun } = await import('../../src/delivered/objective.js');
+    for (const c of finalists) expect(confirmRun(cluster, c.plan, choice.confirmRequests!)!.throughput.total).toBeCloseTo(c.simulated!, 6);
     expect(choice.chosen.simulated).toBe(Math.max(...finalists.filter((c) => c.simulatedTpotP95! <= finalists.find((x) => x.label === 'max flow')!.simulatedTpotP95! * (1 + 1e-9)).map((c) => c.simulated!)));
   }, 60_000);
 });

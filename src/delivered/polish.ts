@@ -1,0 +1,74 @@
+// The last step of `--objective delivered`: local search scored by the simulator itself. The model
+// ranks layouts in microseconds but shares its errors across every layout it finds (on hetero42
+// it overrates deep layouts by 15-20% and underrates shallow ones), so the confirming runs only
+// choose among shapes the model liked. Starting from the finalists the simulation liked best, the
+// same moves as the other searches, each layout scored by a confirming run on the same request
+// stream, climb (search/climb.ts) where the simulation, not the model, says throughput is.
+
+import { assemblePlan } from '../plan/assemble.js';
+import type { Plan } from '../plan/types.js';
+import { evaluatePlacement } from '../graph/placement-flow.js';
+import { placementOf, type Layout } from '../search/layout.js';
+import { respectsDepthControls, withoutIdleNodes, type PlannerOptions } from '../search/planner.js';
+import type { SimReport } from '../sim/simulate.js';
+import type { Cluster } from '../spec/types.js';
+
+export interface SimulatedLayout {
+  readonly plan: Plan;
+  /** All-token tokens/s in the run. */
+  readonly throughput: number;
+  /** Seconds, p95 time per output token. */
+  readonly tpotP95: number;
+}
+
+export interface SimulatedObjective {
+  readonly score: (layout: Layout) => number;
+  /** Every layout simulated so far that met the TPOT limit, by layout key. */
+  readonly simulated: ReadonlyMap<string, SimulatedLayout>;
+  /** Confirming runs made (repeats of a layout are not run again). */
+  runs(): number;
+}
+
+export interface SimulatedObjectiveOptions extends Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'> {
+  /** Runs the confirming simulation; null when it cannot (or would cost too much). */
+  readonly run: (plan: Plan) => SimReport | null;
+  /** Fields of the plans built for simulation (settings, status, bound, stats). */
+  readonly template: Plan;
+  /** Seconds: layouts whose simulated p95 TPOT is above this score 0 (null: no limit). */
+  readonly tpotLimit: number | null;
+}
+
+export const layoutKey = (l: Layout): string => `${l.start.join(',')}|${l.end.join(',')}`;
+
+/**
+ * A layout score is the simulated all-token throughput of the layout's plan (idle
+ * nodes dropped, as the plan would be assembled). A layout that breaks the depth controls, or
+ * whose p95 TPOT is above the limit, scores 0: the annealing then never moves to it.
+ */
+export function simulatedObjective(cluster: Cluster, o: SimulatedObjectiveOptions): SimulatedObjective {
+  const seen = new Map<string, number>();
+  const simulated = new Map<string, SimulatedLayout>();
+  let runs = 0;
+  const partialInference = o.partialInference ?? false;
+  const score = (layout: Layout): number => {
+    const key = layoutKey(layout);
+    const known = seen.get(key);
+    if (known !== undefined) return known;
+    let value = 0;
+    const raw = evaluatePlacement(cluster, placementOf(layout), { partialInference });
+    const { placement, flow } = withoutIdleNodes(cluster, placementOf(layout), raw, partialInference);
+    if (flow.throughput > 0 && respectsDepthControls(cluster, placement, flow, o)) {
+      const t = o.template;
+      const plan = assemblePlan({ cluster, placement, flow, settings: t.settings, status: t.status, bound: t.bound, stats: t.stats });
+      const report = o.run(plan);
+      runs++;
+      if (report && !report.eventLimitReached && (o.tpotLimit === null || report.tpot.p95 <= o.tpotLimit * (1 + 1e-9))) {
+        value = report.throughput.total;
+        simulated.set(key, { plan, throughput: value, tpotP95: report.tpot.p95 });
+      }
+    }
+    seen.set(key, value);
+    return value;
+  };
+  return { score, simulated, runs: () => runs };
+}
