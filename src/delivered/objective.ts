@@ -14,6 +14,7 @@ import { evaluatePlacement } from '../graph/placement-flow.js';
 import { deliveredScore, predictLayout } from './layout-score.js';
 import { layoutOf, sameLayout, type Layout } from '../search/layout.js';
 import { climb } from '../search/climb.js';
+import type { SearchRun } from '../search/search.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
 import { generateRequests } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
@@ -261,6 +262,16 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
 }
 
 const SEARCH_LABEL = 'delivered search';
+
+/** The planner's run settings as a search of `seconds` takes them (the user's depth controls bind every search). */
+const searchRun = (o: PlannerOptions, seconds: number): SearchRun => ({
+  seed: o.seed,
+  timeLimitSec: seconds,
+  signal: o.signal,
+  minLayers: o.minLayers,
+  maxStages: o.maxStages,
+  partialInference: o.partialInference,
+});
 const POLISH_LABEL = 'simulation search';
 
 /**
@@ -304,12 +315,7 @@ async function polishFinalists(
     starts: seeds.map((c) => ({ layout: layoutOf(c.result.placement), score: c.simulated! })),
     score: sim.score,
     screen: (candidate, current) => predicted(candidate) >= POLISH_SCREEN * predicted(current),
-    seed: o.seed,
-    timeLimitSec: seconds,
-    signal: o.signal,
-    minLayers: o.minLayers,
-    maxStages: o.maxStages,
-    partialInference: o.partialInference,
+    ...searchRun(o, seconds),
     stallScored: POLISH_STALL_SCORED,
     onTick: o.onProgress && ((score) => o.onProgress!({ elapsedSec: elapsed(), phase: 'simulating', incumbent: score, bound: 0, predicted: true, simulated: true })),
   });
@@ -394,12 +400,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
   const found = await searchObjective(cluster, {
     objective: deliveredScore(cluster, { partialInference: o.partialInference }),
     seeds: seeds.map((c) => c.result.placement),
-    seed: o.seed,
-    timeLimitSec: seconds,
-    signal: o.signal,
-    minLayers: o.minLayers,
-    maxStages: o.maxStages,
-    partialInference: o.partialInference,
+    ...searchRun(o, seconds),
     keep: SEARCH_KEEP,
     stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
     onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsed(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
