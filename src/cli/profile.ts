@@ -1,6 +1,7 @@
 // `helix profile import|estimate`: build a profile (t(k) and max layers) for one GPU type and
 // model, from measured per-layer timings (import) or from hardware figures (estimate).
 
+import { existsSync } from 'node:fs';
 import { usageError } from '../errors.js';
 import { deriveProfile, formatProfileYaml, type DerivedProfile, type ServingSettings } from '../profiles/build.js';
 import { HELIX_KV_FILL } from '../profiles/derive.js';
@@ -163,6 +164,10 @@ export const profileCommand: CommandSpec = {
     if (!flags.gpu) throw usageError('missing-option', '--gpu is required', { expected: 'a machine type, e.g. --gpu H100-80G' });
     if (!flags.model) throw usageError('missing-option', '--model is required', { expected: 'a model card id, e.g. --model llama3.1-70b' });
     if (action === 'estimate' && flags.timings) throw usageError('bad-option', '--timings is for `profile import`; estimate works from hardware figures');
+    // As `plan -p` does: a mistyped folder must not silently fall back to the bundled profiles.
+    if (flags.profiles && !existsSync(flags.profiles)) {
+      throw usageError('no-profiles', `profile folder not found: ${flags.profiles}`, { field: '--profiles', expected: 'an existing folder' });
+    }
     const sources = profileSources(flags.profiles);
     const model = findModel(sources, flags.model);
     const settings = settingsFrom(flags, sources, model);

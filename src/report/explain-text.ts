@@ -14,7 +14,9 @@ export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): 
   lines.push('', c.bold('What would raise throughput most (measured):'));
   for (const s of e.suggestions.slice(0, 8)) {
     const gain = s.gain > 1e-6 ? c.green(`+${tokens(s.gain)}`) : c.dim('+0');
-    lines.push(`  ${gain.padEnd(10)} tokens/s (${percent(e.throughput > 0 ? s.gain / e.throughput : 0)})  ${s.change}`);
+    // A share of nothing means nothing: a plan that carries no flow gets the gains alone.
+    const share = e.throughput > 0 ? ` (${percent(s.gain / e.throughput)})` : '';
+    lines.push(`  ${gain.padEnd(10)} tokens/s${share}  ${s.change}`);
   }
   return `${lines.join('\n')}\n`;
 }

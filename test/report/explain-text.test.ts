@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
+import { formatExplanation } from '../../src/report/explain-text.js';
+
+const plain = { color: new Chalk({ level: 0 }) };
+const suggestion = { change: 'add one T4 in lab', throughput: 758, gain: 758 };
+
+describe('formatExplanation', () => {
+  it('gives each gain as a share of the plan\'s throughput', () => {
+    const text = formatExplanation({ throughput: 379, bottlenecks: [], suggestions: [suggestion] }, plain);
+    expect(text).toMatch(/\+758\s+tokens\/s \(200\.0%\)  add one T4 in lab/);
+  });
+
+  it('gives no share for a plan that carries nothing (a share of zero means nothing)', () => {
+    const text = formatExplanation({ throughput: 0, bottlenecks: [], suggestions: [suggestion] }, plain);
+    expect(text).toMatch(/\+758\s+tokens\/s  add one T4 in lab/);
+    expect(text).not.toMatch(/%/);
+  });
+});
