@@ -97,27 +97,49 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     if (!seen.has(node.name)) warnings.push(`node "${node.name}" is missing from the plan (treated as unused)`);
   }
 
+  /**
+   * A hop named as flows and routing tables name them, against the placement and the network:
+   * `error` when it is no edge of the flow graph at all; otherwise its ends, the link's capacity
+   * and what is wrong with its layer ranges.
+   */
+  const resolveHop = (fromName: string, toName: string): { error: string } | { from: number; to: number; cap: number; problems: string[] } => {
+    const from = fromName === 'source' ? -1 : index.get(fromName);
+    const to = toName === 'sink' ? -2 : index.get(toName);
+    if (from === undefined || to === undefined) return { error: `edge ${fromName} -> ${toName} names a node that is not in the cluster` };
+    if (from === -1 && to >= 0) {
+      const bad = !ranges[to] || ranges[to]!.start !== 0;
+      return { from, to, cap: cluster.sourceCapacity[to], problems: bad ? [`source -> ${toName}: the node does not start at layer 0`] : [] };
+    }
+    if (to === -2 && from >= 0) {
+      const bad = !ranges[from] || ranges[from]!.end !== L;
+      return { from, to, cap: cluster.sinkCapacity[from], problems: bad ? [`${fromName} -> sink: the node does not end at layer ${L}`] : [] };
+    }
+    if (from >= 0 && to >= 0 && from !== to) {
+      const a = ranges[from];
+      const b = ranges[to];
+      const bad = !a || !b || !connects(a, b, partial);
+      return { from, to, cap: cluster.linkCapacity[from * n + to], problems: bad ? [`${fromName} -> ${toName}: layer ranges do not connect (${fmt(a)} then ${fmt(b)})`] : [] };
+    }
+    return { error: `edge ${fromName} -> ${toName} is not an edge of the flow graph` };
+  };
+
   // Embedded routing tables: a runtime follows them, so every hop must be one the placement and
-  // the network allow (the weights themselves are the plan's choice).
+  // the network allow, by the same rules as the flows (the weights themselves are the plan's choice).
   plan.routing?.forEach((table, ti) => {
-    const from = table.from === 'source' ? -1 : (index.get(table.from) ?? -3);
-    if (from === -3 || (from >= 0 && !ranges[from])) {
+    const from = table.from === 'source' ? -1 : index.get(table.from);
+    if (from === undefined || (from >= 0 && !ranges[from])) {
       problems.push({ field: `routing[${ti}].from`, message: `"${table.from}" is not the coordinator or a node holding layers` });
       return;
     }
-    table.hops.forEach((hop, hi) => {
-      const to = hop.to === 'sink' ? -2 : (index.get(hop.to) ?? -3);
-      const a = from >= 0 ? ranges[from] : null;
-      const b = to >= 0 ? ranges[to] : null;
-      const allowed =
-        to === -3 || (to >= 0 && !b) || (from === -1 && to === -2)
-          ? false
-          : from === -1
-            ? b!.start === 0 && cluster.sourceCapacity[to] > 0
-            : to === -2
-              ? a!.end === L && cluster.sinkCapacity[from] > 0
-              : from !== to && cluster.linkCapacity[from * n + to] > 0 && connects(a!, b!, partial);
-      if (!allowed) problems.push({ field: `routing[${ti}].hops[${hi}]`, message: `${table.from} -> ${hop.to} is not a hop the placement and the network allow` });
+    table.hops.forEach((h, hi) => {
+      const field = `routing[${ti}].hops[${hi}]`;
+      const hop = resolveHop(table.from, h.to);
+      if ('error' in hop) {
+        problems.push({ field, message: hop.error });
+        return;
+      }
+      for (const message of hop.problems) problems.push({ field, message });
+      if (hop.cap <= 0) problems.push({ field, message: `${table.from} -> ${h.to}: there is no such link in the cluster` });
     });
   });
 
@@ -133,33 +155,13 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
       problems.push({ field: `${field}.flow`, message: 'flow must be >= 0' });
       return;
     }
-    const from = f.from === 'source' ? -1 : index.get(f.from);
-    const to = f.to === 'sink' ? -2 : index.get(f.to);
-    if (from === undefined || to === undefined) {
-      problems.push({ field, message: `edge ${f.from} -> ${f.to} names a node that is not in the cluster` });
+    const hop = resolveHop(f.from, f.to);
+    if ('error' in hop) {
+      problems.push({ field, message: hop.error });
       return;
     }
-    let cap: number;
-    if (from === -1 && to >= 0) {
-      cap = cluster.sourceCapacity[to];
-      if (!ranges[to] || ranges[to]!.start !== 0) problems.push({ field, message: `source -> ${f.to}: the node does not start at layer 0` });
-    } else if (to === -2 && from >= 0) {
-      cap = cluster.sinkCapacity[from];
-      if (!ranges[from] || ranges[from]!.end !== L) problems.push({ field, message: `${f.from} -> sink: the node does not end at layer ${L}` });
-    } else if (from >= 0 && to >= 0 && from !== to) {
-      cap = cluster.linkCapacity[from * n + to];
-      const a = ranges[from];
-      const b = ranges[to];
-      if (!a || !b || !connects(a, b, partial)) {
-        problems.push({
-          field,
-          message: `${f.from} -> ${f.to}: layer ranges do not connect (${fmt(a)} then ${fmt(b)})`,
-        });
-      }
-    } else {
-      problems.push({ field, message: `edge ${f.from} -> ${f.to} is not an edge of the flow graph` });
-      return;
-    }
+    const { from, to, cap } = hop;
+    for (const message of hop.problems) problems.push({ field, message });
     if (cap <= 0) problems.push({ field, message: `${f.from} -> ${f.to}: there is no such link in the cluster` });
     else if (f.flow > cap + slack(cap)) {
       problems.push({ field: `${field}.flow`, message: `${f.from} -> ${f.to}: flow ${f.flow.toFixed(3)} exceeds link capacity ${cap.toFixed(3)}` });
