@@ -5,7 +5,7 @@
 // run through a short simulation, which has the last word; the rest of the time goes to a local
 // search from the best of them scored by that simulation (polish.ts).
 
-import { assemblePlan, placementOf as placementFromPlan } from '../plan/assemble.js';
+import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
 import { runBaselines } from '../search/baselines/index.js';
@@ -21,7 +21,7 @@ import { loadLengths } from '../sim/traces.js';
 import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
 import { untimedGpus, type DeliveredPrediction } from './model.js';
-import { layoutKey, simulatedObjective } from './polish.js';
+import { layoutKey, meetsTpotLimit, simulatedObjective, type SimulatedLayout } from './polish.js';
 import type { PlanObjective } from '../plan/types.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
@@ -290,7 +290,7 @@ async function polishFinalists(
   elapsed: () => number,
 ): Promise<{ candidate: Candidate | null; note: string } | null> {
   const tpotLimit = maxFlow?.simulatedTpotP95 ?? null;
-  const simulatedOk = top.filter((c) => c.simulated !== null && (tpotLimit === null || c.simulatedTpotP95 == null || c.simulatedTpotP95 <= tpotLimit * (1 + 1e-9)));
+  const simulatedOk = top.filter((c) => c.simulated !== null && meetsTpotLimit(c.simulatedTpotP95, tpotLimit));
   if (seconds < 0.5 || simulatedOk.length === 0 || o.signal?.aborted) return null;
   // The best finalist, and the best one not made by the model search: on hetero42 the search's
   // layouts sit where the model overrates depth, and a climb from the shallow petals placement
@@ -310,7 +310,14 @@ async function polishFinalists(
   o.log?.(`objective delivered: simulation-scored search (${seconds.toFixed(1)} s, from ${seeds.map((c) => c.label).join(', ')})`);
   // The model screens proposals: one it rates far below the layout it would replace is not worth
   // a simulation (the model errs by 15-20%, so the screen is set wider than that).
-  const predicted = (l: Layout) => predictLayout(cluster, l, { partialInference: o.partialInference })?.throughput ?? 0;
+  // A climber's current layout changes only on a gain, so its prediction is kept, not redone for
+  // every proposal.
+  const predictions = new WeakMap<Layout, number>();
+  const predicted = (l: Layout): number => {
+    let p = predictions.get(l);
+    if (p === undefined) predictions.set(l, (p = predictLayout(cluster, l, { partialInference: o.partialInference })?.throughput ?? 0));
+    return p;
+  };
   const found = await climb(cluster, {
     starts: seeds.map((c) => ({ layout: layoutOf(c.result.placement), score: c.simulated! })),
     score: sim.score,
@@ -323,10 +330,10 @@ async function polishFinalists(
   // The layouts are read from what was simulated, not from the search's pool, so the figure a
   // candidate carries is exactly the run that scored it.
   const seedKeys = new Set(seeds.map((c) => layoutKey(layoutOf(c.result.placement))));
-  let winner: { key: string; throughput: number; tpotP95: number; plan: Plan } | null = null;
+  let winner: SimulatedLayout | null = null;
   for (const [key, s] of sim.simulated) {
     if (seedKeys.has(key) || !(s.throughput > best.simulated! * (1 + 1e-9))) continue;
-    if (!winner || s.throughput > winner.throughput) winner = { key, ...s };
+    if (!winner || s.throughput > winner.throughput) winner = s;
   }
   const runs = `${sim.runs()} layouts simulated in ${wall.toFixed(1)} s${found.stalled ? `, stopped after ${POLISH_STALL_SCORED} without a gain` : ''}`;
   if (!winner) {
@@ -347,13 +354,11 @@ async function polishFinalists(
     o.log?.(note);
     return { candidate: null, note };
   }
-  const plan = winner.plan;
-  const flow = evaluatePlacement(cluster, placementFromPlan(plan, cluster), { partialInference: o.partialInference });
   const r = best.result;
   const result: PlannerResult = {
-    placement: placementFromPlan(plan, cluster),
-    throughput: flow.throughput,
-    flow,
+    placement: winner.placement,
+    throughput: winner.flow.throughput,
+    flow: winner.flow,
     status: o.signal?.aborted ? 'interrupted' : 'time-limit',
     bound: r.bound,
     settings: r.settings,
@@ -382,7 +387,7 @@ async function polishFinalists(
 export function pickFinalist<T extends Pick<Candidate, 'simulated' | 'simulatedTpotP95'>>(top: readonly T[], maxFlow: T | undefined): T {
   if (top.some((c) => c.simulated === null)) return top[0];
   const limit = maxFlow?.simulatedTpotP95 ?? null;
-  const eligible = top.filter((c) => c === maxFlow || limit === null || c.simulatedTpotP95 == null || c.simulatedTpotP95 <= limit * (1 + 1e-9));
+  const eligible = top.filter((c) => c === maxFlow || meetsTpotLimit(c.simulatedTpotP95, limit));
   return eligible.reduce((a, b) => (b.simulated! > a.simulated! ? b : a));
 }
 

@@ -7,14 +7,17 @@
 
 import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
-import { evaluatePlacement } from '../graph/placement-flow.js';
+import { evaluatePlacement, type FlowResult } from '../graph/placement-flow.js';
 import { placementOf, type Layout } from '../search/layout.js';
 import { respectsDepthControls, withoutIdleNodes, type PlannerOptions } from '../search/planner.js';
 import type { SimReport } from '../sim/simulate.js';
-import type { Cluster } from '../spec/types.js';
+import type { Cluster, Placement } from '../spec/types.js';
 
 export interface SimulatedLayout {
   readonly plan: Plan;
+  /** The plan's placement (idle nodes dropped) and its max flow, as simulated. */
+  readonly placement: Placement;
+  readonly flow: FlowResult;
   /** All-token tokens/s in the run. */
   readonly throughput: number;
   /** Seconds, p95 time per output token. */
@@ -41,6 +44,14 @@ export interface SimulatedObjectiveOptions extends Pick<PlannerOptions, 'minLaye
 export const layoutKey = (l: Layout): string => `${l.start.join(',')}|${l.end.join(',')}`;
 
 /**
+ * The objective's TPOT rule, for finalists and search layouts alike: a p95 TPOT no worse than the
+ * limit (the max-flow plan's), or no figure or no limit to compare.
+ */
+export function meetsTpotLimit(tpotP95: number | null | undefined, limit: number | null): boolean {
+  return limit === null || tpotP95 == null || tpotP95 <= limit * (1 + 1e-9);
+}
+
+/**
  * A layout score is the simulated all-token throughput of the layout's plan (idle
  * nodes dropped, as the plan would be assembled). A layout that breaks the depth controls, or
  * whose p95 TPOT is above the limit, scores 0: the annealing then never moves to it.
@@ -55,16 +66,17 @@ export function simulatedObjective(cluster: Cluster, o: SimulatedObjectiveOption
     const known = seen.get(key);
     if (known !== undefined) return known;
     let value = 0;
-    const raw = evaluatePlacement(cluster, placementOf(layout), { partialInference });
-    const { placement, flow } = withoutIdleNodes(cluster, placementOf(layout), raw, partialInference);
+    const candidate = placementOf(layout);
+    const raw = evaluatePlacement(cluster, candidate, { partialInference });
+    const { placement, flow } = withoutIdleNodes(cluster, candidate, raw, partialInference);
     if (flow.throughput > 0 && respectsDepthControls(cluster, placement, flow, o)) {
       const t = o.template;
       const plan = assemblePlan({ cluster, placement, flow, settings: t.settings, status: t.status, bound: t.bound, stats: t.stats });
       const report = o.run(plan);
       runs++;
-      if (report && !report.eventLimitReached && (o.tpotLimit === null || report.tpot.p95 <= o.tpotLimit * (1 + 1e-9))) {
+      if (report && !report.eventLimitReached && meetsTpotLimit(report.tpot.p95, o.tpotLimit)) {
         value = report.throughput.total;
-        simulated.set(key, { plan, throughput: value, tpotP95: report.tpot.p95 });
+        simulated.set(key, { plan, placement, flow, throughput: value, tpotP95: report.tpot.p95 });
       }
     }
     seen.set(key, value);
