@@ -98,7 +98,9 @@ export const replanCommand: CommandSpec = {
         notes: [`${r.moves} machine(s) load new layers; full re-plan: ${r.full.throughput.toFixed(1)} tokens/s; untouched: ${r.untouched.toFixed(1)} tokens/s`],
       },
     });
-    const plan = old.settings.objective === 'delivered' ? { ...draft, stats: { ...draft.stats, notes: [...draft.stats.notes, deliveredReplanNote(before, old, cluster, draft)] } } : draft;
+    // Notes the user should see beside the diff (also kept in the plan's own notes).
+    const notes = old.settings.objective === 'delivered' ? [deliveredReplanNote(before, old, cluster, draft)] : [];
+    const plan = notes.length > 0 ? { ...draft, stats: { ...draft.stats, notes: [...draft.stats.notes, ...notes] } } : draft;
     const verdict = verifyPlan(plan, cluster);
     if (!verdict.valid) {
       io.err(`helix: the new plan failed verification and was not written:\n${formatProblems(verdict.problems)}\n`);
@@ -107,7 +109,6 @@ export const replanCommand: CommandSpec = {
     // Like `plan`, a re-plan that carries nothing is reported but never saved over the plan in force.
     if (flags.output && r.throughput > 0) writeFileAtomic(flags.output, serializePlan(plan));
     const diff = diffPlans(old, plan);
-    const notes = plan.stats.notes.slice(1);
     const kept = r.full.throughput > 0 ? r.throughput / r.full.throughput : 0;
     if (flags.json) {
       io.out(`${JSON.stringify({ throughput: r.throughput, fullReplan: r.full.throughput, untouched: r.untouched, kept, moves: r.moves, notes, diff, plan }, null, 2)}\n`);
