@@ -108,6 +108,19 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
     inter.set(pairKey(pair[0], pair[1]), readLinkSpec(b, ['regions']));
   }
 
+  // A coordinator region that no node has and no network entry names is almost always a typo:
+  // it would silently put every coordinator link on the default figures.
+  const nodeRegions = new Set(nodes.map((n) => n.region));
+  const namedByNetwork = intra.has(coordinatorRegion) || [...inter.keys()].some((k) => k.split('\u0000').includes(coordinatorRegion));
+  if (coord?.has('region') && !coordSpec && !nodeRegions.has(coordinatorRegion) && !namedByNetwork) {
+    coord.fail(
+      'region',
+      `a region of some node (${[...nodeRegions].join(', ')}), or one that network.regions or network.between names`,
+      `unknown region "${coordinatorRegion}"`,
+      'unknown-region',
+    );
+  }
+
   const index = new Map(nodes.map((n, i) => [n.name, i]));
   const overrides = new Map<number, LinkSpec>();
   const n = nodes.length;

@@ -153,6 +153,14 @@ describe('spec errors name the file and the field', () => {
     expectError(spec70b(ENOUGH, 'network:\n  links:\n    - { from: a100-40g-1, to: a100-40g-2, bandwidth: 1GB/s, regions: [r, r] }\n'), 'network.links[0].regions', 'unknown-field');
   });
 
+  it('a coordinator region no node has and no network entry names (a typo would plan on default links)', () => {
+    const net = 'network:\n  default: { bandwidth: 1GB/s }\n';
+    expectError(spec70b(ENOUGH, `coordinator: { region: rr }\n${net}`), 'coordinator.region', 'unknown-region', /unknown region "rr"/);
+    // Named by the network, or given its own links, a region of its own is deliberate.
+    expect(() => loadCluster(writeTemp(spec70b(ENOUGH, `coordinator: { region: edge }\n${net}  between:\n    - { regions: [r, edge], bandwidth: 1GB/s }\n`)))).not.toThrow();
+    expect(() => loadCluster(writeTemp(spec70b(ENOUGH, `coordinator: { region: edge, bandwidth: 1GB/s }\n${net}`)))).not.toThrow();
+  });
+
   it('duplicate and reserved node names', () => {
     expectError(spec70b(`${ENOUGH}  - { name: a100-40g-1, gpu: L4, region: r }\n`, LINKED), 'nodes[1].name', 'duplicate-node', /duplicate node name "a100-40g-1"/);
     expectError(spec70b('  - { gpu: L4 }\n  - { gpu: L4 }\n', LINKED), 'nodes[1].name', 'duplicate-node');
