@@ -210,7 +210,8 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   if (scored.length === 0) {
     // Every GPU has timings (checked above), so only a candidate without flow goes unpredicted.
     notes.push('objective delivered: no candidate carries any flow');
-    return { objective: 'maxflow', chosen: first, candidates, notes, confirmRequests: null };
+    // Nothing was planned for max flow instead: the plan records what was asked.
+    return { objective: 'delivered', chosen: first, candidates, notes, confirmRequests: null };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
   // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice

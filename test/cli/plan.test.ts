@@ -32,6 +32,16 @@ describe('helix plan (built binary)', () => {
     expect(readdirSync(join(tmp, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('an unmeetable depth control: exit 1 at once, the reason on stderr, and the objective asked for recorded', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--max-stages', '1', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--max-stages 1 is below the fewest stages any path can have/);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.throughput).toBe(0);
+    // Nothing was planned for max flow instead, so the plan must not say it was.
+    expect(plan.settings.objective).toBe('delivered');
+  });
+
   it('exits 2 with one line naming the file for a missing cluster file', () => {
     const r = helix(['plan', 'clusters/nope.yaml']);
     expect(r.code).toBe(2);
