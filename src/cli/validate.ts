@@ -4,6 +4,7 @@ import type { CommandSpec } from './command.js';
 import { colorFor } from './io.js';
 import type { CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
+import { servabilityProblem } from '../spec/servable.js';
 import { readPlan } from '../plan/io.js';
 import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import { formatProblems } from '../report/problems.js';
@@ -66,8 +67,11 @@ export const validateCommand: CommandSpec = {
   async run(args, options, io) {
     const flags = options as unknown as ValidateFlags;
     if (!flags.cluster) throw usageError('missing-cluster', 'validate needs --cluster <file>: the cluster spec the plan is for');
-    const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
-    const bound = bestBound(cluster).value;
+    // A cluster that can no longer serve the model (nodes removed since the plan was made) fails
+    // every plan, each with its own result, rather than ending the gate on one line with no JSON.
+    const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles, skipServableCheck: true });
+    const unservable = servabilityProblem(cluster);
+    const bound = unservable ? 0 : bestBound(cluster).value;
     const plans = args.map((file) => ({ file, plan: readPlan(file) }));
     const objectiveOf = (plan: Plan): PlanObjective => plan.settings.objective ?? 'maxflow';
     // A delivered plan gives up max flow on purpose, so its gap to the max-flow bound says nothing
@@ -81,7 +85,7 @@ export const validateCommand: CommandSpec = {
     }
     let freshFlow: number | null = null;
     let freshDelivered: Awaited<ReturnType<typeof planForDelivered>> | null = null;
-    if (flags.fresh) {
+    if (flags.fresh && !unservable) {
       const options = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit };
       if (plans.some((p) => objectiveOf(p.plan) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
       if (delivered.length > 0) freshDelivered = await planForDelivered(cluster, options);
@@ -90,6 +94,7 @@ export const validateCommand: CommandSpec = {
       const objective = objectiveOf(plan);
       const r = verifyPlan(plan, cluster);
       const problems = [...r.problems];
+      if (unservable) problems.unshift({ field: 'cluster', message: `${cluster.file}: no placement can serve ${cluster.model.id}: ${unservable.why}` });
       const throughput = r.flowThroughput;
       const gap = bound > 0 ? Math.max(0, (bound - throughput) / bound) : 0;
       // A plan that routes nothing is consistent but serves nobody: the gate fails it, as `plan`

@@ -91,6 +91,22 @@ describe('helix validate (built binary)', () => {
     expect(v.stdout).toMatch(/INVALID[\s\S]*throughput: the plan carries no flow/);
   });
 
+  it('a cluster that can no longer serve the model: exit 1 with a result per plan, JSON included', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--json', '-m', 'petals']);
+    const file = join(tmp, 'before-shrink.json');
+    writeFileSync(file, r.stdout);
+    // The same cluster with its L4 and T4s gone: two A100s hold 36 of 60 layers.
+    const shrunk = join(tmp, 'shrunk.yaml');
+    const spec = readFileSync('clusters/tiny.yaml', 'utf8').replace('../profiles', join(process.cwd(), 'profiles'));
+    writeFileSync(shrunk, spec.split('\n').filter((l) => !/gpu: (L4|T4)/.test(l)).join('\n'));
+    const v = helix(['validate', file, file, '--cluster', shrunk, '--json']);
+    expect(v.code).toBe(1);
+    const results = JSON.parse(v.stdout);
+    expect(results).toHaveLength(2);
+    expect(results[0].valid).toBe(false);
+    expect(results[0].problems[0]).toMatchObject({ field: 'cluster', message: expect.stringMatching(/no placement can serve llama1-30b: the nodes hold at most 36 of 60 layers/) });
+  });
+
   it('exits 2 without --cluster', () => {
     const v = helix(['validate', 'x.json']);
     expect(v.code).toBe(2);
