@@ -3,8 +3,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { PlanDiff } from '../plan/diff.js';
 import { gigabytes, tokens } from './format.js';
+import { formatLayerRange } from '../spec/layer-range.js';
 
-const fmt = (r: readonly [number, number] | null) => (r ? `[${r[0]}, ${r[1]})` : 'unused');
+const fmt = (r: readonly [number, number] | null) => formatLayerRange(r && { start: r[0], end: r[1] });
 
 export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const c = o.color;

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
 import { gigabytes, percent, seconds, tokens } from './format.js';
+import { formatLayerRange } from '../spec/layer-range.js';
 
 export interface FormatOptions {
   readonly color: ChalkInstance;
@@ -42,7 +43,7 @@ export function formatNodes(plan: Plan, o: FormatOptions): string {
       n.name,
       n.gpu + source,
       n.region,
-      `[${n.start}, ${n.end})`,
+      formatLayerRange({ start: n.start, end: n.end }),
       String(n.end - n.start),
       `${gigabytes(n.weightBytes)} / ${gigabytes(n.vramBytes)}`,
       tokens(n.capacity),

@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { SINK, SOURCE, type RoutingTable, type RoutingTables } from '../schedule/routing.js';
 import { percent, tokens } from './format.js';
+import { formatLayerRange } from '../spec/layer-range.js';
 
 export interface ScheduleFormatOptions {
   readonly color: ChalkInstance;
@@ -21,7 +22,7 @@ export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions):
   const name = (v: number): string => (v === SOURCE ? 'coordinator' : v === SINK ? 'coordinator (out)' : tables.nodeNames[v]);
   const range = (v: number): string => {
     const r = v === SOURCE || v === SINK ? null : tables.placement[v];
-    return r ? `${r.start}-${r.end}` : '';
+    return formatLayerRange(r, '');
   };
   const t = new Table({
     head: ['from', 'layers', 'next hop', 'layers', 'flow', 'weight', 'share'].map((h) => c.bold(h)),

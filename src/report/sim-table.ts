@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { SimReport } from '../sim/simulate.js';
 import type { LatencySummary } from '../sim/stats.js';
 import { percent, tokens } from './format.js';
+import { formatLayerRange } from '../spec/layer-range.js';
 
 export interface SimRun {
   /** What was run, e.g. the plan file. */
@@ -61,7 +62,7 @@ export function formatSimReport(run: SimRun, o: { color: ChalkInstance }): strin
     nodes.push([
       n.name,
       n.gpu,
-      `${n.start}-${n.end}`,
+      formatLayerRange({ start: n.start!, end: n.end! }),
       n.utilisation >= 0.95 ? c.red(busy) : n.utilisation >= 0.8 ? c.yellow(busy) : busy,
       String(n.batches),
       n.meanBatchTokens.toFixed(1),

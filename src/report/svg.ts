@@ -4,6 +4,7 @@
 
 import type { Plan, PlanNode } from '../plan/types.js';
 import { tokens } from './format.js';
+import { formatLayerRange } from '../spec/layer-range.js';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac', '#e15759'];
 const ROW = 20;
@@ -83,7 +84,7 @@ export function renderSvg(plan: Plan): string {
       return;
     }
     const full = saturated(n.flow, n.capacity);
-    const tip = `${n.name}: layers ${n.start}-${n.end - 1}, ${tokens(n.flow)} of ${tokens(n.capacity)} tokens/s`;
+    const tip = `${n.name}: layers ${formatLayerRange({ start: n.start, end: n.end })}, ${tokens(n.flow)} of ${tokens(n.capacity)} tokens/s`;
     out.push(
       `<rect x="${x(n.start)}" y="${top}" width="${Math.max(1, x(n.end) - x(n.start))}" height="${ROW - 5}" rx="2" fill="${colour(n.gpu)}" fill-opacity="${(0.35 + 0.65 * (n.capacity > 0 ? n.flow / n.capacity : 0)).toFixed(2)}" stroke="${full ? '#d62728' : '#333'}" stroke-width="${full ? 2 : 0.5}"><title>${esc(tip)}</title></rect>`,
     );

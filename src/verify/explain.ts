@@ -7,6 +7,7 @@ import type { Cluster, Placement } from '../spec/types.js';
 import { evaluatePlacement, SINK, SOURCE } from '../graph/placement-flow.js';
 import { withExtraNode, withLinkCapacity } from '../graph/extend.js';
 import { searchPlacement } from '../search/search.js';
+import { formatLayerRange } from '../spec/layer-range.js';
 
 export interface Bottleneck {
   readonly kind: 'node' | 'link';
@@ -33,7 +34,7 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   const flow = evaluatePlacement(cluster, placement);
   const cut = flow.cut ?? { nodes: [], edges: [] };
   const bottlenecks: Bottleneck[] = [
-    ...cut.nodes.map((i) => ({ kind: 'node' as const, name: `${cluster.nodes[i].name} (${cluster.nodes[i].gpu}, layers ${placement[i]!.start}-${placement[i]!.end - 1})`, flow: flow.nodeFlow[i], capacity: flow.nodeCapacity[i] })),
+    ...cut.nodes.map((i) => ({ kind: 'node' as const, name: `${cluster.nodes[i].name} (${cluster.nodes[i].gpu}, layers ${formatLayerRange(placement[i])})`, flow: flow.nodeFlow[i], capacity: flow.nodeCapacity[i] })),
     ...cut.edges.map((e) => ({ kind: 'link' as const, name: `${label(cluster, e.from)} -> ${label(cluster, e.to)}`, flow: e.flow, capacity: e.capacity })),
   ];
 

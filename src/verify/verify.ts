@@ -6,6 +6,7 @@ import { connects, evaluatePlacement, nodeCapacityFor } from '../graph/placement
 import { inputError } from '../errors.js';
 import type { Cluster, LayerRange } from '../spec/types.js';
 import type { Plan } from '../plan/types.js';
+import { formatLayerRange } from '../spec/layer-range.js';
 
 export interface Problem {
   /** Dotted path into the plan, e.g. `nodes[3].end` or `flows[7].flow`. */
@@ -209,9 +210,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   return { valid: problems.length === 0, problems, warnings, flowThroughput: fromSource, maxFlow, paths };
 }
 
-function fmt(r: LayerRange | null): string {
-  return r ? `[${r.start}, ${r.end})` : 'unused';
-}
+const fmt = (r: LayerRange | null): string => formatLayerRange(r);
 
 /**
  * Peels the flow into source-to-sink paths, checking that each path covers layers 0..L-1 in order.

@@ -55,7 +55,7 @@ describe('helix simulate (built binary)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('iwrr routing, Poisson 0.2 req/s for 60 s, 200 in / 20 out');
     expect(r.stdout).toMatch(/time to first token\s+│/);
-    expect(r.stdout).toMatch(/│ t4-1\s+│ T4\s+│ 0-7\s+│/);
+    expect(r.stdout).toMatch(/│ t4-1\s+│ T4\s+│ \[0, 7\)\s+│/);
     expect(r.stderr).toBe(''); // not a terminal: no progress bar
   });
 
