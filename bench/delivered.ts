@@ -26,7 +26,8 @@ const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const planTime = Number(flag('--plan-time') ?? (quick ? 8 : 20));
+// The issue's "default plan" is what `helix plan` gives with no flags: the default time limit.
+const planTime = Number(flag('--plan-time') ?? (quick ? 8 : DEFAULT_PLANNER_OPTIONS.timeLimitSec));
 const clusters = (flag('--clusters') ?? 'single24,geo3,hetero42').split(',');
 const jsonOut = flag('--json');
 const log = (line: string) => process.stderr.write(`bench-delivered: ${line}\n`);
