@@ -49,6 +49,19 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
 
 /** Runs helix with the given arguments; returns the exit code. Never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const code = await run(argv, io);
+  // Output that never arrived is an error whatever the command concluded (writes fail
+  // asynchronously, so this is known only once the command is done).
+  await new Promise((resolve) => setImmediate(resolve));
+  const failure = io.outputFailure?.() ?? null;
+  if (failure) {
+    io.err(`helix: cannot write to standard output (${failure})\n`);
+    return 2;
+  }
+  return code;
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
   const exit = { code: 0 };
   const program = buildProgram(io, exit);
   try {

@@ -12,11 +12,26 @@ export interface Io {
   readonly cwd: string;
   /** Registers a Ctrl-C handler for the duration of a command; returns the function that removes it. */
   onInterrupt?(handler: () => void): () => void;
+  /**
+   * Why standard output could not be written (a full disk, a closed file), or null. A reader that
+   * went away (EPIPE: `helix validate ... | head -1`) is not a failure: the rest of the output is
+   * dropped and the command's own exit code stands.
+   */
+  outputFailure?(): string | null;
 }
 
 export function processIo(): Io {
+  let failure: NodeJS.ErrnoException | null = null;
+  // Without a listener a failed write is an unhandled 'error' event: a stack trace and exit 1,
+  // which a CI gate would read as "invalid plan".
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    failure ??= e;
+  });
   return {
-    out: (t) => process.stdout.write(t),
+    out: (t) => {
+      if (!failure) process.stdout.write(t);
+    },
+    outputFailure: () => (failure && failure.code !== 'EPIPE' ? failure.message : null),
     err: (t) => process.stderr.write(t),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
