@@ -1,7 +1,7 @@
 // Wires the command specs into commander. Knows nothing about planning; maps errors to exit codes.
 
 import { Command, CommanderError, Option } from 'commander';
-import { HelixError, exitCodeFor, renderError } from '../errors.js';
+import { HelixError, exitCodeFor, renderError, usageError } from '../errors.js';
 import type { CommandSpec } from './command.js';
 import { commands } from './registry.js';
 import { processIo, type Io } from './io.js';
@@ -27,6 +27,13 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
     // commander passes the declared arguments, then the options object, then the command.
     const args = received.slice(0, spec.args.length).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a : [a])) as string[];
     const options = received[spec.args.length] as Record<string, unknown>;
+    // An empty path (`-o ""`, often an unset shell variable) would otherwise be skipped silently.
+    for (const o of spec.options) {
+      const opt = new Option(o.flags);
+      if (/<(file|dir|path)>/.test(o.flags) && options[opt.attributeName()] === '') {
+        throw usageError('empty-path', `${opt.long ?? opt.flags} needs a path, not an empty string`);
+      }
+    }
     exit.code = await spec.run(args, options, io);
   });
 }

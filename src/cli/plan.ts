@@ -25,7 +25,7 @@ import { routingToJson } from '../schedule/json.js';
 import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
-import { HelixError } from '../errors.js';
+import { HelixError, usageError } from '../errors.js';
 import { withDelivered } from '../delivered/attach.js';
 import { DEFAULT_OBJECTIVE, OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
 import { bestServingBaseline, maxFlowHint } from '../delivered/hint.js';
@@ -107,8 +107,32 @@ export interface PlanOutcome {
   readonly cluster: Cluster;
 }
 
+/** Flags of the MILP planner that a baseline method would otherwise record in its plan but ignore. */
+const MILP_ONLY_FLAGS = [
+  ['minLayers', '--min-layers'],
+  ['maxStages', '--max-stages'],
+  ['keepLinks', '--keep-links'],
+  ['stall', '--stall'],
+  ['stallWithin', '--stall-within'],
+] as const;
+
+/** Refuses flag combinations that would be silently ignored (and then recorded as if honoured). */
+function checkMethodFlags(flags: PlanFlags): void {
+  if (flags.method !== 'milp') {
+    for (const [key, flag] of MILP_ONLY_FLAGS) {
+      if (flags[key] !== undefined) {
+        throw usageError('flag-needs-milp', `${flag} applies to the planner (--method milp); --method ${flags.method} places layers by its own rule and would ignore it`);
+      }
+    }
+  }
+  if (flags.by !== undefined && flags.method !== 'separate') {
+    throw usageError('flag-needs-separate', `--by groups nodes for --method separate only (the method is ${flags.method})`);
+  }
+}
+
 /** Plans and verifies; shared by `plan`, `compare` and `validate --fresh`. */
 export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<PlanOutcome> {
+  checkMethodFlags(flags);
   const cluster = loadCluster(file, { profilesDir: flags.profiles });
   const progress = showProgress(io, flags.quiet);
   const controller = new AbortController();

@@ -173,9 +173,11 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     gap: o.gap,
     seed: o.seed,
     partialInference: o.partialInference,
-    minLayers: o.minLayers,
-    maxStages: o.maxStages,
-    keepLinks: o.keepLinks,
+    // A baseline places by its own rule: depth controls and link pruning are not applied, so the
+    // plan must not record them as if they were.
+    minLayers: o.method === 'milp' ? o.minLayers : null,
+    maxStages: o.method === 'milp' ? o.maxStages : null,
+    keepLinks: o.method === 'milp' ? o.keepLinks : null,
   };
 
   // Bounds hold for the unconstrained problem on the full cluster, hence for every plan we return.

@@ -50,6 +50,12 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     warnings.push('the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs');
   }
 
+  // Made for these very inputs (a changed cluster is allowed, with the warning above), the plan
+  // must describe them as they are.
+  if (plan.cluster.inputHash === cluster.inputHash && plan.cluster.nodes !== n) {
+    problems.push({ field: 'cluster.nodes', message: `records ${plan.cluster.nodes} nodes, but the cluster it was made for has ${n}` });
+  }
+
   // Placement: every node of the cluster appears once, ranges inside [0, L) and within memory.
   const index = new Map(cluster.nodes.map((node, i) => [node.name, i]));
   const ranges: (LayerRange | null)[] = new Array(n).fill(null);
@@ -67,6 +73,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     if (pn.gpu !== spec.gpu) problems.push({ field: `${NODE(pi)}.gpu`, message: `records ${pn.gpu}, but ${pn.name} is a ${spec.gpu}` });
     if (pn.region !== spec.region) problems.push({ field: `${NODE(pi)}.region`, message: `records ${pn.region}, but ${pn.name} is in ${spec.region}` });
     if (pn.vramBytes !== spec.vramBytes) problems.push({ field: `${NODE(pi)}.vramBytes`, message: `records ${pn.vramBytes} bytes, but ${pn.name} has ${spec.vramBytes}` });
+    if (plan.cluster.inputHash === cluster.inputHash && pn.profileSource !== spec.profileSource) problems.push({ field: `${NODE(pi)}.profileSource`, message: `records ${pn.profileSource}, but the ${spec.gpu} profile in use is ${spec.profileSource}` });
     if (pn.start === null || pn.end === null) {
       if (pn.start !== pn.end) problems.push({ field: NODE(pi), message: 'start and end must both be set or both be null' });
       if (pn.flow > slack(0)) problems.push({ field: `${NODE(pi)}.flow`, message: 'an unused node carries flow' });
@@ -163,6 +170,9 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     }
     const { from, to, cap } = hop;
     for (const message of hop.problems) problems.push({ field, message });
+    if (cap > 0 && Math.abs(f.capacity - cap) > slack(cap) + 1e-6) {
+      problems.push({ field: `${field}.capacity`, message: `${f.from} -> ${f.to}: records ${f.capacity} tokens/s, but the link carries ${cap.toFixed(3)}` });
+    }
     if (cap <= 0) problems.push({ field, message: `${f.from} -> ${f.to}: there is no such link in the cluster` });
     else if (f.flow > cap + slack(cap)) {
       problems.push({ field: `${field}.flow`, message: `${f.from} -> ${f.to}: flow ${f.flow.toFixed(3)} exceeds link capacity ${cap.toFixed(3)}` });
@@ -185,6 +195,20 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     if (inflow[i] > cap + slack(cap)) {
       problems.push({ field: `flows`, message: `${name}: carries ${inflow[i].toFixed(3)} tokens/s but its capacity is ${cap.toFixed(3)}` });
     }
+  }
+
+  // What the plan records per node must be what its flows carry: readers (render, explain) show it.
+  plan.nodes.forEach((pn, pi) => {
+    const i = index.get(pn.name);
+    if (i === undefined || ranges[i] === null) return;
+    if (Math.abs(pn.flow - inflow[i]) > tol * Math.max(1, inflow[i]) + 1e-5) {
+      problems.push({ field: `${NODE(pi)}.flow`, message: `records ${pn.flow} tokens/s, but its flows carry ${inflow[i].toFixed(3)}` });
+    }
+  });
+  checkDepth(plan, adj, n, problems);
+  if (plan.bound && plan.bound.value > 0) {
+    const gap = Math.max(0, (plan.bound.value - plan.throughput) / plan.bound.value);
+    if (Math.abs(plan.gap - gap) > 1e-5) problems.push({ field: 'gap', message: `records ${plan.gap}, but its throughput and bound give ${gap.toFixed(6)}` });
   }
 
   // Totals agree with each other and with what the plan claims.
@@ -211,6 +235,43 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
 }
 
 const fmt = (r: LayerRange | null): string => formatLayerRange(r);
+
+/**
+ * The recorded depth (most stages on a path carrying flow) against the flows, and the depth
+ * controls the plan records against its placement: a plan that says `maxStages: 8` must not have
+ * a 9-stage path. Flows are stored rounded to 1e-6, so a path counts as carrying flow when every
+ * edge carries more than that, and may count when it carries anything at all.
+ */
+function checkDepth(plan: Plan, adj: readonly { to: number; flow: number }[][], n: number, problems: Problem[]): void {
+  const longest = (threshold: number): number => {
+    const memo = new Int32Array(n).fill(-1);
+    const visit = (v: number): number => {
+      if (memo[v] >= 0) return memo[v];
+      memo[v] = 0; // a cycle (already reported as a connection problem) ends the walk
+      let best = 0;
+      for (const e of adj[v]) if (e.to >= 0 && e.flow > threshold) best = Math.max(best, visit(e.to));
+      return (memo[v] = best + 1);
+    };
+    let d = 0;
+    for (const e of adj[n]) if (e.to >= 0 && e.flow > threshold) d = Math.max(d, visit(e.to));
+    return d;
+  };
+  const least = longest(1e-6);
+  const most = longest(0);
+  if (plan.depth < least || plan.depth > most) {
+    problems.push({ field: 'depth', message: `records ${plan.depth} stages, but the longest path carrying flow has ${least === most ? least : `${least}-${most}`}` });
+  }
+  const s = plan.settings;
+  if (s?.maxStages != null && least > s.maxStages) {
+    problems.push({ field: 'settings.maxStages', message: `the plan records --max-stages ${s.maxStages}, but a path carrying flow has ${least} stages` });
+  }
+  if (s?.minLayers != null) {
+    plan.nodes.forEach((pn, pi) => {
+      if (pn.start === null || pn.end === null || !(pn.flow > 1e-6)) return;
+      if (pn.end - pn.start < s.minLayers!) problems.push({ field: NODE(pi), message: `the plan records --min-layers ${s.minLayers}, but ${pn.name} holds ${pn.end - pn.start}` });
+    });
+  }
+}
 
 /**
  * Peels the flow into source-to-sink paths, checking that each path covers layers 0..L-1 in order.

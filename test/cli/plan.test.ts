@@ -56,6 +56,24 @@ describe('helix plan (built binary)', () => {
     expect(r.stderr).toMatch(/--gap/);
   });
 
+  it('refuses flags the chosen method would ignore, and an empty output path (exit 2)', () => {
+    const cases: [string[], RegExp][] = [
+      [['-m', 'petals', '--max-stages', '2'], /--max-stages applies to the planner/],
+      [['-m', 'swarm', '--min-layers', '20'], /--min-layers applies to the planner/],
+      [['--by', 'region'], /--by groups nodes for --method separate only/],
+      [['-o', ''], /--output needs a path/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = helix(['plan', 'clusters/tiny.yaml', '-t', '1', ...flags]);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+    // A baseline records no depth controls it did not apply.
+    const b = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--json']).stdout);
+    expect([b.settings.maxStages, b.settings.minLayers, b.settings.keepLinks]).toEqual([null, null, null]);
+  });
+
   it('exits 2 for malformed YAML, naming the file', () => {
     const file = join(tmp, 'bad.yaml');
     writeFileSync(file, 'name: [unclosed\nnodes:\n  - {gpu: A100');

@@ -113,6 +113,40 @@ describe('verifyPlan rejects', () => {
     }
   });
 
+  it('recorded figures the flows and inputs do not give: link capacity, node flow, depth, gap, node count, profile source', () => {
+    const edits: [string, (p: ReturnType<typeof mutable>) => void][] = [
+      ['flows[0].capacity', (p) => (p.flows[0].capacity = 1)],
+      ['nodes[0].flow', (p) => (p.nodes[0].flow = 999)],
+      ['depth', (p) => (p.depth = 1)],
+      ['gap', (p) => (p.gap = 0.5)],
+      ['cluster.nodes', (p) => (p.cluster.nodes = 99)],
+      ['nodes[0].profileSource', (p) => (p.nodes[0].profileSource = 'estimated')],
+    ];
+    for (const [field, edit] of edits) {
+      const p = mutable(good);
+      edit(p);
+      const r = verifyPlan(p, cluster);
+      expect(r.problems.map((x) => x.field), field).toEqual([field]);
+    }
+  });
+
+  it('depth controls the plan records but its placement breaks', () => {
+    // good's paths have 2 stages (a -> b, c -> b) and every node holds 3 layers.
+    const deep = mutable(good);
+    deep.settings.maxStages = 1;
+    expect(verifyPlan(deep, cluster).problems.map((x) => x.field)).toEqual(['settings.maxStages']);
+    const thick = mutable(good);
+    thick.settings.minLayers = 4;
+    // Only nodes that carry flow count as used (the max flow of 100 leaves a or c idle).
+    const carrying = thick.nodes.flatMap((n, i) => (n.flow > 0 ? [`nodes[${i}]`] : []));
+    expect(carrying.length).toBe(2);
+    expect(verifyPlan(thick, cluster).problems.map((x) => x.field).sort()).toEqual(carrying);
+    const met = mutable(good);
+    met.settings.maxStages = 2;
+    met.settings.minLayers = 3;
+    expect(verifyPlan(met, cluster).valid).toBe(true);
+  });
+
   it('an embedded routing hop the placement or the network does not allow', () => {
     const p = mutable(good);
     // a [0,3) -> b [3,6) -> sink is a route; c [0,3) -> a [0,3) is not (ranges do not connect).
