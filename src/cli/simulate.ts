@@ -81,16 +81,30 @@ function lengthSpec(flags: SimulateFlags): LengthSpec {
   return { kind: 'sampled', samples: loadLengths(flags.lengths ?? flags.trace ?? 'azure-conv') };
 }
 
+/**
+ * Requests one run may generate. Arrays of that size are allocated up front; far larger streams
+ * (`--duration 1e9`) abort the JavaScript engine itself instead of failing cleanly, and a million
+ * requests already take minutes of simulation.
+ */
+const MAX_REQUESTS = 1_000_000;
+
 function arrivalSpec(flags: SimulateFlags, lengths: LengthSpec, planned: number): ArrivalSpec {
   const modes = [flags.offline !== undefined, flags.rate !== undefined, flags.load !== undefined].filter(Boolean).length;
   if (modes === 0) throw usageError('missing-workload', 'choose how requests arrive: --offline N, --rate R or --load F (with --trace for a trace\'s pattern)');
   if (modes > 1) throw usageError('bad-option', '--offline, --rate and --load are alternatives; give one');
   if (flags.offline !== undefined) {
     if (flags.trace) throw usageError('bad-option', '--trace sets arrivals over time; it cannot be combined with --offline (use --lengths for its lengths)');
+    if (flags.offline > MAX_REQUESTS) throw usageError('too-many-requests', `--offline ${flags.offline} is more requests than one run simulates`, { expected: `at most ${MAX_REQUESTS.toLocaleString('en-US')}` });
     return { kind: 'offline', count: flags.offline };
   }
   const rate = flags.rate ?? rateForLoad(flags.load!, planned, lengths);
   if (!(rate > 0)) throw usageError('bad-option', 'the arrival rate comes out as zero', { expected: 'a plan with positive throughput, or --rate' });
+  const expected = rate * flags.duration;
+  if (expected > MAX_REQUESTS) {
+    throw usageError('too-many-requests', `${rate.toFixed(3)} requests/s for ${flags.duration} s is about ${Math.round(expected).toLocaleString('en-US')} requests, more than one run simulates`, {
+      expected: `at most ${MAX_REQUESTS.toLocaleString('en-US')} requests: a lower --rate/--load or a shorter --duration`,
+    });
+  }
   return flags.trace
     ? { kind: 'trace', trace: loadArrivals(flags.trace), rate, durationSec: flags.duration }
     : { kind: 'poisson', rate, durationSec: flags.duration };
@@ -196,8 +210,13 @@ export const simulateCommand: CommandSpec = {
     if (controller.signal.aborted && !flags.quiet && !flags.json) io.err('interrupted: the figures cover the simulated time so far\n');
     // A warm-up past the end of a run leaves nothing to measure: say so rather than report zeros.
     for (const r of runs) {
-      if (r.report.window.end <= r.report.window.start && !flags.quiet) {
+      if (flags.quiet) break;
+      const w = r.report.window;
+      if (w.end <= w.start && flags.warmup > 0) {
         io.err(`warning: ${r.label}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, before --warmup ${flags.warmup} s ended; its throughput figures measure nothing\n`);
+      } else if (flags.offline === undefined && w.end > w.start && r.report.requests.finished > 0 && w.end - w.start < 2 * r.report.latency.mean) {
+        // Requests that start in a short window finish after it: the figure is a transient.
+        io.err(`warning: ${r.label}: throughput is measured over ${(w.end - w.start).toFixed(1)} s, less than twice a request's mean latency (${r.report.latency.mean.toFixed(1)} s), so it is not a steady-state figure; use a longer --duration\n`);
       }
     }
     const c = colorFor(io, flags.color);

@@ -46,7 +46,12 @@ export function formatSimReport(run: SimRun, o: { color: ChalkInstance }): strin
   const r = run.report;
   const q = r.requests;
   const head = `${c.bold(`Simulated ${run.label}`)}: ${r.policy} routing, ${r.workload}, seed ${r.seed}`;
-  const window = r.window.start > 0 || r.truncated ? ` (measured ${duration(r.window.start)} to ${duration(r.window.end)})` : '';
+  const window =
+    r.window.end <= r.window.start && (r.window.start > 0 || r.truncated)
+      ? ' (nothing measured: the run ended before the warm-up did)'
+      : r.window.start > 0 || r.truncated
+        ? ` (measured ${duration(r.window.start)} to ${duration(r.window.end)})`
+        : '';
   const summary = [
     `throughput  ${tokens(r.throughput.total)} tokens/s = ${tokens(r.throughput.prompt)} prompt + ${tokens(r.throughput.decode)} generated; ${ofPlanned(r)} of the planned ${tokens(r.plannedThroughput)}${window}`,
     `requests    ${q.total}: ${q.finished} finished, ${q.rejected} rejected, ${q.unfinished} unfinished; ${r.meanInFlight.toFixed(1)} in flight on average`,

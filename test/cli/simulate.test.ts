@@ -35,6 +35,30 @@ describe('helix simulate (built binary)', () => {
     expect(r.stderr).toMatch(/the run ended at [\d.]+ s, before --warmup 100000 s ended; its throughput figures measure nothing/);
   });
 
+  it('says the warm-up left nothing to measure in the table; no warm-up warning when every request is rejected', () => {
+    const r = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--warmup', '100000']);
+    expect(r.stdout).toMatch(/nothing measured: the run ended before the warm-up did/);
+    expect(r.stdout).not.toMatch(/measured [\d.]+ \w+ to/);
+    const rejected = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--input-len', '100000', '--output-len', '10']);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).not.toMatch(/warm-?up/);
+    expect(rejected.stdout).toMatch(/5 request\(s\) rejected/);
+  });
+
+  it('warns that a short arrival window is a transient, not a steady-state figure', () => {
+    const r = helix(['simulate', chain, '-c', tinyFile, '--rate', '16', '-d', '2']);
+    expect(r.stderr).toMatch(/throughput is measured over 2\.0 s, less than twice a request's mean latency/);
+    const long = helix(['simulate', chain, '-c', tinyFile, '--rate', '0.1', '-d', '600', '--input-len', '100', '--output-len', '10']);
+    expect(long.stderr).toBe('');
+  });
+
+  it('refuses a stream larger than one run simulates (it would abort the engine)', () => {
+    const r = helix(['simulate', chain, '-c', tinyFile, '--rate', '1', '-d', '1e9']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/about 1,000,000,000 requests, more than one run simulates/);
+    expect(helix(['simulate', chain, '-c', tinyFile, '--offline', '2000000']).code).toBe(2);
+  });
+
   it('reports one run as JSON, the same for the same seed', () => {
     const args = ['simulate', chain, '-c', tinyFile, '--offline', '30', '--json', '--seed', '4'];
     const r = helix(args);
