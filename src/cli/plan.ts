@@ -155,6 +155,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     // delivered-throughput model (then a short simulation) picks; baselines have nothing to re-rank.
     const searched = flags.method === 'milp';
     const asked = searched ? (flags.objective ?? DEFAULT_OBJECTIVE) : undefined;
+    const started = performance.now();
     const choice = asked === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
     // What the plan was really made for: delivered falls back to max flow where nothing can be predicted.
     const objective = choice ? choice.objective : asked;
@@ -166,9 +167,11 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
       // A delivered plan records what the user asked for, not the depth controls or time share of
       // whichever candidate won.
       settings: choice ? { ...choice.candidates[0].result.settings, timeLimitSec: plannerOptions.timeLimitSec, objective } : objective ? { ...result.settings, objective } : result.settings,
-      status: result.status,
+      // A delivered plan took the whole run, not the winning candidate's share of it, and a
+      // Ctrl-C during the later phases interrupted it whatever that candidate's own run reported.
+      status: choice && controller.signal.aborted ? 'interrupted' : result.status,
       bound: result.bound,
-      stats: result.stats,
+      stats: choice ? { ...result.stats, wallTimeSec: (performance.now() - started) / 1000 } : result.stats,
       flow: result.flow,
     });
     // Routing sits before stats so the key order stays fixed for diffs.

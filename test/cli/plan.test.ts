@@ -8,10 +8,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'helix-plan-'));
 
 describe('helix plan (built binary)', () => {
   it('prints only JSON on stdout with --json, and the plan validates', () => {
+    const t0 = performance.now();
     const r = helix(['plan', 'clusters/tiny.yaml', '--json', '--time-limit', '20']);
+    const seconds = (performance.now() - t0) / 1000;
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.formatVersion).toBe(1);
+    // The whole planning run, not the winning candidate's share of it (Node's start-up aside).
+    expect(plan.stats.wallTimeSec).toBeGreaterThan(0.5 * seconds - 0.5);
     expect(plan.throughput).toBeGreaterThan(0);
     expect(plan.bound.value).toBeGreaterThanOrEqual(plan.throughput);
     expect(r.stderr).toBe('');

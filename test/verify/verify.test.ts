@@ -138,7 +138,7 @@ describe('verifyPlan rejects', () => {
     const thick = mutable(good);
     thick.settings.minLayers = 4;
     // Only nodes that carry flow count as used (the max flow of 100 leaves a or c idle).
-    const carrying = thick.nodes.flatMap((n, i) => (n.flow > 0 ? [`nodes[${i}]`] : []));
+    const carrying = thick.nodes.flatMap((n: { flow: number }, i: number) => (n.flow > 0 ? [`nodes[${i}]`] : []));
     expect(carrying.length).toBe(2);
     expect(verifyPlan(thick, cluster).problems.map((x) => x.field).sort()).toEqual(carrying);
     const met = mutable(good);
