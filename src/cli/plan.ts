@@ -20,8 +20,7 @@ import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import type { Cluster } from '../spec/types.js';
 import { formatPlan } from '../report/plan-table.js';
 import { renderSvg } from '../report/svg.js';
-import { buildRoutingTables } from '../schedule/routing.js';
-import { routingToJson } from '../schedule/json.js';
+import { embeddedRouting } from '../schedule/json.js';
 import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
@@ -91,14 +90,6 @@ function progressLine(p: PlannerProgress): string {
   if (p.predicted) return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s ${p.simulated ? 'simulated' : 'predicted'} served`;
   const gap = p.bound > 0 ? percent(Math.max(0, (p.bound - p.incumbent) / p.bound), 2) : '-';
   return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}  gap ${gap}`;
-}
-
-/** The plan's routing tables, weights only: what a runtime needs to follow the flow. */
-function embeddedRouting(cluster: Cluster, plan: Plan): Plan['routing'] {
-  return routingToJson(buildRoutingTables(cluster, plan)).tables.map((t) => ({
-    from: t.from,
-    hops: t.hops.map((h) => ({ to: h.to, weight: h.weight })),
-  }));
 }
 
 export interface PlanOutcome {

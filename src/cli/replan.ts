@@ -20,7 +20,8 @@ import { formatDiff } from '../report/diff-text.js';
 import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { HelixError, usageError } from '../errors.js';
-import { tryPredict } from '../delivered/attach.js';
+import { tryPredict, withDelivered } from '../delivered/attach.js';
+import { embeddedRouting } from '../schedule/json.js';
 
 interface ReplanFlags extends CommonFlags {
   readonly cluster?: string;
@@ -100,7 +101,9 @@ export const replanCommand: CommandSpec = {
     });
     // Notes the user should see beside the diff (also kept in the plan's own notes).
     const notes = old.settings.objective === 'delivered' ? [deliveredReplanNote(before, old, cluster, draft)] : [];
-    const plan = notes.length > 0 ? { ...draft, stats: { ...draft.stats, notes: [...draft.stats.notes, ...notes] } } : draft;
+    // Like every saved plan: routing tables for the runtime, then what the placement is predicted to deliver.
+    const { stats, ...head } = draft;
+    const plan = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, draft), stats: { ...stats, notes: [...stats.notes, ...notes] } });
     const verdict = verifyPlan(plan, cluster);
     if (!verdict.valid) {
       io.err(`helix: the new plan failed verification and was not written:\n${formatProblems(verdict.problems)}\n`);

@@ -3,7 +3,9 @@
 
 import { round6 } from '../plan/assemble.js';
 import { WEIGHT_RESOLUTION } from './iwrr.js';
-import { SINK, SOURCE, type RoutingTable, type RoutingTables } from './routing.js';
+import { buildRoutingTables, SINK, SOURCE, type RoutingTable, type RoutingTables } from './routing.js';
+import type { Plan } from '../plan/types.js';
+import type { Cluster } from '../spec/types.js';
 
 export const ROUTING_FORMAT_VERSION = 1;
 
@@ -52,4 +54,12 @@ export function routingToJson(tables: RoutingTables): RoutingJson {
         .sort((a, b) => tables.placement[a.from]!.start - tables.placement[b.from]!.start || a.from - b.from),
     ].map(one),
   };
+}
+
+/** A plan's routing tables, weights only: what a runtime needs to follow the flow (embedded in saved plans). */
+export function embeddedRouting(cluster: Cluster, plan: Plan): Plan['routing'] {
+  return routingToJson(buildRoutingTables(cluster, plan)).tables.map((t) => ({
+    from: t.from,
+    hops: t.hops.map((h) => ({ to: h.to, weight: h.weight })),
+  }));
 }

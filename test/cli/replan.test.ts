@@ -22,6 +22,10 @@ describe('helix replan (built binary)', () => {
     const plan = JSON.parse(readFileSync(next, 'utf8'));
     expect(plan.settings.method).toBe('replan');
     expect(plan.nodes.map((n: any) => n.name)).not.toContain('a100-1');
+    // Saved like any plan: routing tables for the runtime and the delivered prediction.
+    expect(plan.routing.length).toBeGreaterThan(0);
+    expect(plan.delivered.throughput).toBeGreaterThan(0);
+    expect(plan.delivered.throughput).toBeLessThanOrEqual(plan.throughput);
     const v = helix(['validate', next, '--cluster', 'clusters/single24.yaml']);
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
