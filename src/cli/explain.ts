@@ -46,6 +46,7 @@ export const explainCommand: CommandSpec = {
         : null;
     if (flags.json) io.out(`${JSON.stringify(note ? { ...e, note } : e, null, 2)}\n`);
     else io.out(`${note ? `note: ${note}\n\n` : ''}${formatExplanation(e, { color: colorFor(io, flags.color) })}`);
-    return 0;
+    // Explained, but a plan that serves nothing still fails the exit-code contract (as in schedule and simulate).
+    return plan.throughput > 0 ? 0 : 1;
   },
 };

@@ -6,7 +6,10 @@ import { percent, tokens } from './format.js';
 
 export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): string {
   const c = o.color;
-  const lines = [`${c.bold('Throughput')} ${tokens(e.throughput)} tokens/s, limited by this minimum cut (every token crosses it):`];
+  const lines =
+    e.throughput > 0 || e.bottlenecks.length > 0
+      ? [`${c.bold('Throughput')} ${tokens(e.throughput)} tokens/s, limited by this minimum cut (every token crosses it):`]
+      : [`${c.bold('Throughput')} 0 tokens/s: no path from the coordinator runs through every layer and back (a layer no node holds, or ranges with no link between them)`];
   const nodes = e.bottlenecks.filter((b) => b.kind === 'node');
   const links = e.bottlenecks.filter((b) => b.kind === 'link');
   if (nodes.length > 0) lines.push(`  ${nodes.length} node(s) at full capacity:`, ...nodes.map((b) => `    ${c.red(b.name)}  ${tokens(b.flow)} of ${tokens(b.capacity)} tokens/s`));

@@ -70,6 +70,16 @@ describe('helix plan -o with no flow (built binary)', () => {
 });
 
 describe('helix explain and render (built binary)', () => {
+  it('explains a plan that carries no flow, and exits 1 for it as schedule and simulate do', () => {
+    const file = join(tmp, 'no-flow.json');
+    // No equal split of tiny's model gives every Swarm stage a node that holds it: nothing is placed.
+    writeFileSync(file, helix(['plan', 'clusters/tiny.yaml', '-m', 'swarm', '--json']).stdout);
+    const e = helix(['explain', file, '-c', 'clusters/tiny.yaml', '--try-time', '0.3']);
+    expect(e.code).toBe(1);
+    expect(e.stdout).toMatch(/no path from the coordinator runs through every layer/);
+    expect(e.stdout).toMatch(/re-place the layers on the same machines/);
+  });
+
   it('names the bottleneck and measures what-ifs; renders an SVG', () => {
     const file = join(tmp, 'geo3.json');
     writeFileSync(file, helix(['plan', 'clusters/geo3.yaml', '--json', '--time-limit', '3']).stdout);

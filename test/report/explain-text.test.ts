@@ -15,5 +15,8 @@ describe('formatExplanation', () => {
     const text = formatExplanation({ throughput: 0, bottlenecks: [], suggestions: [suggestion] }, plain);
     expect(text).toMatch(/\+758\s+tokens\/s  add one T4 in lab/);
     expect(text).not.toMatch(/%/);
+    // No cut to show: it says why nothing flows instead of an empty list.
+    expect(text).toMatch(/0 tokens\/s: no path from the coordinator runs through every layer/);
+    expect(text).not.toMatch(/minimum cut/);
   });
 });
