@@ -48,6 +48,9 @@ export interface ValidationResult {
   readonly served: number | null;
 }
 
+const MAXFLOW_STALE_GAP = 0.01;
+const DELIVERED_STALE_GAP = 0.03;
+
 export const validateCommand: CommandSpec = {
   name: 'validate',
   summary: 'check plans against the cluster and profiles alone (exit 0 valid, 1 invalid)',
@@ -57,7 +60,7 @@ export const validateCommand: CommandSpec = {
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
     { flags: '--min-throughput <tokens>', description: 'fail when a plan carries fewer tokens/s', parse: parseNonNegativeNumber('--min-throughput') },
     { flags: '--max-gap <fraction>', description: 'fail when a maxflow plan is further than this below the upper bound (or, with --fresh, any plan below a fresh one)', parse: parseFraction('--max-gap') },
-    { flags: '--fresh', description: 're-plan now for each plan\'s objective and fail when a plan is stale: more than --max-gap (default 0.01) below what helix finds (delivered plans: both simulated on one request stream)' },
+    { flags: '--fresh', description: 're-plan now for each plan\'s objective and fail when a plan is stale: more than --max-gap below what helix finds (default 0.01; delivered plans, both simulated on one request stream: 0.03)' },
     { flags: '-t, --time-limit <seconds>', description: 'time for the fresh plan', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
   ],
   examples: [
@@ -105,7 +108,10 @@ export const validateCommand: CommandSpec = {
       if (flags.minThroughput !== undefined && throughput < flags.minThroughput) {
         problems.push({ field: 'throughput', message: `${throughput.toFixed(1)} tokens/s is below the required ${flags.minThroughput}` });
       }
-      const allowed = flags.maxGap ?? 0.01;
+      // Simulated figures of equally good plans differ by 1-2% on one request stream (a layout
+      // chosen on one stream keeps about half its gain on another: docs/delivered.md), so a
+      // delivered plan is called stale only past 3% unless --max-gap says otherwise.
+      const allowed = flags.maxGap ?? (objective === 'delivered' ? DELIVERED_STALE_GAP : MAXFLOW_STALE_GAP);
       let fresh: number | null = null;
       let served: number | null = null;
       if (objective === 'maxflow' && freshFlow !== null) {

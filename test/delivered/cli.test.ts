@@ -81,11 +81,12 @@ describe('the delivered objective as the default', () => {
     const swarm = JSON.parse(helix(['plan', 'clusters/geo3.yaml', '--method', 'swarm', '--json']).stdout);
     const stale = join(tmp, 'stale.json');
     writeFileSync(stale, JSON.stringify({ ...swarm, settings: { ...swarm.settings, objective: 'delivered' } }));
-    const s = helix(['validate', stale, '--cluster', 'clusters/geo3.yaml', '--fresh', '-t', '4', '--max-gap', '0.05', '--json']);
+    // Without --max-gap a delivered plan is allowed 3% (simulated figures of equal plans differ by 1-2%).
+    const s = helix(['validate', stale, '--cluster', 'clusters/geo3.yaml', '--fresh', '-t', '4', '--json']);
     expect(s.code, s.stderr).toBe(1);
     const [v] = JSON.parse(s.stdout);
     expect(v.served).toBeLessThan(0.95 * v.fresh);
-    expect(v.problems.map((p: { message: string }) => p.message).join()).toMatch(/stale: a fresh delivered plan serves/);
+    expect(v.problems.map((p: { message: string }) => p.message).join()).toMatch(/stale: a fresh delivered plan serves .*more than allowed 3\.0%/);
   }, 180_000);
 
   it('replan keeps max flow as its objective and says so for a delivered plan in force', () => {
