@@ -2,7 +2,7 @@
 
 import type { CommandSpec } from './command.js';
 import { colorFor } from './io.js';
-import { parseNonNegativeInt, parsePositiveNumber, type CommonFlags } from './options.js';
+import { parsePositiveNumber, type CommonFlags, parseSeed } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan } from '../plan/io.js';
 import { placementOf } from '../plan/assemble.js';
@@ -27,7 +27,7 @@ export const explainCommand: CommandSpec = {
     { flags: '-c, --cluster <file>', description: 'cluster spec the plan is for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
     { flags: '--try-time <seconds>', description: 'search time for each what-if', parse: parsePositiveNumber('--try-time'), defaultValue: 1 },
-    { flags: '--seed <n>', description: 'seed for the what-if searches', parse: parseNonNegativeInt('--seed'), defaultValue: 1 },
+    { flags: '--seed <n>', description: 'seed for the what-if searches', parse: parseSeed(), defaultValue: 1 },
   ],
   examples: ['helix explain plan.json --cluster clusters/geo3.yaml', 'helix explain plan.json -c clusters/single24.yaml --json'],
   async run(args, options, io) {

@@ -44,9 +44,20 @@ export function processIo(): Io {
   };
 }
 
-/** Colour is decided once per command: only on a TTY, never with NO_COLOR or --no-color. */
+/**
+ * Colour is decided once per command, by the usual conventions, strongest first: --no-color;
+ * NO_COLOR (any non-empty value); FORCE_COLOR (on, even off a TTY, unless it is 0 or false);
+ * otherwise only on a TTY whose TERM is not `dumb`.
+ */
 export function colorFor(io: Io, colorFlag: boolean | undefined): ChalkInstance {
-  const enabled = colorFlag !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+  const set = (name: string): string | undefined => (io.env[name] !== undefined && io.env[name] !== '' ? io.env[name] : undefined);
+  const force = set('FORCE_COLOR');
+  const enabled =
+    colorFlag === false || set('NO_COLOR') !== undefined
+      ? false
+      : force !== undefined
+        ? force !== '0' && force.toLowerCase() !== 'false'
+        : io.stdoutIsTTY && io.env.TERM !== 'dumb';
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 

@@ -48,6 +48,18 @@ export function parsePositiveInt(flag: string) {
   };
 }
 
+/** Seeds are 32-bit (the generators' state): a larger one would silently wrap onto a smaller one. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+export function parseSeed(flag = '--seed') {
+  const int = parseNonNegativeInt(flag);
+  return (value: string): number => {
+    const n = int(value);
+    if (n > MAX_SEED) throw usageError('bad-option', `${flag} must be at most ${MAX_SEED} (seeds are 32-bit)`, { found: value.trim() });
+    return n;
+  };
+}
+
 export function parseNonNegativeInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);

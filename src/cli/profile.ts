@@ -36,7 +36,7 @@ interface ProfileFlags extends CommonFlags {
   readonly pipeline?: string;
   readonly profiles?: string;
   readonly factors?: string;
-  readonly out?: string;
+  readonly output?: string;
   readonly compare?: string;
 }
 
@@ -149,11 +149,11 @@ export const profileCommand: CommandSpec = {
     { flags: '--profiles <dir>', description: 'your profiles folder: its gpus.yaml, gpu-specs.yaml, models/, layer-time/ overlay the bundled ones' },
     { flags: '--factors <file>', description: 'estimate: roofline factors (default: profiles/catalog/efficiency.yaml)' },
     { flags: '--compare <profile.yaml>', description: 'show the error against an existing profile, k by k' },
-    { flags: '-o, --out <file>', description: 'write the profile YAML (loadable by clusters) to this file' },
+    { flags: '-o, --output <file>', description: 'write the profile YAML (loadable by clusters) to this file' },
   ],
   examples: [
     'helix profile estimate --gpu H100-80G --model llama3.1-70b',
-    'helix profile estimate --gpu L40S --model llama3.1-70b --out my-profiles/llama3.1-70b/L40S.yaml',
+    'helix profile estimate --gpu L40S --model llama3.1-70b --output my-profiles/llama3.1-70b/L40S.yaml',
     'helix profile import --gpu A100-40G --model llama2-70b --timings ./a100-profiling/ --workload 1379:28',
     'helix profile import --gpu T4 --model llama2-70b --pipeline A100-40G:4@8,L4:8@4,T4:12@3 --compare profiles/helix-set-a/llama2-70b/T4.yaml',
   ],
@@ -188,7 +188,7 @@ export const profileCommand: CommandSpec = {
       p.source === 'estimated'
         ? [`Estimated, not measured: ${p.gpu} serving ${model.name} (helix profile estimate).`]
         : [`Imported from per-layer timings: ${p.gpu} serving ${model.name} (helix profile import).`];
-    if (flags.out) writeFileAtomic(flags.out, formatProfileYaml(p, comment));
+    if (flags.output) writeFileAtomic(flags.output, formatProfileYaml(p, comment));
 
     if (flags.json) {
       io.out(
@@ -204,7 +204,7 @@ export const profileCommand: CommandSpec = {
             points: p.points,
             ...built.extra,
             ...(compare ? { compare: { ...compare, reference } } : {}),
-            ...(flags.out ? { written: flags.out } : {}),
+            ...(flags.output ? { written: flags.output } : {}),
           },
           null,
           2,
@@ -225,7 +225,7 @@ export const profileCommand: CommandSpec = {
         share: pt.share,
         ...(reference && i < reference.length ? { reference: reference[i] } : {}),
       })),
-      notes: [...built.notes, flags.out ? `wrote ${flags.out}` : 'write it with --out <profiles>/<model>/<GPU>.yaml'],
+      notes: [...built.notes, flags.output ? `wrote ${flags.output}` : 'write it with --output <profiles>/<model>/<GPU>.yaml'],
       ...(compare ? { compare } : {}),
     };
     io.out(formatDerivedProfile(view, { color: colorFor(io, flags.color) }));

@@ -3,7 +3,7 @@
 
 import type { CommandSpec } from './command.js';
 import { colorFor } from './io.js';
-import { collect, parseFraction, parseNonNegativeInt, parsePositiveNumber, type CommonFlags } from './options.js';
+import { collect, parseFraction, parseNonNegativeInt, parsePositiveNumber, type CommonFlags, parseSeed } from './options.js';
 import { writeFileAtomic } from './write-file.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan, serializePlan } from '../plan/io.js';
@@ -47,7 +47,7 @@ export const replanCommand: CommandSpec = {
     { flags: '--max-moves <n>', description: 'at most n machines may load new layers', parse: parseNonNegativeInt('--max-moves') },
     { flags: '--tolerance <fraction>', description: 'accept the fewest moves within this fraction of a full re-plan', parse: parseFraction('--tolerance'), defaultValue: 0.02 },
     { flags: '-t, --time-limit <seconds>', description: 'total planning time', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
-    { flags: '--seed <n>', description: 'search seed', parse: parseNonNegativeInt('--seed'), defaultValue: 1 },
+    { flags: '--seed <n>', description: 'search seed', parse: parseSeed(), defaultValue: 1 },
     { flags: '-o, --output <file>', description: 'write the new plan (atomically)' },
   ],
   examples: [

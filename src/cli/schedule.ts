@@ -28,7 +28,7 @@ export const scheduleCommand: CommandSpec = {
     { flags: '-c, --cluster <file>', description: 'cluster spec the plan is for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
     { flags: '-o, --output <file>', description: 'also write the tables as JSON for a runtime (atomically)' },
-    { flags: '--all', description: 'also list hops the placement allows but the plan sends nothing along' },
+    { flags: '--all', description: 'in the table, also list hops the placement allows but the plan sends nothing along (JSON always lists every hop)' },
   ],
   examples: [
     'helix schedule plan.json --cluster clusters/geo3.yaml',

@@ -4,7 +4,7 @@
 
 import type { CommandSpec } from './command.js';
 import { colorFor, showProgress, type Io } from './io.js';
-import { parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, type CommonFlags } from './options.js';
+import { parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, type CommonFlags, parseSeed } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan } from '../plan/io.js';
 import type { Plan } from '../plan/types.js';
@@ -157,7 +157,7 @@ export const simulateCommand: CommandSpec = {
     { flags: '--kv-fill <fraction>', description: 'share of each node\'s KV cache requests may reserve', parse: parseKvFill, defaultValue: DEFAULT_KV_FILL },
     { flags: '--warmup <seconds>', description: 'leave the first seconds out of throughput and load figures', parse: parseNonNegativeNumber('--warmup'), defaultValue: 0 },
     { flags: '--until <seconds>', description: 'stop the simulation at this simulated time', parse: parsePositiveNumber('--until') },
-    { flags: '--seed <n>', description: 'seed for arrivals, lengths and random routing', parse: parseNonNegativeInt('--seed'), defaultValue: SIM_DEFAULTS.seed },
+    { flags: '--seed <n>', description: 'seed for arrivals, lengths and random routing', parse: parseSeed(), defaultValue: SIM_DEFAULTS.seed },
     { flags: '--compare', description: 'run every plan x policy on the same requests and print them side by side' },
   ],
   examples: [

@@ -41,10 +41,10 @@ describe('helix profile (in-process)', () => {
     for (let i = 1; i < r.throughput.length; i++) expect(r.throughput[i]).toBeLessThan(r.throughput[i - 1]);
   });
 
-  it('estimate --out writes a profile the cluster loader reads, marked estimated', async () => {
+  it('estimate --output writes a profile the cluster loader reads, marked estimated', async () => {
     const file = join(tmp, 'llama3.1-70b', 'L40S.yaml');
     const io = capture();
-    expect(await profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', out: file }, io)).toBe(0);
+    expect(await profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', output: file }, io)).toBe(0);
     expect(io.stdout()).toMatch(/estimated \(not measured\)/);
     expect(io.stdout()).toMatch(/ada compute/);
     const model = loadModelCard(join(repoRoot, 'profiles/models/llama3.1-70b.yaml'));
