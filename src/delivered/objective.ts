@@ -58,8 +58,8 @@ export interface DeliveredChoice {
  * whatever is left after the confirming runs (more when the model search stalls early). A larger
  * share for it (25%) starved the model search on geo3 at -t 20, which then missed its best plan.
  */
-const MAXFLOW_SHARE = 0.4;
-const DEPTH_SHARE = 0.3;
+const MAXFLOW_SHARE = Number(process.env.H_MF ?? 0.4);
+const DEPTH_SHARE = Number(process.env.H_DS ?? 0.3);
 const POLISH_SHARE = 0.15;
 /** Finalists the simulation-scored search starts from: the best two by simulation. */
 const POLISH_SEEDS = 2;

@@ -1,8 +1,8 @@
 // Reading and writing plan files. Reading checks the shape field by field, so a hand-edited or
 // foreign JSON file is rejected with the field that is wrong, before any verification runs.
 
-import { readFileSync } from 'node:fs';
 import { inputError } from '../errors.js';
+import { readText } from '../spec/yaml-file.js';
 import { PLAN_FORMAT_VERSION, PLAN_OBJECTIVES, PLAN_STATUSES, type Plan } from './types.js';
 
 export function serializePlan(plan: Plan): string {
@@ -96,11 +96,5 @@ export function parsePlan(text: string, file: string): Plan {
 }
 
 export function readPlan(file: string): Plan {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw inputError('unreadable', `cannot read plan file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
-  }
-  return parsePlan(text, file);
+  return parsePlan(readText(file), file);
 }

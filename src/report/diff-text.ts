@@ -20,11 +20,13 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
     else lines.push(c.yellow(`~ ${ch.node} (${ch.gpu}) ${fmt(ch.before)} -> ${fmt(ch.after)}`) + tail);
   }
   if (d.changes.length === 0 && d.flowsChanged > 0) lines.push(c.yellow(`~ routing: ${d.flowsChanged} flows differ, placement unchanged`));
-  const delta = d.throughputAfter - d.throughputBefore;
+  // The change at the precision the two ends are shown with, so the three figures add up.
+  const digits = Math.max(d.throughputBefore, d.throughputAfter) >= 100 ? 0 : 1;
+  const delta = Number(d.throughputAfter.toFixed(digits)) - Number(d.throughputBefore.toFixed(digits));
   const sign = delta >= 0 ? '+' : '-';
   lines.push(
     `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove, ${d.unchanged} unchanged; ` +
-      `${d.loadLayers} layers (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${tokens(Math.abs(delta))}).`,
+      `${d.loadLayers} layers (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}).`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -17,9 +17,10 @@ export interface YamlSpec {
   readonly lineOf: LineLocator;
 }
 
-function readText(file: string): string {
+/** A text input file (spec, plan, CSV), with the same words for every way reading it can fail; a UTF-8 byte-order mark is dropped. */
+export function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read file (${code ?? 'error'})`;

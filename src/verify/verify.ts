@@ -302,7 +302,8 @@ function countPaths(
       if (edge.to >= 0) {
         const r = ranges[edge.to];
         if (!r || r.start > covered) {
-          problems.push({ field: 'flows', message: `a flow path skips layers ${covered}..${r ? r.start - 1 : '?'}` });
+          const message = r ? `a flow path skips layers ${covered}..${r.start - 1}` : `a flow path goes on after layer ${covered} to a node that holds no layers`;
+          problems.push({ field: 'flows', message });
           return paths;
         }
         covered = r.end;

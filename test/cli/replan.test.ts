@@ -51,6 +51,8 @@ describe('helix replan (built binary)', () => {
     const r = helix(['replan', old, '-c', 'clusters/tiny.yaml', '--remove', 't4-1', '-o', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no placement of the changed cluster carries any flow.*was not written/);
+    expect(r.stdout).toMatch(/a full re-plan finds no flow either/);
+    expect(r.stdout).not.toMatch(/% of a full re-plan/);
     expect(readFileSync(out, 'utf8')).toBe(plan);
     // The plan in force was made for delivery: the note with both predictions is printed.
     expect(r.stdout).toMatch(/note: the plan in force was made for --objective delivered; .*predicted to serve/);

@@ -36,4 +36,12 @@ describe('diffPlans', () => {
     expect(text).toMatch(/^\+ n2 /m);
     expect(text.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to add, 1 to change, 1 to remove, 0 unchanged; 2 layers/);
   });
+
+  it('gives the throughput change at the precision of its two ends, so the figures add up', () => {
+    const d = diffPlans(planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]), planFor(cluster, [{ start: 0, end: 3 }, null, { start: 3, end: 4 }]));
+    const line = (before: number, after: number) => formatDiff({ ...d, throughputBefore: before, throughputAfter: after }, { color: new Chalk({ level: 0 }) });
+    expect(line(230.99, 193.3)).toMatch(/throughput 231 -> 193 tokens\/s \(-38\)\./);
+    expect(line(1500.4, 2700.6)).toMatch(/throughput 1,500 -> 2,701 tokens\/s \(\+1,201\)\./);
+    expect(line(50.04, 62.26)).toMatch(/throughput 50\.0 -> 62\.3 tokens\/s \(\+12\.3\)\./);
+  });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan, serializePlan } from '../../src/plan/io.js';
+import { parsePlan, readPlan, serializePlan } from '../../src/plan/io.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderError } from '../../src/errors.js';
 import { flowDepth } from '../../src/plan/assemble.js';
 import { evaluatePlacement } from '../../src/graph/placement-flow.js';
 import { HelixError } from '../../src/errors.js';
@@ -48,6 +52,19 @@ describe('plan files', () => {
     expect(fieldOf((p) => (p.routing = [{ from: 'source', hops: [{ to: 'n0', weight: -1 }] }]))).toBe('routing[0].hops[0]');
     expect(fieldOf((p) => (p.delivered = { throughput: 'x' }))).toBe('delivered.throughput');
     expect(fieldOf((p) => (p.routing = [{ from: 'source', hops: [{ to: 'n0', weight: 2 }] }]))).toBe('accepted');
+  });
+
+  it('read a file with a UTF-8 byte-order mark (as specs are), and name a folder given for a file as specs do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-plan-io-'));
+    const file = join(dir, 'bom.json');
+    writeFileSync(file, `\uFEFF${serializePlan(plan)}`);
+    expect(readPlan(file)).toEqual(plan);
+    try {
+      readPlan(dir);
+      expect.unreachable();
+    } catch (e) {
+      expect(renderError(e as HelixError)).toBe(`${dir}: is a folder, not a file`);
+    }
   });
 
   it('reject another format version and non-JSON', () => {
