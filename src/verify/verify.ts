@@ -239,8 +239,9 @@ const fmt = (r: LayerRange | null): string => formatLayerRange(r);
 /**
  * The recorded depth (most stages on a path carrying flow) against the flows, and the depth
  * controls the plan records against its placement: a plan that says `maxStages: 8` must not have
- * a 9-stage path. Flows are stored rounded to 1e-6, so a path counts as carrying flow when every
- * edge carries more than that, and may count when it carries anything at all.
+ * a 9-stage path. Flows are stored rounded to 1e-6 (and only those above 1e-9 are listed), so a
+ * path counts as carrying flow when every edge carries more than 1e-6, and may count when every
+ * edge is listed.
  */
 function checkDepth(plan: Plan, adj: readonly { to: number; flow: number }[][], n: number, problems: Problem[]): void {
   const longest = (threshold: number): number => {
@@ -256,8 +257,9 @@ function checkDepth(plan: Plan, adj: readonly { to: number; flow: number }[][], 
     for (const e of adj[n]) if (e.to >= 0 && e.flow > threshold) d = Math.max(d, visit(e.to));
     return d;
   };
+  // A listed flow of 0 was above 1e-9 before rounding: it may still have counted.
   const least = longest(1e-6);
-  const most = longest(0);
+  const most = longest(-1);
   if (plan.depth < least || plan.depth > most) {
     problems.push({ field: 'depth', message: `records ${plan.depth} stages, but the longest path carrying flow has ${least === most ? least : `${least}-${most}`}` });
   }
