@@ -47,6 +47,7 @@ interface PlanFlags extends CommonFlags {
   readonly verbose?: boolean;
   readonly svg?: string;
   readonly objective?: Objective;
+  readonly threads?: number;
 }
 
 export const planOptions = [
@@ -64,6 +65,7 @@ export const planOptions = [
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
   { flags: '--by <grouping>', description: 'with --method separate: group nodes by gpu (default) or region', parse: parseChoice('--by', ['gpu', 'region'] as const) },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
+  { flags: '--threads <n>', description: 'with --objective delivered: searches of the delivered model run at once, one per CPU core (default: the cores, at most 4)', parse: parsePositiveInt('--threads') },
   { flags: '--objective <name>', description: 'delivered: the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, finalists confirmed by a short simulation; maxflow: Helix\'s objective, the most tokens/s the graph carries (a proved bound and gap)', parse: parseChoice('--objective', OBJECTIVES), defaultValue: DEFAULT_OBJECTIVE },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
@@ -83,6 +85,7 @@ export function plannerOptionsFrom(flags: PlanFlags): Omit<PlannerOptions, 'sign
     maxStages: flags.maxStages ?? null,
     keepLinks: flags.keepLinks ?? null,
     by: flags.by,
+    threads: flags.threads,
   };
 }
 
@@ -105,6 +108,7 @@ const MILP_ONLY_FLAGS = [
   ['keepLinks', '--keep-links'],
   ['stall', '--stall'],
   ['stallWithin', '--stall-within'],
+  ['threads', '--threads'],
 ] as const;
 
 /** Refuses flag combinations that would be silently ignored (and then recorded as if honoured). */
@@ -116,12 +120,15 @@ function checkMethodFlags(flags: PlanFlags): void {
       }
     }
   }
+  if (flags.threads !== undefined && flags.method === 'milp' && flags.objective === 'maxflow') {
+    throw usageError('flag-needs-delivered', '--threads sets the searches of --objective delivered; --objective maxflow runs one MILP search');
+  }
   if (flags.by !== undefined && flags.method !== 'separate') {
     throw usageError('flag-needs-separate', `--by groups nodes for --method separate only (the method is ${flags.method})`);
   }
 }
 
-/** Plans and verifies; shared by `plan`, `compare` and `validate --fresh`. */
+/** Plans and verifies: the whole of `helix plan` but printing and writing. */
 export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<PlanOutcome> {
   checkMethodFlags(flags);
   const cluster = loadCluster(file, { profilesDir: flags.profiles });

@@ -9,9 +9,9 @@ import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
 import { runBaselines } from '../search/baselines/index.js';
-import { searchObjective } from '../search/delivered-search.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
-import { deliveredScore, predictLayout } from './layout-score.js';
+import { searchDeliveredParallel, defaultThreads } from './parallel-search.js';
+import { predictLayout } from './layout-score.js';
 import { layoutOf, sameLayout, type Layout } from '../search/layout.js';
 import { climb } from '../search/climb.js';
 import type { SearchRun } from '../search/search.js';
@@ -405,15 +405,15 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
   if (seeds.length === 0 || o.signal?.aborted) return;
   const first = candidates[0].result;
   const t0 = performance.now();
-  o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds)`);
-  const found = await searchObjective(cluster, {
-    objective: deliveredScore(cluster, { partialInference: o.partialInference }),
+  const threads = o.threads ?? defaultThreads();
+  o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds, ${threads} thread(s))`);
+  const found = await searchDeliveredParallel(cluster, {
     seeds: seeds.map((c) => c.result.placement),
     ...searchRun(o, seconds),
     keep: SEARCH_KEEP,
     stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
     onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsed(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
-  });
+  }, threads);
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));
   let kept = 0;
@@ -435,7 +435,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
         timeToFirstSec: wall,
         timeToBestSec: wall,
         linksDropped: 0,
-        notes: [`delivered-model search from ${from}: ${found.runs} annealing runs, ${found.evaluations} layouts scored`],
+        notes: [`delivered-model search from ${from}: ${found.runs} annealing runs, ${found.evaluations} layouts scored${found.threads > 1 ? ` in ${found.threads} threads` : ''}`],
       },
     });
   }

@@ -50,6 +50,8 @@ export interface PlannerOptions {
   readonly keepLinks: number | null;
   /** How the `separate` baseline groups nodes. */
   readonly by?: GroupBy;
+  /** Delivered-model searches run at once, on that many cores (default: one per core, at most 4). */
+  readonly threads?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: PlannerProgress) => void;
   /** Verbose lines (model sizes, phases). */

@@ -65,6 +65,8 @@ describe('helix plan (built binary)', () => {
       [['-m', 'petals', '--max-stages', '2'], /--max-stages applies to the planner/],
       [['-m', 'swarm', '--min-layers', '20'], /--min-layers applies to the planner/],
       [['--by', 'region'], /--by groups nodes for --method separate only/],
+      [['--objective', 'maxflow', '--threads', '2'], /--threads sets the searches of --objective delivered/],
+      [['-m', 'petals', '--threads', '2'], /--threads applies to the planner/],
       [['-o', ''], /--output needs a path/],
     ];
     for (const [flags, message] of cases) {
