@@ -38,12 +38,13 @@ export function parseNonNegativeNumber(flag: string) {
   };
 }
 
-export function parsePositiveInt(flag: string) {
+export function parsePositiveInt(flag: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
       throw usageError('bad-option', `${flag} must be a positive integer`, { found: JSON.stringify(value) });
     }
+    if (n > max) throw usageError('bad-option', `${flag} must be at most ${max}`, { found: value.trim() });
     return n;
   };
 }

@@ -15,6 +15,8 @@ import { deliveredScore } from './layout-score.js';
 
 /** Searches at once by default: more rarely pays on the bundled clusters, and each holds its own tables. */
 export const MAX_DEFAULT_THREADS = 4;
+/** Most searches a user may ask for: each thread holds a copy of the cluster (megabytes at 1,000 nodes). */
+export const MAX_THREADS = 64;
 
 /** What a worker is sent: all plain data (the cluster is typed arrays and plain objects). */
 export interface WorkerRequest {
