@@ -50,7 +50,6 @@ export function nodeCapacityFor(cluster: Cluster, node: number, range: LayerRang
   return table[k - 1];
 }
 
-/** Exact max flow of a fixed placement over every usable link of the cluster. */
 const networks = new Map<number, FlowNetwork>();
 
 /**
@@ -66,6 +65,7 @@ function sharedNetwork(vertices: number, edgeHint: number): FlowNetwork {
   return net;
 }
 
+/** Exact max flow of a fixed placement over every usable link of the cluster. */
 export function evaluatePlacement(cluster: Cluster, placement: Placement, options: FlowOptions = {}): FlowResult {
   const n = cluster.nodes.length;
   const L = cluster.model.layers;

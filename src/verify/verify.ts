@@ -126,7 +126,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
       const a = ranges[from];
       const b = ranges[to];
       const bad = !a || !b || !connects(a, b, partial);
-      return { from, to, cap: cluster.linkCapacity[from * n + to], problems: bad ? [`${fromName} -> ${toName}: layer ranges do not connect (${fmt(a)} then ${fmt(b)})`] : [] };
+      return { from, to, cap: cluster.linkCapacity[from * n + to], problems: bad ? [`${fromName} -> ${toName}: layer ranges do not connect (${formatLayerRange(a)} then ${formatLayerRange(b)})`] : [] };
     }
     return { error: `edge ${fromName} -> ${toName} is not an edge of the flow graph` };
   };
@@ -233,8 +233,6 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
 
   return { valid: problems.length === 0, problems, warnings, flowThroughput: fromSource, maxFlow, paths };
 }
-
-const fmt = (r: LayerRange | null): string => formatLayerRange(r);
 
 /**
  * The recorded depth (most stages on a path carrying flow) against the flows, and the depth
