@@ -66,7 +66,7 @@ export const planOptions = [
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
   { flags: '--by <grouping>', description: 'with --method separate: group nodes by gpu (default) or region', parse: parseChoice('--by', ['gpu', 'region'] as const) },
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
-  { flags: '--threads <n>', description: 'with --objective delivered: searches of the delivered model run at once, one per CPU core (default: the cores, at most 4)', parse: parsePositiveInt('--threads', MAX_THREADS) },
+  { flags: '--threads <n>', description: 'with --objective delivered: searches of the delivered model, and simulations of the final search, run at once, one per CPU core (default: the cores, at most 4)', parse: parsePositiveInt('--threads', MAX_THREADS) },
   { flags: '--objective <name>', description: 'delivered: the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, finalists confirmed by a short simulation; maxflow: Helix\'s objective, the most tokens/s the graph carries (a proved bound and gap)', parse: parseChoice('--objective', OBJECTIVES), defaultValue: DEFAULT_OBJECTIVE },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },

@@ -22,6 +22,7 @@ import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
 import { untimedGpus, type DeliveredPrediction } from './model.js';
 import { layoutKey, meetsTpotLimit, simulatedObjective, type SimulatedLayout } from './polish.js';
+import { createSimPool } from './sim-pool.js';
 import type { PlanObjective } from '../plan/types.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
@@ -302,8 +303,11 @@ async function polishFinalists(
   const bySim = [...simulatedOk].sort((a, b) => b.simulated! - a.simulated!);
   const seeds = [bySim[0], ...bySim.slice(1).filter((c) => !c.label.startsWith(SEARCH_LABEL)).slice(0, POLISH_SEEDS - 1)];
   const best = seeds[0];
+  const run = (plan: Plan) => confirmRun(cluster, plan, count);
+  const pool = createSimPool(cluster, count, o.threads ?? defaultThreads(), run);
   const sim = simulatedObjective(cluster, {
-    run: (plan) => confirmRun(cluster, plan, count),
+    run,
+    runMany: pool.workers > 0 ? (plans) => pool.runMany(plans) : undefined,
     template: best.plan,
     tpotLimit,
     minLayers: o.minLayers,
@@ -325,11 +329,13 @@ async function polishFinalists(
   const found = await climb(cluster, {
     starts: seeds.map((c) => ({ layout: layoutOf(c.result.placement), score: c.simulated! })),
     score: sim.score,
+    scoreMany: sim.scoreMany,
+    batch: 1 + pool.workers,
     screen: (candidate, current) => predicted(candidate) >= POLISH_SCREEN * predicted(current),
     ...searchRun(o, seconds),
     stallScored: POLISH_STALL_SCORED,
     onTick: o.onProgress && ((score) => o.onProgress!({ elapsedSec: elapsed(), phase: 'simulating', incumbent: score, bound: 0, predicted: true, simulated: true })),
-  });
+  }).finally(() => pool.close());
   const wall = (performance.now() - t0) / 1000;
   // The layouts are read from what was simulated, not from the search's pool, so the figure a
   // candidate carries is exactly the run that scored it.
@@ -339,7 +345,7 @@ async function polishFinalists(
     if (seedKeys.has(key) || !(s.throughput > best.simulated! * (1 + 1e-9))) continue;
     if (!winner || s.throughput > winner.throughput) winner = s;
   }
-  const runs = `${sim.runs()} layouts simulated in ${wall.toFixed(1)} s${found.stalled ? `, stopped after ${POLISH_STALL_SCORED} without a gain` : ''}`;
+  const runs = `${sim.runs()} layouts simulated in ${wall.toFixed(1)} s${pool.workers > 0 ? ` on ${pool.workers + 1} threads` : ""}${found.stalled ? `, stopped after ${POLISH_STALL_SCORED} without a gain` : ''}`;
   if (!winner) {
     o.log?.(`objective delivered: simulation-scored search found nothing better (${runs})`);
     return null;

@@ -26,6 +26,8 @@ export interface SimulatedLayout {
 
 export interface SimulatedObjective {
   readonly score: (layout: Layout) => number;
+  /** The same scores for several layouts, their confirming runs made at once where `runMany` allows. */
+  readonly scoreMany: (layouts: readonly Layout[]) => Promise<number[]>;
   /** Every layout simulated so far that met the TPOT limit, by layout key. */
   readonly simulated: ReadonlyMap<string, SimulatedLayout>;
   /** Confirming runs made (repeats of a layout are not run again). */
@@ -35,6 +37,8 @@ export interface SimulatedObjective {
 export interface SimulatedObjectiveOptions extends Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'> {
   /** Runs the confirming simulation; null when it cannot (or would cost too much). */
   readonly run: (plan: Plan) => SimReport | null;
+  /** Runs several at once (a pool of simulation threads); default: `run` on each in turn. */
+  readonly runMany?: (plans: readonly Plan[]) => Promise<(SimReport | null)[]>;
   /** Fields of the plans built for simulation (settings, status, bound, stats). */
   readonly template: Plan;
   /** Seconds: layouts whose simulated p95 TPOT is above this score 0 (null: no limit). */
@@ -61,26 +65,46 @@ export function simulatedObjective(cluster: Cluster, o: SimulatedObjectiveOption
   const simulated = new Map<string, SimulatedLayout>();
   let runs = 0;
   const partialInference = o.partialInference ?? false;
-  const score = (layout: Layout): number => {
+  type Pending = { readonly key: string; readonly plan: Plan; readonly placement: Placement; readonly flow: FlowResult };
+  /** A known score, or the plan to simulate for one. */
+  const prepare = (layout: Layout): number | Pending => {
     const key = layoutKey(layout);
     const known = seen.get(key);
     if (known !== undefined) return known;
-    let value = 0;
     const candidate = placementOf(layout);
     const raw = evaluatePlacement(cluster, candidate, { partialInference });
     const { placement, flow } = withoutIdleNodes(cluster, candidate, raw, partialInference);
-    if (flow.throughput > 0 && respectsDepthControls(cluster, placement, flow, o)) {
-      const t = o.template;
-      const plan = assemblePlan({ cluster, placement, flow, settings: t.settings, status: t.status, bound: t.bound, stats: t.stats });
-      const report = o.run(plan);
-      runs++;
-      if (report && !report.eventLimitReached && meetsTpotLimit(report.tpot.p95, o.tpotLimit)) {
-        value = report.throughput.total;
-        simulated.set(key, { plan, placement, flow, throughput: value, tpotP95: report.tpot.p95 });
-      }
+    if (!(flow.throughput > 0 && respectsDepthControls(cluster, placement, flow, o))) {
+      seen.set(key, 0);
+      return 0;
     }
-    seen.set(key, value);
+    const t = o.template;
+    const plan = assemblePlan({ cluster, placement, flow, settings: t.settings, status: t.status, bound: t.bound, stats: t.stats });
+    return { key, plan, placement, flow };
+  };
+  const record = (p: Pending, report: SimReport | null): number => {
+    runs++;
+    let value = 0;
+    if (report && !report.eventLimitReached && meetsTpotLimit(report.tpot.p95, o.tpotLimit)) {
+      value = report.throughput.total;
+      simulated.set(p.key, { plan: p.plan, placement: p.placement, flow: p.flow, throughput: value, tpotP95: report.tpot.p95 });
+    }
+    seen.set(p.key, value);
     return value;
   };
-  return { score, simulated, runs: () => runs };
+  const score = (layout: Layout): number => {
+    const p = prepare(layout);
+    return typeof p === 'number' ? p : record(p, o.run(p.plan));
+  };
+  const scoreMany = async (layouts: readonly Layout[]): Promise<number[]> => {
+    const prepared = layouts.map(prepare);
+    // The same layout twice in one batch is simulated once.
+    const unique = new Map<string, Pending>();
+    for (const p of prepared) if (typeof p !== 'number' && !unique.has(p.key)) unique.set(p.key, p);
+    const todo = [...unique.values()];
+    const reports = o.runMany ? await o.runMany(todo.map((p) => p.plan)) : todo.map((p) => o.run(p.plan));
+    todo.forEach((p, k) => record(p, reports[k]));
+    return prepared.map((p) => (typeof p === 'number' ? p : seen.get(p.key)!));
+  };
+  return { score, scoreMany, simulated, runs: () => runs };
 }

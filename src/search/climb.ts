@@ -22,6 +22,13 @@ export interface ClimbOptions extends SearchRun {
   readonly starts: readonly ClimbStart[];
   /** The costly score (0: unusable). */
   readonly score: (layout: Layout) => number;
+  /**
+   * The same score for several layouts at once (simulations on several threads). With `batch` > 1
+   * each turn scores that many proposals together and keeps, per climber, the best that gains.
+   */
+  readonly scoreMany?: (layouts: readonly Layout[]) => Promise<number[]>;
+  /** Proposals scored together per turn (default 1; needs `scoreMany`). */
+  readonly batch?: number;
   /** A cheap test against the climber's current layout: false skips the proposal unscored. */
   readonly screen?: (candidate: Layout, current: Layout) => boolean;
   /** Most moves combined into one proposal (default 3): single moves rarely change a simulation. */
@@ -44,40 +51,60 @@ export interface ClimbResult {
 
 const YIELD_MS = 50;
 
+/** Draws at most this many proposals per one that passes the rules and the screen, so a climb that cannot move still ends. */
+const DRAWS_PER_PROPOSAL = 50;
+
 export async function climb(cluster: Cluster, o: ClimbOptions): Promise<ClimbResult> {
   const deadline = performance.now() + o.timeLimitSec * 1000;
   const rng = createRng(o.seed);
   const rules = rulesOf(o);
   const maxMoves = Math.max(1, o.maxMoves ?? 3);
+  const batch = o.scoreMany ? Math.max(1, Math.floor(o.batch ?? 1)) : 1;
   const climbers = o.starts.map((s, from) => ({ layout: copyLayout(s.layout), score: s.score, from, gained: false })).filter((c) => c.score > 0);
   let scored = 0;
   let proposals = 0;
   let quiet = 0;
   let stalled = false;
   let lastYield = performance.now();
+  let turn = 0;
   const best = () => climbers.reduce((a, b) => (b.score > a.score ? b : a));
-  for (let turn = 0; climbers.length > 0; turn++) {
-    if (o.signal?.aborted || performance.now() > deadline || scored >= (o.maxScored ?? Infinity)) break;
-    if (quiet >= (o.stallScored ?? Infinity)) {
-      stalled = true;
-      break;
-    }
-    const c = climbers[turn % climbers.length];
+  /** The next climber's proposal, or null when it breaks a rule or fails the screen. */
+  const propose = (): { climber: (typeof climbers)[number]; layout: Layout } | null => {
+    const c = climbers[turn++ % climbers.length];
     const candidate = copyLayout(c.layout);
     const moves = 1 + Math.floor(rng.next() * maxMoves);
     let applied = true;
     for (let m = 0; m < moves; m++) applied = applyMove(drawMove(rng), candidate, { cluster, rng, cut: [], cutBias: 0 }) && applied;
     proposals++;
-    if (applied && layoutAllowed(cluster, rules, candidate) && (o.screen?.(candidate, c.layout) ?? true)) {
-      const s = o.score(candidate);
-      scored++;
-      quiet++;
-      if (s > c.score) {
-        c.layout = candidate;
-        c.score = s;
-        c.gained = true;
-        quiet = 0;
-      }
+    return applied && layoutAllowed(cluster, rules, candidate) && (o.screen?.(candidate, c.layout) ?? true) ? { climber: c, layout: candidate } : null;
+  };
+  while (climbers.length > 0) {
+    if (o.signal?.aborted || performance.now() > deadline || scored >= (o.maxScored ?? Infinity)) break;
+    if (quiet >= (o.stallScored ?? Infinity)) {
+      stalled = true;
+      break;
+    }
+    const room = Math.min(batch, (o.maxScored ?? Infinity) - scored);
+    const picked: { climber: (typeof climbers)[number]; layout: Layout }[] = [];
+    for (let draws = 0; picked.length < room && draws < room * DRAWS_PER_PROPOSAL; draws++) {
+      const p = propose();
+      if (p) picked.push(p);
+      // One at a time, each proposal is scored as soon as it passes.
+      if (batch === 1) break;
+    }
+    if (picked.length > 0) {
+      const scores = batch === 1 ? [o.score(picked[0].layout)] : await o.scoreMany!(picked.map((p) => p.layout));
+      picked.forEach((p, k) => {
+        scored++;
+        quiet++;
+        const c = p.climber;
+        if (scores[k] > c.score) {
+          c.layout = p.layout;
+          c.score = scores[k];
+          c.gained = true;
+          quiet = 0;
+        }
+      });
     }
     if (performance.now() - lastYield > YIELD_MS) {
       o.onTick?.(best().score);

@@ -47,4 +47,31 @@ describe('simulatedObjective', () => {
     expect(simulatedObjective(cluster, { run, template: plan, tpotLimit: null, minLayers: null, maxStages: null, partialInference: false }).score(layoutOf(gap))).toBe(0);
     expect(runs).toBe(0);
   });
+
+  it('scoreMany: one run per distinct layout, through runMany, with the scores score gives', async () => {
+    const { cluster, placement, plan } = tinyChain();
+    const batches: number[] = [];
+    let runs = 0;
+    const sim = simulatedObjective(cluster, {
+      run: () => (runs++, report(7, 0.5)),
+      runMany: async (plans) => (batches.push(plans.length), plans.map((p) => report(p.nodes.filter((n) => n.start !== null).length, 0.5))),
+      template: plan,
+      tpotLimit: null,
+      minLayers: null,
+      maxStages: null,
+      partialInference: false,
+    });
+    const chain = layoutOf(placement);
+    const gap = layoutOf(placement.map((r) => (r && r.start === 0 ? null : r)));
+    // The chain twice (run once), and a layout that carries no flow (not run, scores 0).
+    expect(await sim.scoreMany([chain, gap, chain])).toEqual([5, 0, 5]);
+    expect(batches).toEqual([1]);
+    expect(runs).toBe(0);
+    expect(sim.runs()).toBe(1);
+    // Known now: neither score nor scoreMany runs it again.
+    expect(sim.score(chain)).toBe(5);
+    expect(await sim.scoreMany([chain])).toEqual([5]);
+    expect(batches).toEqual([1, 0]);
+    expect(sim.simulated.get(layoutKey(chain))).toMatchObject({ throughput: 5 });
+  });
 });

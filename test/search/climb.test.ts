@@ -66,4 +66,30 @@ describe('climb', () => {
     const r = await climb(c, { ...base, starts: [{ layout: dead, score: 0 }, { layout: layoutOf(chain), score: 25 }], score, maxScored: 300 });
     expect(r.best!.from).toBe(1);
   });
+
+  it('in batches, scores each batch together and keeps the best gain per climber', async () => {
+    const c = equal();
+    const score = flowPerStage(c);
+    const start = layoutOf(chain);
+    const batches: number[] = [];
+    const scoreMany = async (ls: readonly Layout[]) => (batches.push(ls.length), ls.map(score));
+    const r = await climb(c, { ...base, starts: [{ layout: start, score: score(start) }], score: () => 0, scoreMany, batch: 4, maxScored: 400 });
+    // Only scoreMany is used, four at a time (the last batch fills what maxScored leaves).
+    expect(batches.length).toBe(100);
+    expect(batches.every((b) => b === 4)).toBe(true);
+    expect(r.scored).toBe(400);
+    expect(r.best!.score).toBeGreaterThan(25);
+    expect(score(r.best!.layout)).toBe(r.best!.score);
+  });
+
+  it('in a batch where two proposals of one climber gain, moves to the better one', async () => {
+    const c = equal();
+    const start = layoutOf(chain);
+    let calls = 0;
+    // The first batch: 10 for the first proposal, 20 for the second; nothing gains after it.
+    const scoreMany = async (ls: readonly Layout[]) => (calls++ === 0 ? [10, 20] : ls.map(() => 0));
+    const r = await climb(c, { ...base, starts: [{ layout: start, score: 5 }], score: () => 0, scoreMany, batch: 2, maxScored: 2 });
+    expect(r.best!.score).toBe(20);
+    expect(r.scored).toBe(2);
+  });
 });
