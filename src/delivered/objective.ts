@@ -22,7 +22,7 @@ import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
 import { untimedGpus, type DeliveredPrediction } from './model.js';
 import { layoutKey, meetsTpotLimit, simulatedObjective, type SimulatedLayout } from './polish.js';
-import { createSimPool } from './sim-pool.js';
+import { createSimPool, type SimPool } from './sim-pool.js';
 import type { PlanObjective } from '../plan/types.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
@@ -230,40 +230,51 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   // model's ranking decides.
   let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS;
   if (!tooLarge) o.onProgress?.({ elapsedSec: elapsed(), phase: 'confirming', incumbent: finalists[0].predicted!.throughput, bound: 0, predicted: true });
-  const reports: (SimReport | null)[] = [];
-  for (const c of finalists) {
-    if (tooLarge) break;
-    const r = confirmRun(cluster, c.plan, count);
-    if (r?.eventLimitReached) tooLarge = true;
-    reports.push(r);
+  // One pool of simulators for the confirming runs and the simulation-scored search after them.
+  const pool = tooLarge ? null : createSimPool(cluster, count, o.threads ?? defaultThreads(), (plan) => confirmRun(cluster, plan, count));
+  try {
+    return await confirmAndChoose();
+  } finally {
+    await pool?.close();
   }
-  const top: Candidate[] = finalists.map((c, k) => {
-    const r = tooLarge ? null : reports[k];
-    return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
-  });
-  if (tooLarge) {
-    notes.push(`objective delivered: no confirming simulation (a run of ${count} requests would take more than ${CONFIRM_MAX_EVENTS.toLocaleString('en-US')} events on this cluster); the model's ranking decided`);
-  }
-  const maxFlowTop = top.find((c) => c.label === first.label);
-  if (!tooLarge) {
-    const polished = await polishFinalists(cluster, o, top, maxFlowTop, count, o.timeLimitSec - elapsed(), elapsed);
-    if (polished?.candidate) {
-      candidates.push(polished.candidate);
-      if (polished.candidate.predicted) scored.push(polished.candidate);
-      top.push(polished.candidate);
+
+  async function confirmAndChoose(): Promise<DeliveredChoice> {
+    const reports: (SimReport | null)[] = [];
+    const batch = 1 + (pool?.workers ?? 0);
+    for (let k = 0; k < finalists.length && !tooLarge; k += batch) {
+      for (const r of await pool!.runMany(finalists.slice(k, k + batch).map((c) => c.plan))) {
+        if (r?.eventLimitReached) tooLarge = true;
+        reports.push(r);
+      }
     }
-    if (polished) notes.push(polished.note);
+    const top: Candidate[] = finalists.map((c, k) => {
+      const r = tooLarge ? null : reports[k];
+      return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
+    });
+    if (tooLarge) {
+      notes.push(`objective delivered: no confirming simulation (a run of ${count} requests would take more than ${CONFIRM_MAX_EVENTS.toLocaleString('en-US')} events on this cluster); the model's ranking decided`);
+    }
+    const maxFlowTop = top.find((c) => c.label === first.label);
+    if (!tooLarge) {
+      const polished = await polishFinalists(cluster, o, top, maxFlowTop, count, pool!, o.timeLimitSec - elapsed(), elapsed);
+      if (polished?.candidate) {
+        candidates.push(polished.candidate);
+        if (polished.candidate.predicted) scored.push(polished.candidate);
+        top.push(polished.candidate);
+      }
+      if (polished) notes.push(polished.note);
+    }
+    const chosen = pickFinalist(top, maxFlowTop);
+    const list = scored
+      .map((c) => {
+        const t = top.find((x) => x.label === c.label);
+        const sim = t?.simulated != null ? `, simulated ${fmt(t.simulated)}${t.simulatedTpotP95 != null ? ` (p95 TPOT ${fmt(1000 * t.simulatedTpotP95)} ms)` : ''}` : '';
+        return `${c.label}: depth ${c.plan.depth}, max flow ${fmt(c.plan.throughput)}, predicted ${fmt(c.predicted!.throughput)}${sim}`;
+      })
+      .join('; ');
+    notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
+    return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count };
   }
-  const chosen = pickFinalist(top, maxFlowTop);
-  const list = scored
-    .map((c) => {
-      const t = top.find((x) => x.label === c.label);
-      const sim = t?.simulated != null ? `, simulated ${fmt(t.simulated)}${t.simulatedTpotP95 != null ? ` (p95 TPOT ${fmt(1000 * t.simulatedTpotP95)} ms)` : ''}` : '';
-      return `${c.label}: depth ${c.plan.depth}, max flow ${fmt(c.plan.throughput)}, predicted ${fmt(c.predicted!.throughput)}${sim}`;
-    })
-    .join('; ');
-  notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
-  return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count };
 }
 
 const SEARCH_LABEL = 'delivered search';
@@ -291,6 +302,7 @@ async function polishFinalists(
   top: readonly Candidate[],
   maxFlow: Candidate | undefined,
   count: number,
+  pool: SimPool,
   seconds: number,
   elapsed: () => number,
 ): Promise<{ candidate: Candidate | null; note: string } | null> {
@@ -303,10 +315,8 @@ async function polishFinalists(
   const bySim = [...simulatedOk].sort((a, b) => b.simulated! - a.simulated!);
   const seeds = [bySim[0], ...bySim.slice(1).filter((c) => !c.label.startsWith(SEARCH_LABEL)).slice(0, POLISH_SEEDS - 1)];
   const best = seeds[0];
-  const run = (plan: Plan) => confirmRun(cluster, plan, count);
-  const pool = createSimPool(cluster, count, o.threads ?? defaultThreads(), run);
   const sim = simulatedObjective(cluster, {
-    run,
+    run: (plan) => confirmRun(cluster, plan, count),
     runMany: pool.workers > 0 ? (plans) => pool.runMany(plans) : undefined,
     template: best.plan,
     tpotLimit,
@@ -335,7 +345,7 @@ async function polishFinalists(
     ...searchRun(o, seconds),
     stallScored: POLISH_STALL_SCORED,
     onTick: o.onProgress && ((score) => o.onProgress!({ elapsedSec: elapsed(), phase: 'simulating', incumbent: score, bound: 0, predicted: true, simulated: true })),
-  }).finally(() => pool.close());
+  });
   const wall = (performance.now() - t0) / 1000;
   // The layouts are read from what was simulated, not from the search's pool, so the figure a
   // candidate carries is exactly the run that scored it.
