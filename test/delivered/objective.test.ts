@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickFinalist } from '../../src/delivered/objective.js';
+import { pickFinalist, polishStarts } from '../../src/delivered/objective.js';
 
 const c = (label: string, simulated: number | null, simulatedTpotP95: number | null) => ({ label, simulated, simulatedTpotP95 });
 
@@ -21,6 +21,22 @@ describe('pickFinalist', () => {
   it('without a max-flow finalist ranks by throughput alone; with a missing simulation keeps the model\'s first choice', () => {
     expect(pickFinalist([c('a', 300, 9), c('b', 310, 99)], undefined).label).toBe('b');
     expect(pickFinalist([c('a', 300, 1), c('b', null, null)], undefined).label).toBe('a');
+  });
+});
+
+describe('polishStarts', () => {
+  const labels = (xs: { label: string }[]) => xs.map((x) => x.label);
+  it('starts from the best finalist and the best one made the other way', () => {
+    // A search layout is best: the second start is the best plan the search did not make.
+    expect(labels(polishStarts([c('petals', 400, 1), c('delivered search 2', 420, 1), c('delivered search 1', 450, 1), c('max flow', 300, 1)], 2))).toEqual(['delivered search 1', 'petals']);
+    // A depth-controlled plan is best: the second is the best search layout, not the max-flow plan.
+    expect(labels(polishStarts([c('max flow', 375, 1), c('max-stages 16', 717, 1), c('delivered search 3', 683, 1), c('delivered search 1', 694, 1)], 2))).toEqual(['max-stages 16', 'delivered search 1']);
+  });
+
+  it('takes what there is: one finalist, or none of the other kind', () => {
+    expect(labels(polishStarts([c('petals', 400, 1)], 2))).toEqual(['petals']);
+    expect(labels(polishStarts([c('delivered search 1', 450, 1), c('delivered search 2', 460, 1)], 2))).toEqual(['delivered search 2']);
+    expect(polishStarts([], 2)).toEqual([]);
   });
 });
 
