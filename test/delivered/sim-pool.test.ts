@@ -44,4 +44,21 @@ describe('createSimPool', () => {
       await pool.close();
     }
   }, 60_000);
+
+  it('from the built code: a worker that goes away never leaves a run hanging, and later runs stay on this thread', async () => {
+    const built = (await import(pathToFileURL(join(repoRoot, 'dist', 'src', 'delivered', 'sim-pool.js')).href)) as typeof import('../../src/delivered/sim-pool.js');
+    const { cluster, plan } = tinyChain();
+    let own = 0;
+    const pool = built.createSimPool(cluster, COUNT, 2, (p) => (own++, confirmRun(cluster, p, COUNT)));
+    expect(pool.workers).toBe(1);
+    const during = pool.runMany([plan, plan]);
+    await pool.close();
+    // The worker's run either finished before it went or comes back as null: never a hang.
+    const first = await during;
+    expect(first.length).toBe(2);
+    expect(first[0]).not.toBeNull();
+    const after = await pool.runMany([plan, plan]);
+    expect(after.every((r) => r !== null)).toBe(true);
+    expect(own).toBe(3);
+  }, 60_000);
 });
