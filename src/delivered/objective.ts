@@ -233,12 +233,6 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   // One pool of simulators for the confirming runs and the simulation-scored search after them.
   const pool = tooLarge ? null : createSimPool(cluster, count, o.threads ?? defaultThreads(), (plan) => confirmRun(cluster, plan, count));
   try {
-    return await confirmAndChoose();
-  } finally {
-    await pool?.close();
-  }
-
-  async function confirmAndChoose(): Promise<DeliveredChoice> {
     const reports: (SimReport | null)[] = [];
     const batch = 1 + (pool?.workers ?? 0);
     for (let k = 0; k < finalists.length && !tooLarge; k += batch) {
@@ -274,6 +268,8 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       .join('; ');
     notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
     return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count };
+  } finally {
+    await pool?.close();
   }
 }
 
