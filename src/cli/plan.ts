@@ -60,7 +60,7 @@ export const planOptions = [
   { flags: '--stall-within <fraction>', description: 'count --stall only once within this gap of the bound (Helix used 0.05; default: any gap)', parse: parseFraction('--stall-within') },
   { flags: '--solver <name>', description: `MILP backend: ${solverNames().join(', ')}`, parse: parseChoice('--solver', solverNames()), defaultValue: 'glpk' },
   { flags: '-m, --method <name>', description: `placement method: ${PLAN_METHODS.join(', ')}`, parse: parseChoice('--method', PLAN_METHODS), defaultValue: 'milp' },
-  { flags: '--seed <n>', description: 'seed for the randomised search (plans are reproducible per seed)', parse: parseSeed(), defaultValue: 1 },
+  { flags: '--seed <n>', description: 'seed for the randomised search (the same seed makes the same moves; a run that ends at its time limit also depends on how far the machine got)', parse: parseSeed(), defaultValue: 1 },
   { flags: '--partial-inference', description: 'let a node skip layers the previous node already ran (off, as in Helix\'s runs)' },
   { flags: '--min-layers <k>', description: 'every node used holds at least k layers (fewer, deeper-or-shallower stages)', parse: parsePositiveInt('--min-layers') },
   { flags: '--max-stages <n>', description: 'at most n stages on any source-to-sink path (latency control)', parse: parsePositiveInt('--max-stages') },
