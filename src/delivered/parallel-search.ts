@@ -4,14 +4,13 @@
 // hetero42 a search given three times as long served 2.7% more), and a planning minute is wall
 // time, so the cores a machine has are search time it would otherwise leave unused.
 
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Cluster } from '../spec/types.js';
 import { searchObjective, type ObjectiveSearchOptions, type ObjectiveSearchResult, type ScoredPlacement } from '../search/delivered-search.js';
 import { layoutOf, sameLayout } from '../search/layout.js';
 import { deliveredScore } from './layout-score.js';
+import { workerScript } from './worker-script.js';
 
 /** Searches at once by default: more rarely pays on the bundled clusters, and each holds its own tables. */
 export const MAX_DEFAULT_THREADS = 4;
@@ -35,15 +34,11 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(MAX_DEFAULT_THREADS, availableParallelism()));
 }
 
-/** The worker's script, or null where there is none to run (the TypeScript sources under a test runner). */
-function workerScript(): URL | null {
-  const url = new URL('./search-worker.js', import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
-}
+const SCRIPT = 'search-worker.js';
 
 /** Whether `threads` > 1 can use worker threads here. */
 export function workersAvailable(): boolean {
-  return workerScript() !== null;
+  return workerScript(SCRIPT) !== null;
 }
 
 /**
@@ -52,7 +47,7 @@ export function workersAvailable(): boolean {
  */
 export async function searchDeliveredParallel(cluster: Cluster, o: ParallelSearchOptions, threads: number): Promise<ObjectiveSearchResult & { readonly threads: number }> {
   const objective = deliveredScore(cluster, { partialInference: o.partialInference });
-  const script = threads > 1 ? workerScript() : null;
+  const script = threads > 1 ? workerScript(SCRIPT) : null;
   if (!script) return { ...(await searchObjective(cluster, { ...o, objective })), threads: 1 };
 
   const deadline = Date.now() + o.timeLimitSec * 1000;

@@ -4,12 +4,11 @@
 // worker thread holds the cluster and runs `confirmRun` on the plans it is sent; the caller's own
 // thread runs one plan of every batch itself, so a pool of k threads has k - 1 workers.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Plan } from '../plan/types.js';
 import type { SimReport } from '../sim/simulate.js';
 import type { Cluster } from '../spec/types.js';
+import { workerScript } from './worker-script.js';
 
 /** What a simulation worker is started with. */
 export interface SimWorkerData {
@@ -36,18 +35,13 @@ export interface SimPool {
   close(): Promise<void>;
 }
 
-function workerScript(): URL | null {
-  const url = new URL('./sim-worker.js', import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
-}
-
 /**
  * A pool of `threads` simulators (the caller's thread included) for runs of `count` requests;
  * `run` is the caller's own (the same confirming run). Where worker threads cannot run (the
  * TypeScript sources under a test runner) the pool has no workers and runs everything in turn.
  */
 export function createSimPool(cluster: Cluster, count: number, threads: number, run: (plan: Plan) => SimReport | null): SimPool {
-  const script = threads > 1 ? workerScript() : null;
+  const script = threads > 1 ? workerScript('sim-worker.js') : null;
   const workers: Worker[] = [];
   const pending = new Map<number, (report: SimReport | null) => void>();
   let nextId = 0;
