@@ -325,7 +325,7 @@ async function polishFinalists(
   const best = seeds[0];
   const sim = simulatedObjective(cluster, {
     run: (plan) => confirmRun(cluster, plan, count),
-    runMany: pool.workers > 0 ? (plans) => pool.runMany(plans) : undefined,
+    runMany: (plans) => pool.runMany(plans),
     template: best.plan,
     tpotLimit,
     minLayers: o.minLayers,

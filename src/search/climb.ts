@@ -89,7 +89,7 @@ export async function climb(cluster: Cluster, o: ClimbOptions): Promise<ClimbRes
     for (let draws = 0; picked.length < room && draws < room * DRAWS_PER_PROPOSAL; draws++) {
       const p = propose();
       if (p) picked.push(p);
-      // One at a time, each proposal is scored as soon as it passes.
+      // Unbatched, a turn is one draw (scored if it passes), so the time and stall checks run between draws.
       if (batch === 1) break;
     }
     if (picked.length > 0) {
