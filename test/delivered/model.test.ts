@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decomposeFlow, predictDelivered, workloadOf, type DeliveredOptions } from '../../src/delivered/model.js';
+import { decomposeFlow, loadPace, predictDelivered, workloadOf, type DeliveredOptions } from '../../src/delivered/model.js';
 import { affine, smallCluster, smallPlan, timings } from '../sim/small.js';
 import { planFor, wrappingPlacement } from '../fixtures/plans.js';
 import { randomSmallCluster } from '../fixtures/clusters.js';
@@ -8,11 +8,13 @@ import type { Placement } from '../../src/spec/types.js';
 
 // Per-layer times 1 ms + 0.01 ms per extra token/sequence in both phases.
 const flat = { prompt: affine(1, 0.01), decode: affine(1, 0.01) };
+// The convoy picture alone: the load pace has tests of its own below.
 const base = (kv: number, extra: Partial<DeliveredOptions> = {}): DeliveredOptions => ({
   layerTimes: timings({ G: flat }),
   kvTokens: () => kv,
   kvFill: 0.5,
   groups: 1,
+  paced: false,
   ...extra,
 });
 const fixed = { input: 10, output: 10 };
@@ -78,6 +80,30 @@ describe('predictDelivered', () => {
     expect(p.throughput).toBeCloseTo(100, 6);
     expect(p.decodeThroughput).toBeCloseTo(50, 6);
     expect(p.tpotSec).toBeCloseTo(p.inflight / 50, 9);
+  });
+
+  it('slows the round by the load: u = convoy rate / max flow, pace = loadPace(u)', () => {
+    // The one-node case above: 100 requests, a round of 9.96 ms, 2 tokens per step, so the convoy
+    // picture serves 200 / 0.00996 = 20,080 tokens/s. A profile of twice that puts u at 0.5.
+    const round = 0.002 + (2 * (1.99 + 1.99)) / 1000;
+    const convoy = 200 / round;
+    const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [1e6, 2 * convoy] }], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
+    const p = predictDelivered(cluster, plan, fixed, base(4000, { paced: true }));
+    expect(loadPace(0.5)).toBeCloseTo(0.95, 9);
+    expect(p.throughput / (convoy * 0.95)).toBeCloseTo(1, 6);
+    expect(p.inflight).toBeCloseTo(100, 9);
+    // Little's law still holds: the same requests in flight, each round 1 / 0.95 as long.
+    expect(p.tpotSec / (round / 0.95)).toBeCloseTo(1, 6);
+    expect(p.limitedBy).toBe('kv');
+    // Far below capacity rounds go faster than the convoys (base 1.1 at u = 0); the max flow still caps.
+    const roomy = smallCluster({ layers: 2, nodes: [fast('a', 2)], ...quickLinks });
+    const idle = predictDelivered(roomy, smallPlan(roomy, [{ start: 0, end: 2 }]), fixed, base(4000, { paced: true }));
+    expect(idle.throughput / convoy).toBeCloseTo(loadPace(convoy / 1e6), 6);
+    const tight = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [1e6, 0.9 * convoy] }], ...quickLinks });
+    const capped = predictDelivered(tight, smallPlan(tight, [{ start: 0, end: 2 }]), fixed, base(4000, { paced: true }));
+    expect(capped.limitedBy).toBe('maxflow');
+    expect(capped.throughput / (0.9 * convoy)).toBeCloseTo(1, 6);
   });
 
   it('an online rate below capacity is delivered as offered, with fewer requests in flight', () => {
