@@ -324,7 +324,7 @@ async function polishFinalists(
   const seeds = polishStarts(simulatedOk, POLISH_SEEDS);
   const best = seeds[0];
   const sim = simulatedObjective(cluster, {
-    run: (plan) => confirmRun(cluster, plan, count),
+    run: pool.run,
     runMany: (plans) => pool.runMany(plans),
     template: best.plan,
     tpotLimit,

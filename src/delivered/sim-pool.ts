@@ -30,6 +30,8 @@ export interface SimWorkerReply {
 export interface SimPool {
   /** Worker threads beside the caller's (0 where none could start). */
   readonly workers: number;
+  /** One run on the caller's thread (the pool's own confirming run). */
+  readonly run: (plan: Plan) => SimReport | null;
   /** Runs every plan, the first on the caller's thread, the others on workers; reports in order. */
   runMany(plans: readonly Plan[]): Promise<(SimReport | null)[]>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export function createSimPool(cluster: Cluster, count: number, threads: number, 
 
   return {
     workers: workers.length,
+    run,
     async runMany(plans) {
       if (plans.length === 0) return [];
       // Workers first, so they run while this thread simulates its own.
