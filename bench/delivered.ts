@@ -13,7 +13,7 @@ import { DEFAULT_PLANNER_OPTIONS } from '../src/search/planner.js';
 import { BASELINE_METHODS, runBaselineMethod } from '../src/search/baselines/index.js';
 import { assemblePlan } from '../src/plan/assemble.js';
 import type { Plan } from '../src/plan/types.js';
-import { simulate, type SimReport } from '../src/sim/simulate.js';
+import { drainedInWindow, simulate, type SimReport } from '../src/sim/simulate.js';
 import { generateRequests, type LengthSpec, type RequestStream } from '../src/sim/requests.js';
 import { loadArrivals, loadLengths } from '../src/sim/traces.js';
 import { azureConvWorkload, predictDelivered, workloadOf, type Workload } from '../src/delivered/model.js';
@@ -104,8 +104,7 @@ async function benchCluster(name: string): Promise<Row[]> {
   for (const [label, plan] of plans) {
     log(`${name}: simulating ${label}`);
     const off = simulate(cluster, plan, { requests: offline, ...offlineWindow });
-    // A queue shorter than what is in flight means the run was draining inside the window.
-    if (off.requests.unfinished < off.meanInFlight) log(`${name}: WARNING ${label} ran out of offline requests inside the window; its offline figures understate it`);
+    if (drainedInWindow(off)) log(`${name}: WARNING ${label} ran out of offline requests inside the window; its offline figures understate it`);
     const on = simulate(cluster, plan, { requests: online });
     const onWindow = simulate(cluster, plan, { requests: online, ...onlineWindow });
     rows.push({

@@ -16,7 +16,7 @@ import type { Cluster } from '../src/spec/types.js';
 import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../src/search/planner.js';
 import { assemblePlan } from '../src/plan/assemble.js';
 import type { Plan, PlanMethod } from '../src/plan/types.js';
-import { simulate, type SimOptions, type SimReport } from '../src/sim/simulate.js';
+import { drainedInWindow, simulate, type SimOptions, type SimReport } from '../src/sim/simulate.js';
 import { generateRequests, rateForLoad, type LengthSpec } from '../src/sim/requests.js';
 import { loadArrivals, loadLengths } from '../src/sim/traces.js';
 import type { PolicyName } from '../src/schedule/policies.js';
@@ -145,8 +145,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), quick
       log(`geo3 ${method} ${p.label} offline`);
       const tables = tablesFor.get(method)![p.flows];
       const runs = offline.map((requests) => simulate(cluster, plan, { policy: p.policy, seed: 1, tables, requests, warmupSec: 300, untilSec: offlineUntil }));
-      // A queue shorter than what is in flight means the run was draining inside the window.
-      if (runs.some((r) => r.requests.unfinished < r.meanInFlight)) log(`WARNING geo3 ${method} ${p.label} ran out of offline requests inside the window; its offline figures understate it`);
+      if (runs.some(drainedInWindow)) log(`WARNING geo3 ${method} ${p.label} ran out of offline requests inside the window; its offline figures understate it`);
       offlineRuns.set(`${method}/${p.label}`, runs);
     }
   }

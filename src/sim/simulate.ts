@@ -96,6 +96,15 @@ export interface SimReport {
   readonly eventLimitReached?: boolean;
 }
 
+/**
+ * Whether an offline run ran out of queued requests inside its measurement window: a queue
+ * shorter than what is in flight means the run was draining, and its rates measure the drain
+ * (they understate the plan).
+ */
+export function drainedInWindow(report: SimReport): boolean {
+  return report.requests.unfinished < report.meanInFlight;
+}
+
 export const SIM_DEFAULTS = { policy: 'iwrr' as PolicyName, seed: 1, kvFill: DEFAULT_KV_FILL, warmupSec: 0 };
 
 /** GPU -> timings for the cluster's model, checked to cover every GPU the plan uses. */

@@ -1,7 +1,7 @@
 // The simulator on a bundled cluster with the bundled per-layer timings.
 
 import { describe, expect, it } from 'vitest';
-import { simulate, simulateAsync } from '../../src/sim/simulate.js';
+import { drainedInWindow, simulate, simulateAsync } from '../../src/sim/simulate.js';
 import { generateRequests } from '../../src/sim/requests.js';
 import { loadLengths } from '../../src/sim/traces.js';
 import { HelixError } from '../../src/errors.js';
@@ -12,6 +12,16 @@ const index = (name: string) => cluster.nodes.findIndex((n) => n.name === name);
 const lengths = { kind: 'sampled' as const, samples: loadLengths('azure-conv') };
 
 describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {
+  it('tells a run that drained inside its window from one still working through its backlog', () => {
+    const requests = generateRequests({ kind: 'offline', count: 40 }, lengths, 2);
+    // Run to the end: the last requests finish with nothing queued behind them.
+    expect(drainedInWindow(simulate(cluster, plan, { requests }))).toBe(true);
+    // Stopped early, with most of the 40 still unfinished.
+    const early = simulate(cluster, plan, { requests, untilSec: 5 });
+    expect(early.requests.unfinished).toBeGreaterThan(early.meanInFlight);
+    expect(drainedInWindow(early)).toBe(false);
+  });
+
   it('serves an offline batch with figures that hang together', () => {
     const requests = generateRequests({ kind: 'offline', count: 40 }, lengths, 2);
     const r = simulate(cluster, plan, { requests });
