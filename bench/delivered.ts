@@ -48,6 +48,11 @@ const onlineSec = quick ? 600 : 1200;
 // is long because an overloaded deep plan keeps a request for 500 s and more: over a shorter one
 // its caches are still filling and the window counts mostly prompts (docs/delivered.md).
 const onlineWindow = { warmupSec: quick ? 150 : 300, untilSec: onlineSec };
+// Offline figures are the mean over several request streams: on one stream a plan's figure moves
+// by a few per cent with which requests fall in the window (single24's default plan: 722 on
+// stream 11, 744 the mean of four), as much as the 1.2x target's margin. Seeds 11, 3, 13 and 23
+// are streams the planner's confirming runs never use.
+const offlineSeeds = quick ? [11] : [11, 3, 13, 23];
 
 /** Requests/s and mean lengths of the requests that arrive inside the window. */
 function offeredIn(stream: RequestStream, w: { warmupSec: number; untilSec: number }): { rate: number; workload: Workload } {
@@ -64,12 +69,33 @@ const msx = (s: number) => (s > 0 ? (s * 1000).toFixed(0) : '-');
 const err = (pred: number, sim: number) => (sim > 0 ? pred / sim - 1 : NaN);
 const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(100 * x).toFixed(0)}%` : '-');
 
+/** The mean of several runs' figures: what the offline table and the targets read. */
+interface MeanFigures {
+  readonly throughput: { readonly prompt: number; readonly decode: number; readonly total: number };
+  readonly ttft: { readonly mean: number; readonly p95: number };
+  readonly tpot: { readonly mean: number; readonly p95: number };
+  readonly inFlight: number;
+  /** All-token tokens/s of each run, in stream order. */
+  readonly perStream: readonly number[];
+}
+
+function meanOf(runs: readonly SimReport[]): MeanFigures {
+  const avg = (f: (r: SimReport) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+  return {
+    throughput: { prompt: avg((r) => r.throughput.prompt), decode: avg((r) => r.throughput.decode), total: avg((r) => r.throughput.total) },
+    ttft: { mean: avg((r) => r.ttft.mean), p95: avg((r) => r.ttft.p95) },
+    tpot: { mean: avg((r) => r.tpot.mean), p95: avg((r) => r.tpot.p95) },
+    inFlight: avg((r) => r.meanInFlight),
+    perStream: runs.map((r) => r.throughput.total),
+  };
+}
+
 interface Row {
   cluster: string;
   plan: string;
   depth: number;
   maxFlow: number;
-  offline: { sim: SimReport; predicted: number };
+  offline: { sim: MeanFigures; predicted: number };
   /** Latencies from the run to its end; throughput from the steady-state window. */
   online: { sim: SimReport; window: SimReport; predicted: number };
 }
@@ -94,7 +120,7 @@ async function benchCluster(name: string): Promise<Row[]> {
   }
   log(`${name}: ${choice.notes.join(' ')}`);
   const offlineCount = Math.max(offlineFloor, confirmCount(plans.map(([, plan]) => predictDelivered(cluster, plan, workload)), offlineWindow.untilSec));
-  const offline: RequestStream = generateRequests({ kind: 'offline', count: offlineCount }, lengths, 11);
+  const offline: RequestStream[] = offlineSeeds.map((seed) => generateRequests({ kind: 'offline', count: offlineCount }, lengths, seed));
   // One online rate for every plan: 60% of what the max-flow plan is predicted to deliver.
   const maxflowPred = predictDelivered(cluster, plans[1][1], workload);
   const rate = (0.6 * maxflowPred.throughput) / (workload.input + workload.output);
@@ -103,8 +129,8 @@ async function benchCluster(name: string): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [label, plan] of plans) {
     log(`${name}: simulating ${label}`);
-    const off = simulate(cluster, plan, { requests: offline, ...offlineWindow });
-    if (drainedInWindow(off)) log(`${name}: WARNING ${label} ran out of offline requests inside the window; its offline figures understate it`);
+    const offRuns = offline.map((requests) => simulate(cluster, plan, { requests, ...offlineWindow }));
+    if (offRuns.some(drainedInWindow)) log(`${name}: WARNING ${label} ran out of offline requests inside the window; its offline figures understate it`);
     const on = simulate(cluster, plan, { requests: online });
     const onWindow = simulate(cluster, plan, { requests: online, ...onlineWindow });
     rows.push({
@@ -112,12 +138,12 @@ async function benchCluster(name: string): Promise<Row[]> {
       plan: label,
       depth: plan.depth,
       maxFlow: plan.throughput,
-      offline: { sim: off, predicted: predictDelivered(cluster, plan, workload).throughput },
+      offline: { sim: meanOf(offRuns), predicted: predictDelivered(cluster, plan, workload).throughput },
       online: { sim: on, window: onWindow, predicted: predictDelivered(cluster, plan, offered.workload, { requestRate: offered.rate }).throughput },
     });
   }
   process.stdout.write(
-    `${name}: offline ${offline.description} (window ${offlineWindow.warmupSec}-${offlineWindow.untilSec} s); online ${online.description} ` +
+    `${name}: offline ${offline[0].description}${offline.length > 1 ? `, mean of ${offline.length} streams (seeds ${offlineSeeds.join(', ')})` : ''} (window ${offlineWindow.warmupSec}-${offlineWindow.untilSec} s); online ${online.description} ` +
       `(throughput over ${onlineWindow.warmupSec}-${onlineWindow.untilSec} s, where the stream offers ${(offered.rate * (offered.workload.input + offered.workload.output)).toFixed(0)} tokens/s; nominal ${(rate * (workload.input + workload.output)).toFixed(0)})\n`,
   );
   return rows;
@@ -154,6 +180,7 @@ for (const name of clusters) {
   const c = {
     cluster: name,
     vsBestBaseline: bestBase ? d.offline.sim.throughput.total / bestBase.offline.sim.throughput.total : NaN,
+    vsBestBaselinePerStream: bestBase ? d.offline.sim.perStream.map((x, i) => x / bestBase.offline.sim.perStream[i]) : [],
     bestBaseline: bestBase?.plan ?? '-',
     vsMaxFlow: d.offline.sim.throughput.total / m.offline.sim.throughput.total,
     tpotP95: { delivered: d.offline.sim.tpot.p95, maxFlow: m.offline.sim.tpot.p95 },
@@ -161,7 +188,7 @@ for (const name of clusters) {
   };
   checks.push(c);
   process.stdout.write(
-    `${name}: default plan (delivered) ${fmt(c.vsBestBaseline, 2)}x the best baseline (${c.bestBaseline}) [target >= 1.2: ${c.vsBestBaseline >= 1.2 ? 'met' : 'NOT met'}], ` +
+    `${name}: default plan (delivered) ${fmt(c.vsBestBaseline, 2)}x the best baseline (${c.bestBaseline}${c.vsBestBaselinePerStream.length > 1 ? `; ${c.vsBestBaselinePerStream.map((x) => fmt(x, 2)).join(', ')} by stream` : ''}) [target >= 1.2: ${c.vsBestBaseline >= 1.2 ? 'met' : 'NOT met'}], ` +
       `${fmt(c.vsMaxFlow, 2)}x the max-flow plan [>= 1: ${c.vsMaxFlow >= 1 - 1e-9 ? 'met' : 'NOT met'}], ` +
       `p95 TPOT ${msx(c.tpotP95.delivered)} vs ${msx(c.tpotP95.maxFlow)} ms [no worse: ${c.tpotP95.delivered <= c.tpotP95.maxFlow * (1 + 1e-9) ? 'met' : 'NOT met'}], ` +
       `worst model error ${pct(worstErr)} [within 15%: ${worstErr <= 0.15 ? 'met' : 'NOT met'}]\n`,
@@ -170,7 +197,7 @@ for (const name of clusters) {
 process.stdout.write(`bench wall time ${fmt((performance.now() - t0) / 1000, 1)} s\n`);
 
 if (jsonOut) {
-  const rows = all.map((r) => ({ cluster: r.cluster, plan: r.plan, depth: r.depth, maxFlow: r.maxFlow, offline: { ...brief(r.offline.sim), predicted: r.offline.predicted }, online: { ...brief(r.online.sim), windowThroughput: r.online.window.throughput, predicted: r.online.predicted } }));
+  const rows = all.map((r) => ({ cluster: r.cluster, plan: r.plan, depth: r.depth, maxFlow: r.maxFlow, offline: { ...r.offline.sim, seeds: offlineSeeds, predicted: r.offline.predicted }, online: { ...brief(r.online.sim), windowThroughput: r.online.window.throughput, predicted: r.online.predicted } }));
   writeFileSync(jsonOut, `${JSON.stringify({ date: new Date().toISOString(), quick, planTimeSec: planTime, rows, checks }, null, 2)}\n`);
   process.stdout.write(`wrote ${jsonOut}\n`);
 }
