@@ -102,6 +102,9 @@ export interface DeliveredPrediction {
  */
 export const CONVOY_GROUPS = 2;
 
+/** Utilisation at which a link's queue is cut off (a link the flow fills would wait forever). */
+const MAX_LINK_UTILISATION = 0.95;
+
 let defaultWorkload: Workload | null = null;
 
 /** Mean lengths of the bundled azure-conv trace (what Helix served). */
@@ -271,6 +274,52 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return hops;
   });
 
+  // The links between nodes the paths use, each once, for the queueing on them.
+  const linkIndex = new Map<number, number>();
+  const linkBandwidth: number[] = [];
+  const pathLinks = raw.map((p) => {
+    const ids: number[] = [];
+    for (let h = 1; h < p.nodes.length; h++) {
+      const key = p.nodes[h - 1] * n + p.nodes[h];
+      let id = linkIndex.get(key);
+      if (id === undefined) {
+        linkIndex.set(key, (id = linkBandwidth.length));
+        linkBandwidth.push(cluster.linkBandwidth[key]);
+      }
+      ids.push(id);
+    }
+    return ids;
+  });
+  const activationBytes = cluster.model.activationBytesPerToken;
+
+  /**
+   * Seconds a convoy's transfer waits on each link behind the prompts crossing it, given each
+   * path's decode steps/s: an M/G/1 queue whose long jobs are prompts of I tokens, so a transfer
+   * arriving at a random moment waits (prompts/s) x T^2 / 2 / (1 - utilisation), T the time one
+   * prompt holds the link. A prompt travels in some convoy's own transfer (the round already
+   * counts those bytes), so only the other convoys queue behind it: (g - 1) / g of that wait.
+   * Decode transfers are short and only count towards the utilisation.
+   */
+  const linkWaits = (steps: readonly number[]): Float64Array => {
+    const bytes = new Float64Array(linkBandwidth.length);
+    const prompts = new Float64Array(linkBandwidth.length);
+    steps.forEach((x, k) => {
+      for (const l of pathLinks[k]) {
+        bytes[l] += x * tokensPerStep * activationBytes;
+        prompts[l] += x / Math.max(1, O);
+      }
+    });
+    const waits = new Float64Array(linkBandwidth.length);
+    for (let l = 0; l < waits.length; l++) {
+      const bw = linkBandwidth[l];
+      if (!(bw > 0) || !Number.isFinite(bw)) continue;
+      const hold = (I * activationBytes) / bw;
+      const busy = Math.min(MAX_LINK_UTILISATION, bytes[l] / bw);
+      waits[l] = (((groups - 1) / groups) * prompts[l] * hold * hold) / 2 / (1 - busy);
+    }
+    return waits;
+  };
+
   /**
    * Round times and step rates with `scale` x the KV-admitted requests in flight. The simulator's
    * nodes batch everything queued, so the requests of a path travel round it together: each node
@@ -289,13 +338,20 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
       const transfer = hopSec[k].reduce((s, h) => s + (h.bandwidth > 0 ? (tokens * h.bytesPerToken) / h.bandwidth : 0), 0);
       return linkSec[k] + transfer + p.nodes.reduce((s, v) => s + step[v], 0);
     });
+    // Prompts crossing a slow link hold it for seconds (geo3: 763 tokens of activations take
+    // about 1 s at 12.5 MB/s), and a convoy's step queues behind them: one more wait per hop,
+    // at the rates of the convoy picture itself.
+    const waits = linkWaits(raw.map((_, k) => inflight[k] / round[k]));
+    raw.forEach((_, k) => {
+      for (const l of pathLinks[k]) round[k] += waits[l];
+    });
     const convoyRates = raw.map((_, k) => inflight[k] / round[k]);
     const convoySteps = convoyRates.reduce((a, b) => a + b, 0);
     // The nearer the convoy picture comes to the plan's profiled capacity, the more its rounds
     // wait in queues it does not see (see loadPace).
     const pace = paced && convoySteps < capDecode ? loadPace(convoySteps / capDecode) : 1;
     const rates = convoyRates.map((r) => r * pace);
-    return { inflight, round: round.map((t) => t / pace), rates, steps: convoySteps * pace };
+    return { inflight, round: round.map((t) => t / pace), rates, steps: convoySteps * pace, waits };
   };
 
   const capDecode = maxFlow / tokensPerStep;
@@ -329,7 +385,14 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
   }
   // Little's law: with the cache full, a capped step rate means queueing, so TPOT = N / rate.
   const tpot = limitedBy === 'maxflow' && options.requestRate === undefined ? inflight / decode : weighted(state.round, state.rates);
-  const ttftPaths = raw.map((p, k) => linkSec[k] + p.nodes.reduce((s, v) => s + (layers[v] * msPerLayer(tables[v]!.prompt, Math.max(I, tables[v]!.promptFloor))) / 1000, 0));
+  // A first token: the prompt's pass through every node, its activations over every hop, and
+  // the queue it meets on each link.
+  const ttftPaths = raw.map((p, k) => {
+    const compute = p.nodes.reduce((s, v) => s + (layers[v] * msPerLayer(tables[v]!.prompt, Math.max(I, tables[v]!.promptFloor))) / 1000, 0);
+    const transfer = hopSec[k].reduce((s, h) => s + (h.bandwidth > 0 ? (I * h.bytesPerToken) / h.bandwidth : 0), 0);
+    const queued = pathLinks[k].reduce((s, l) => s + state.waits[l], 0);
+    return linkSec[k] + compute + transfer + queued;
+  });
   const paths = raw.map((p, k) => ({ nodes: p.nodes, flow: p.flow, inflight: state.inflight[k], roundSec: state.round[k], linkSec: linkSec[k] }));
   return {
     throughput: decode * tokensPerStep,

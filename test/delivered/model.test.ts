@@ -71,6 +71,41 @@ describe('predictDelivered', () => {
     expect(p.decodeThroughput).toBeCloseTo(10 / round, 6);
   });
 
+  it('a slow link: convoys queue behind the prompts crossing it (M/G/1), worked by hand', () => {
+    // Activations are 2,048 bytes a token; the a -> b link carries 20.48 MB/s, so a prompt of 100
+    // tokens holds it 10 ms.
+    const cluster = smallCluster({
+      layers: 4,
+      nodes: [fast('a', 2), fast('b', 2)],
+      coordinator: { bandwidth: 1e12, latency: 0.001 },
+      link: () => ({ bandwidth: 2.048e7, latency: 0.001 }),
+    });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }]);
+    const workload = { input: 100, output: 10 };
+    // 0.5 x 2,200 slots / 110-token contexts = 10 requests, two convoys of 5 sequences: decode
+    // 1.04 ms/layer, plus 0.5 prompts of 100 tokens (1.99 ms) = 0.995 ms; 2 layers on each node.
+    const compute = 2 * (2 * (1.04 + 0.995)) / 1000;
+    // A convoy carries 5 x 11 tokens per step over the link: 55 x 2,048 / 20.48e6 = 5.5 ms.
+    const round0 = 0.003 + compute + 0.0055;
+    const steps = 10 / round0;
+    // The link: steps / 10 prompts/s of 10 ms each; utilisation steps x 11 tokens x 2,048 bytes
+    // over its bandwidth. The other convoy (half of two) queues behind each prompt.
+    const busy = (steps * 11 * 2048) / 2.048e7;
+    const wait = (0.5 * (steps / 10) * 0.01 * 0.01) / 2 / (1 - busy);
+    const p = predictDelivered(cluster, plan, workload, base(2200, { groups: 2 }));
+    expect(p.inflight).toBeCloseTo(10, 9);
+    expect(wait / round0).toBeGreaterThan(0.2);
+    expect(p.tpotSec).toBeCloseTo(round0 + wait, 6);
+    expect(p.decodeThroughput).toBeCloseTo(10 / (round0 + wait), 3);
+    // The first token: the prompt's pass (4 layers x 1.99 ms), its 10 ms over the link, the queue
+    // there, and the three latencies.
+    expect(p.ttftSec).toBeCloseTo(0.003 + 0.00796 + 0.01 + wait, 6);
+    // One convoy carries every prompt itself, so it never queues behind one.
+    const alone = predictDelivered(cluster, plan, workload, base(2200, { groups: 1 }));
+    const round1 = 0.003 + 2 * (2 * (1.09 + 1.99)) / 1000 + 0.011;
+    expect(alone.tpotSec).toBeCloseTo(round1, 6);
+  });
+
   it('a plan where max flow binds: throughput is the max flow and TPOT follows Little\'s law', () => {
     const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [300, 100] }], ...quickLinks });
     const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
