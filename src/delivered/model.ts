@@ -154,37 +154,58 @@ export function indexedFlows(cluster: Cluster, plan: Plan): IndexedFlow[] {
  * Splits the plan's flow into source-to-sink paths (largest bottleneck first). Ranges advance
  * along every hop, so the flow graph is acyclic and the walk always ends at the sink.
  */
-export function decomposeFlow(cluster: Cluster, plan: Plan): { nodes: number[]; flow: number }[] {
+export function decomposeFlow(cluster: Cluster, plan: Plan): FlowPath[] {
   return decomposeIndexed(cluster.nodes.length, indexedFlows(cluster, plan));
 }
 
-export function decomposeIndexed(n: number, flows: readonly IndexedFlow[]): { nodes: number[]; flow: number }[] {
+/** A source-to-sink path of the flow: its nodes, the flow it carries, and the ids of its hops between nodes. */
+export interface FlowPath {
+  readonly nodes: number[];
+  readonly flow: number;
+  /** Edge ids (indices below the flow list's length, one per distinct edge) of nodes[h] -> nodes[h + 1]. */
+  readonly edges: number[];
+}
+
+export function decomposeIndexed(n: number, flows: readonly IndexedFlow[]): FlowPath[] {
   const SRC = n;
   const SNK = n + 1;
-  const out: Map<number, number>[] = Array.from({ length: n + 2 }, () => new Map());
-  for (const f of flows) out[f.from].set(f.to, (out[f.from].get(f.to) ?? 0) + f.flow);
-  const paths: { nodes: number[]; flow: number }[] = [];
+  // Edges out of each vertex in plain arrays (out-degrees are small): this runs once per layout
+  // the search scores.
+  const heads: number[][] = Array.from({ length: n + 2 }, () => []);
+  const head: number[] = [];
+  const rest: number[] = [];
+  for (const f of flows) {
+    const list = heads[f.from];
+    let id = -1;
+    for (const e of list) if (head[e] === f.to) id = e;
+    if (id < 0) {
+      id = head.length;
+      head.push(f.to);
+      rest.push(0);
+      list.push(id);
+    }
+    rest[id] += f.flow;
+  }
+  const paths: FlowPath[] = [];
   const eps = 1e-6;
   for (let guard = 0; guard < 10 * (flows.length + 1); guard++) {
     const walk: number[] = [];
+    const used: number[] = [];
     let v = SRC;
     let bottleneck = Infinity;
     while (v !== SNK) {
       let next = -1;
       let best = eps;
-      for (const [w, f] of out[v]) if (f > best) [next, best] = [w, f];
+      for (const e of heads[v]) if (rest[e] > best) [next, best] = [e, rest[e]];
       if (next < 0) break;
       bottleneck = Math.min(bottleneck, best);
-      walk.push(next);
-      v = next;
+      used.push(next);
+      v = head[next];
+      walk.push(v);
     }
     if (v !== SNK || !(bottleneck > eps)) break;
-    let u = SRC;
-    for (const w of walk) {
-      out[u].set(w, out[u].get(w)! - bottleneck);
-      u = w;
-    }
-    paths.push({ nodes: walk.slice(0, -1), flow: bottleneck });
+    for (const e of used) rest[e] -= bottleneck;
+    paths.push({ nodes: walk.slice(0, -1), flow: bottleneck, edges: used.slice(1, -1) });
   }
   return paths;
 }
@@ -274,21 +295,11 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return hops;
   });
 
-  // The links between nodes the paths use, each once, for the queueing on them.
-  const linkIndex = new Map<number, number>();
-  const linkBandwidth: number[] = [];
+  // The links between nodes the paths use, by edge id, for the queueing on them.
+  const linkBandwidth = new Float64Array(plan.flows.length);
   const pathLinks = raw.map((p) => {
-    const ids: number[] = [];
-    for (let h = 1; h < p.nodes.length; h++) {
-      const key = p.nodes[h - 1] * n + p.nodes[h];
-      let id = linkIndex.get(key);
-      if (id === undefined) {
-        linkIndex.set(key, (id = linkBandwidth.length));
-        linkBandwidth.push(cluster.linkBandwidth[key]);
-      }
-      ids.push(id);
-    }
-    return ids;
+    p.edges.forEach((e, h) => (linkBandwidth[e] = cluster.linkBandwidth[p.nodes[h] * n + p.nodes[h + 1]]));
+    return p.edges;
   });
   const activationBytes = cluster.model.activationBytesPerToken;
 
