@@ -32,6 +32,9 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const planTime = Number(flag('--plan-time') ?? (quick ? 10 : 30));
+// The default plan is what `helix plan` gives with no flags: the default time limit, unless
+// --plan-time says otherwise.
+const defaultPlanTime = Number(flag('--plan-time') ?? (quick ? 10 : DEFAULT_PLANNER_OPTIONS.timeLimitSec));
 const jsonOut = flag('--json');
 
 const lengths: LengthSpec = { kind: 'sampled', samples: loadLengths('azure-conv') };
@@ -45,7 +48,7 @@ async function makePlan(cluster: Cluster, method: PlanMethod): Promise<Plan> {
   return assemblePlan({ cluster, placement: r.placement, settings: r.settings, status: r.status, bound: r.bound, stats: r.stats, flow: r.flow });
 }
 
-const results: Record<string, unknown> = { date: new Date().toISOString(), quick, planTimeSec: planTime };
+const results: Record<string, unknown> = { date: new Date().toISOString(), quick, planTimeSec: planTime, defaultPlanTimeSec: defaultPlanTime };
 
 // 1. Cross-check against max flow.
 {
@@ -86,7 +89,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), quick
   }
   // helix's other objective: the plan it picks for what is served (issue 10), beside the max-flow one.
   log('planning geo3 (milp, --objective delivered)');
-  plans.push(['delivered', (await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: planTime })).chosen.plan]);
+  plans.push(['delivered', (await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: defaultPlanTime })).chosen.plan]);
   const helixPlans = new Set(['milp', 'delivered']);
   // `iwrr` routes by the balanced flow (the default); `iwrr (solver flow)` by the one max flow the
   // planner returned, to show what balancing changes.
