@@ -295,13 +295,20 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return hops;
   });
 
-  // The links between nodes the paths use, by edge id, for the queueing on them.
-  const linkBandwidth = new Float64Array(plan.flows.length);
-  const pathLinks = raw.map((p) => {
-    p.edges.forEach((e, h) => (linkBandwidth[e] = cluster.linkBandwidth[p.nodes[h] * n + p.nodes[h + 1]]));
-    return p.edges;
-  });
+  // The links between nodes the paths use, by edge id, for the queueing on them: what one
+  // prompt's hold time squares to, and the share of the link one decode step/s takes.
   const activationBytes = cluster.model.activationBytesPerToken;
+  const holdSquared = new Float64Array(plan.flows.length);
+  const busyPerStep = new Float64Array(plan.flows.length);
+  for (const p of raw) {
+    p.edges.forEach((e, h) => {
+      const bw = cluster.linkBandwidth[p.nodes[h] * n + p.nodes[h + 1]];
+      if (!(bw > 0) || !Number.isFinite(bw)) return;
+      holdSquared[e] = ((I * activationBytes) / bw) ** 2;
+      busyPerStep[e] = (tokensPerStep * activationBytes) / bw;
+    });
+  }
+  const stepsOnLink = new Float64Array(plan.flows.length);
 
   /**
    * Seconds a convoy's transfer waits on each link behind the prompts crossing it, given each
@@ -311,22 +318,17 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
    * counts those bytes), so only the other convoys queue behind it: (g - 1) / g of that wait.
    * Decode transfers are short and only count towards the utilisation.
    */
-  const linkWaits = (steps: readonly number[]): Float64Array => {
-    const bytes = new Float64Array(linkBandwidth.length);
-    const prompts = new Float64Array(linkBandwidth.length);
-    steps.forEach((x, k) => {
-      for (const l of pathLinks[k]) {
-        bytes[l] += x * tokensPerStep * activationBytes;
-        prompts[l] += x / Math.max(1, O);
-      }
+  const linkWaits = (inflight: readonly number[], round: readonly number[]): Float64Array => {
+    stepsOnLink.fill(0);
+    raw.forEach((p, k) => {
+      for (const e of p.edges) stepsOnLink[e] += inflight[k] / round[k];
     });
-    const waits = new Float64Array(linkBandwidth.length);
-    for (let l = 0; l < waits.length; l++) {
-      const bw = linkBandwidth[l];
-      if (!(bw > 0) || !Number.isFinite(bw)) continue;
-      const hold = (I * activationBytes) / bw;
-      const busy = Math.min(MAX_LINK_UTILISATION, bytes[l] / bw);
-      waits[l] = (((groups - 1) / groups) * prompts[l] * hold * hold) / 2 / (1 - busy);
+    const waits = new Float64Array(stepsOnLink.length);
+    const others = (groups - 1) / groups;
+    for (let e = 0; e < waits.length; e++) {
+      if (holdSquared[e] === 0) continue;
+      const busy = Math.min(MAX_LINK_UTILISATION, stepsOnLink[e] * busyPerStep[e]);
+      waits[e] = (others * (stepsOnLink[e] / Math.max(1, O)) * holdSquared[e]) / 2 / (1 - busy);
     }
     return waits;
   };
@@ -352,9 +354,9 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     // Prompts crossing a slow link hold it for seconds (geo3: 763 tokens of activations take
     // about 1 s at 12.5 MB/s), and a convoy's step queues behind them: one more wait per hop,
     // at the rates of the convoy picture itself.
-    const waits = linkWaits(raw.map((_, k) => inflight[k] / round[k]));
-    raw.forEach((_, k) => {
-      for (const l of pathLinks[k]) round[k] += waits[l];
+    const waits = linkWaits(inflight, round);
+    raw.forEach((p, k) => {
+      for (const e of p.edges) round[k] += waits[e];
     });
     const convoyRates = raw.map((_, k) => inflight[k] / round[k]);
     const convoySteps = convoyRates.reduce((a, b) => a + b, 0);
@@ -401,7 +403,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
   const ttftPaths = raw.map((p, k) => {
     const compute = p.nodes.reduce((s, v) => s + (layers[v] * msPerLayer(tables[v]!.prompt, Math.max(I, tables[v]!.promptFloor))) / 1000, 0);
     const transfer = hopSec[k].reduce((s, h) => s + (h.bandwidth > 0 ? (I * h.bytesPerToken) / h.bandwidth : 0), 0);
-    const queued = pathLinks[k].reduce((s, l) => s + state.waits[l], 0);
+    const queued = p.edges.reduce((s, e) => s + state.waits[e], 0);
     return linkSec[k] + compute + transfer + queued;
   });
   const paths = raw.map((p, k) => ({ nodes: p.nodes, flow: p.flow, inflight: state.inflight[k], roundSec: state.round[k], linkSec: linkSec[k] }));
