@@ -21,6 +21,11 @@ const fixed = { input: 10, output: 10 };
 const fast = (name: string, layers: number) => ({ name, gpu: 'G', throughput: Array.from({ length: layers }, () => 1e6) });
 // Coordinator and node links so fast that transfers vanish next to the latencies.
 const quickLinks = { coordinator: { bandwidth: 1e12, latency: 0.001 }, link: () => ({ bandwidth: 1e15, latency: 0.001 }) };
+/** Nodes a [0, 2) and b [2, 4) in a chain, with the given coordinator latency and a -> b link. */
+const twoStageChain = (coordinatorLatency: number, link: { bandwidth: number; latency: number }) => {
+  const cluster = smallCluster({ layers: 4, nodes: [fast('a', 2), fast('b', 2)], coordinator: { bandwidth: 1e12, latency: coordinatorLatency }, link: () => link });
+  return { cluster, plan: smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }]) };
+};
 
 describe('predictDelivered', () => {
   it('one node: KV room, batch time and Little\'s law worked by hand', () => {
@@ -57,13 +62,7 @@ describe('predictDelivered', () => {
   });
 
   it('a chain where latency binds: slow links dominate the round', () => {
-    const cluster = smallCluster({
-      layers: 4,
-      nodes: [fast('a', 2), fast('b', 2)],
-      coordinator: { bandwidth: 1e12, latency: 0.2 },
-      link: () => ({ bandwidth: 1e15, latency: 0.5 }),
-    });
-    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }]);
+    const { cluster, plan } = twoStageChain(0.2, { bandwidth: 1e15, latency: 0.5 });
     const p = predictDelivered(cluster, plan, fixed, base(400));
     expect(p.limitedBy).toBe('latency');
     const round = 0.9 + 2 * ((2 * 2.18) / 1000);
@@ -74,13 +73,7 @@ describe('predictDelivered', () => {
   it('a slow link: convoys queue behind the prompts crossing it (M/G/1), worked by hand', () => {
     // Activations are 2,048 bytes a token; the a -> b link carries 20.48 MB/s, so a prompt of 100
     // tokens holds it 10 ms.
-    const cluster = smallCluster({
-      layers: 4,
-      nodes: [fast('a', 2), fast('b', 2)],
-      coordinator: { bandwidth: 1e12, latency: 0.001 },
-      link: () => ({ bandwidth: 2.048e7, latency: 0.001 }),
-    });
-    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }]);
+    const { cluster, plan } = twoStageChain(0.001, { bandwidth: 2.048e7, latency: 0.001 });
     const workload = { input: 100, output: 10 };
     // 0.5 x 2,200 slots / 110-token contexts = 10 requests, two convoys of 5 sequences: decode
     // 1.04 ms/layer, plus 0.5 prompts of 100 tokens (1.99 ms) = 0.995 ms; 2 layers on each node.
