@@ -281,18 +281,16 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return (layers[v] * (decode + prompt)) / 1000;
   };
 
-  // Per-hop transfer: bytes of the batch's tokens over the link bandwidth (activations between
-  // stages, token ids to and from the coordinator).
-  const hopSec = raw.map((p) => {
-    const hops: { bandwidth: number; bytesPerToken: number }[] = [];
+  // Seconds one token takes over all of a path's hops: activations between stages, token ids to
+  // and from the coordinator (a hop without bandwidth costs nothing here). A convoy's transfer
+  // and a prompt's are this times their tokens.
+  const transferSecPerToken = raw.map((p) => {
     const first = p.nodes[0];
     const last = p.nodes[p.nodes.length - 1];
-    hops.push({ bandwidth: cluster.sourceCapacity[first] * cluster.model.tokenBytes, bytesPerToken: cluster.model.tokenBytes });
-    for (let h = 1; h < p.nodes.length; h++) {
-      hops.push({ bandwidth: cluster.linkBandwidth[p.nodes[h - 1] * n + p.nodes[h]], bytesPerToken: cluster.model.activationBytesPerToken });
-    }
-    hops.push({ bandwidth: cluster.sinkCapacity[last] * cluster.model.tokenBytes, bytesPerToken: cluster.model.tokenBytes });
-    return hops;
+    const perToken = (bytes: number, bandwidth: number) => (bandwidth > 0 ? bytes / bandwidth : 0);
+    let s = perToken(cluster.model.tokenBytes, cluster.sourceCapacity[first] * cluster.model.tokenBytes);
+    for (let h = 1; h < p.nodes.length; h++) s += perToken(cluster.model.activationBytesPerToken, cluster.linkBandwidth[p.nodes[h - 1] * n + p.nodes[h]]);
+    return s + perToken(cluster.model.tokenBytes, cluster.sinkCapacity[last] * cluster.model.tokenBytes);
   });
 
   // The links between nodes the paths use, by edge id, for the queueing on them: what one
@@ -348,8 +346,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     const step = batch.map((b, v) => (layers[v] ? stepSec(v, Math.max(1, b)) : 0));
     const round = raw.map((p, k) => {
       const tokens = (inflight[k] / groups) * tokensPerStep;
-      const transfer = hopSec[k].reduce((s, h) => s + (h.bandwidth > 0 ? (tokens * h.bytesPerToken) / h.bandwidth : 0), 0);
-      return linkSec[k] + transfer + p.nodes.reduce((s, v) => s + step[v], 0);
+      return linkSec[k] + tokens * transferSecPerToken[k] + p.nodes.reduce((s, v) => s + step[v], 0);
     });
     // Prompts crossing a slow link hold it for seconds (geo3: 763 tokens of activations take
     // about 1 s at 12.5 MB/s), and a convoy's step queues behind them: one more wait per hop,
@@ -402,9 +399,8 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
   // the queue it meets on each link.
   const ttftPaths = raw.map((p, k) => {
     const compute = p.nodes.reduce((s, v) => s + (layers[v] * msPerLayer(tables[v]!.prompt, Math.max(I, tables[v]!.promptFloor))) / 1000, 0);
-    const transfer = hopSec[k].reduce((s, h) => s + (h.bandwidth > 0 ? (I * h.bytesPerToken) / h.bandwidth : 0), 0);
     const queued = p.edges.reduce((s, e) => s + state.waits[e], 0);
-    return linkSec[k] + compute + transfer + queued;
+    return linkSec[k] + compute + I * transferSecPerToken[k] + queued;
   });
   const paths = raw.map((p, k) => ({ nodes: p.nodes, flow: p.flow, inflight: state.inflight[k], roundSec: state.round[k], linkSec: linkSec[k] }));
   return {
