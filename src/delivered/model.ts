@@ -1,7 +1,7 @@
 // The delivered-throughput model: what a plan serves once KV-cache room and per-hop latency are
 // counted, not only its max flow. Cheap enough to rank many candidate plans (microseconds once the
-// timing tables are loaded): it decomposes the plan's flow into paths, gives each path the
-// requests its tightest node's KV cache can hold, and applies Little's law on each path with a
+// timing tables are loaded): it decomposes the plan's flow into paths, fills the nodes' KV caches
+// with each path's requests in proportion to its flow, and applies Little's law on each path with a
 // decode round time made of every stage's batch time plus the link latencies. Max flow stays a
 // hard cap. docs/delivered.md says where this is wrong.
 
@@ -14,6 +14,7 @@ import { loadLengths } from '../sim/traces.js';
 import { bundledProfilesDir } from '../spec/bundled.js';
 import { loadLayerTimes, msPerLayer, type LayerTimeTable } from '../spec/layer-time.js';
 import type { Cluster } from '../spec/types.js';
+import { fillKvRoom } from './kv-fill.js';
 
 /** Mean request shape: prompt tokens in, generated tokens out. */
 export interface Workload {
@@ -219,8 +220,9 @@ export interface FlowedPlacement {
 }
 
 /**
- * Predicts what `plan` delivers on `workload`. Each path p gets N_p requests: every node's KV room
- * (in requests of mean context) shared among its paths by flow, the tightest node deciding. A
+ * Predicts what `plan` delivers on `workload`. Each path p gets N_p requests: the nodes' KV room
+ * (in requests of mean context) filled in proportion to the paths' flows, a path stopping where
+ * its first node fills and the others taking up the room it leaves (`fillKvRoom`). A
  * decode step round p takes T_p = links + sum of layers x per-layer time at the node's batch,
  * where the batch is the requests being served there (Little's law at the node, solved by
  * fixed-point iteration). The path delivers N_p / T_p steps/s; the total is capped by max flow.
@@ -261,9 +263,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
   });
 
   const raw = decomposeIndexed(n, plan.flows);
-  const nodeFlow = new Float64Array(n);
-  for (const p of raw) for (const v of p.nodes) nodeFlow[v] += p.flow;
-  const kvInflight = raw.map((p) => Math.min(...p.nodes.map((v) => (kvRequests[v] * p.flow) / nodeFlow[v])));
+  const kvInflight = fillKvRoom(raw, kvRequests);
   const linkSec = raw.map((p) => {
     let s = cluster.sourceLatency[p.nodes[0]] + cluster.sinkLatency[p.nodes[p.nodes.length - 1]];
     for (let h = 1; h < p.nodes.length; h++) s += cluster.linkLatency[p.nodes[h - 1] * n + p.nodes[h]];

@@ -61,6 +61,22 @@ describe('predictDelivered', () => {
     expect(more.throughput).toBeGreaterThan(1.5 * roomy.throughput);
   });
 
+  it('a fork where one branch is tight: the other branch takes the shared node\'s room', () => {
+    // a [0, 2) feeds b and c [2, 4) equally. Rooms (0.5 x tokens / 20-token contexts): a 100, b 5,
+    // c 100 requests. Filling: both paths reach 5 when b is full; path a-c goes on to a's 95 left.
+    // Splitting a's room by flow instead would give a-c only 50, and 55 in all.
+    // a is twice as fast as b or c, so the max flow needs both branches, equally.
+    const a = { name: 'a', gpu: 'G', throughput: [2e6, 2e6] };
+    const cluster = smallCluster({ layers: 4, nodes: [a, fast('b', 2), fast('c', 2)], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, { start: 2, end: 4 }]);
+    const p = predictDelivered(cluster, plan, fixed, base(0, { kvTokens: (i) => (i === 1 ? 200 : 4000) }));
+    expect(p.paths.map((q) => q.flow)).toEqual([1e6, 1e6]);
+    const held = Object.fromEntries(p.paths.map((q) => [cluster.nodes[q.nodes[1]].name, q.inflight]));
+    expect(held.b).toBeCloseTo(5, 9);
+    expect(held.c).toBeCloseTo(95, 9);
+    expect(p.inflight).toBeCloseTo(100, 9);
+  });
+
   it('a chain where latency binds: slow links dominate the round', () => {
     const { cluster, plan } = twoStageChain(0.2, { bandwidth: 1e15, latency: 0.5 });
     const p = predictDelivered(cluster, plan, fixed, base(400));
