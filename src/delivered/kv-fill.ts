@@ -19,7 +19,9 @@ export function fillKvRoom(paths: readonly RoomPath[], room: ArrayLike<number>):
   const n = room.length;
   const held: number[] = paths.map(() => 0);
   const used = new Float64Array(n);
-  // Flow and number of the open paths through each node, and which paths those are.
+  // Flow and number of the open paths through each node, and which paths those are. The count,
+  // not the flow, says whether any path is still open there: flow left after subtractions need
+  // not come to exactly 0.
   const live = new Float64Array(n);
   const openThrough = new Int32Array(n);
   const through: number[][] = Array.from({ length: n }, () => []);
