@@ -1,16 +1,34 @@
 // Output files are written whole or not at all: a temp file beside the target, then rename.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { inputError } from '../errors.js';
 
 export function writeFileAtomic(path: string, content: string): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  let target = path;
+  try {
+    const existing = statOrNull(path);
+    if (existing?.isDirectory()) {
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    if (existing && !existing.isFile()) {
+      // `-o /dev/stdout`, a FIFO a script reads from, a terminal: there is no file to replace, and
+      // renaming over one would swap the device (or the link to it) for a plain file.
+      writeFileSync(path, content);
+      return;
+    }
+    // Through a symlink the rename must replace the file it points to, not the link.
+    if (existing) target = realpathSync(path);
+  } catch (e) {
+    throw writeFailed(path, e);
+  }
+
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, content);
-    renameSync(tmp, path);
+    renameSync(tmp, target);
   } catch (e) {
     // The temp file may not exist, or its folder may not be one (a parent that is a file): the
     // cleanup must not replace the error the user needs.
@@ -19,8 +37,21 @@ export function writeFileAtomic(path: string, content: string): void {
     } catch {
       /* nothing was written there */
     }
-    throw inputError('write-failed', `cannot write output file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      file: path,
-    });
+    throw writeFailed(path, e);
   }
+}
+
+function statOrNull(path: string): ReturnType<typeof statSync> | null {
+  try {
+    return statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null; // created below, or reported there
+    throw e;
+  }
+}
+
+function writeFailed(path: string, e: unknown) {
+  const err = e as NodeJS.ErrnoException;
+  return inputError('write-failed', `cannot write output file: ${err.code ?? err.message}`, { file: path });
 }

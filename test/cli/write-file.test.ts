@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/cli/write-file.js';
@@ -31,5 +31,27 @@ describe('writeFileAtomic', () => {
     expect(e.code).toBe('write-failed');
     expect(e.message).toMatch(/ENOTDIR|EEXIST/);
     expect(e.details.file).toBe(target);
+  });
+
+  it('writes through a symlink to the file it points to and keeps the link', () => {
+    const real = join(tmp, 'real.json');
+    const link = join(tmp, 'link.json');
+    writeFileSync(real, 'old');
+    symlinkSync(real, link);
+    writeFileAtomic(link, 'new');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('new');
+  });
+
+  it('writes into a device in place rather than renaming a file over it (-o /dev/null, /dev/stdout)', () => {
+    writeFileAtomic('/dev/null', 'discarded');
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
+  it('refuses a directory as the output file', () => {
+    const dir = join(tmp, 'a-dir');
+    mkdirSync(dir);
+    expect(() => writeFileAtomic(dir, '{}')).toThrow(/cannot write output file: EISDIR/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
