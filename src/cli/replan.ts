@@ -124,7 +124,12 @@ export const replanCommand: CommandSpec = {
       if (flags.output && r.throughput > 0 && !flags.quiet) io.err(`wrote ${flags.output}\n`);
     }
     if (!(r.throughput > 0)) {
-      io.err(`helix: no placement of the changed cluster carries any flow from the coordinator through all layers and back${flags.output ? `; ${flags.output} was not written` : ''}\n`);
+      // A cap on moves can be what leaves nothing flowing; the user then needs the figure that lifting it gives.
+      const why =
+        r.full.throughput > 0 && flags.maxMoves !== undefined
+          ? `with at most ${flags.maxMoves} machine(s) loading new layers, no placement carries any flow; a full re-plan carries ${tokens(r.full.throughput)} tokens/s (raise --max-moves)`
+          : 'no placement of the changed cluster carries any flow from the coordinator through all layers and back';
+      io.err(`helix: ${why}${flags.output ? `; ${flags.output} was not written` : ''}\n`);
       return 1;
     }
     return 0;

@@ -31,6 +31,18 @@ describe('helix replan (built binary)', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 
+  it('says when --max-moves is what leaves no flow, with the figure a full re-plan reaches', () => {
+    const old = join(tmp, 'chain.json');
+    writeFileSync(old, helix(['plan', 'clusters/single24.yaml', '--objective', 'maxflow', '--json']).stdout);
+    // The max-flow plan is one 24-stage chain: without a100-1 its layers are held nowhere else.
+    const r = helix(['replan', old, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '--max-moves', '0', '--time-limit', '3', '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.throughput).toBe(0);
+    expect(out.fullReplan).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/with at most 0 machine\(s\) loading new layers, no placement carries any flow; a full re-plan carries [\d,]+ tokens\/s \(raise --max-moves\)/);
+  });
+
   it('exits 2 for a node that does not exist, and for --add-from a cluster serving another model', () => {
     const old = join(tmp, 'old2.json');
     writeFileSync(old, helix(['plan', 'clusters/tiny.yaml', '--json']).stdout);
