@@ -15,6 +15,7 @@ import { bundledProfilesDir } from '../spec/bundled.js';
 import { loadLayerTimes, msPerLayer, type LayerTimeTable } from '../spec/layer-time.js';
 import type { Cluster } from '../spec/types.js';
 import { fillKvRoom } from './kv-fill.js';
+import { mixRatio } from './mix.js';
 
 /** Mean request shape: prompt tokens in, generated tokens out. */
 export interface Workload {
@@ -61,6 +62,12 @@ export interface DeliveredOptions {
   readonly requestRate?: number;
   /** Slow rounds by the plan's load (loadPace); default true. False: the convoy picture alone. */
   readonly paced?: boolean;
+  /**
+   * The requests the profiles' capacities (and so the max flow) are all-token rates for: the max
+   * flow is rescaled from them to the workload predicted (mix.ts). Default azure-conv, which the
+   * bundled tables were derived for within 2%; null takes the capacities as they are.
+   */
+  readonly capacityMix?: Workload | null;
 }
 
 export type DeliveredLimit = 'maxflow' | 'kv' | 'latency';
@@ -256,14 +263,21 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return withFloors(t);
   });
   // Requests of mean context each node's cache admits (the simulator reserves the whole context).
-  const kvRequests = layers.map((k, i) => {
-    if (!k) return 0;
-    const slots = options.kvTokens ? options.kvTokens(i, k) : kvTokenSlots(cluster, i, k, gpus);
-    return Math.floor(fill * slots) / resident;
-  });
+  const slotsPerLayer = (i: number): number => (options.kvTokens ? options.kvTokens(i, layers[i]) : kvTokenSlots(cluster, i, layers[i], gpus));
+  const kvRequests = layers.map((k, i) => (k ? Math.floor(fill * slotsPerLayer(i)) / resident : 0));
 
   const raw = decomposeIndexed(n, plan.flows);
   const kvInflight = fillKvRoom(raw, kvRequests);
+  // The max flow in this workload's tokens: each path's flow times its tightest node's ratio of
+  // capacities (mix.ts), where the profiles' capacities are for another mix.
+  const mix = options.capacityMix === undefined ? azureConvWorkload() : options.capacityMix;
+  const capFlow =
+    mix === null || (I === mix.input && O === mix.output)
+      ? maxFlow
+      : raw.reduce((sum, p) => {
+          const ratios = p.nodes.map((v) => mixRatio(tables[v]!, layers[v], cluster.model.layers, slotsPerLayer(v), fill, workload, mix));
+          return sum + p.flow * Math.min(...ratios);
+        }, 0);
   const linkSec = raw.map((p) => {
     let s = cluster.sourceLatency[p.nodes[0]] + cluster.sinkLatency[p.nodes[p.nodes.length - 1]];
     for (let h = 1; h < p.nodes.length; h++) s += cluster.linkLatency[p.nodes[h - 1] * n + p.nodes[h]];
@@ -364,7 +378,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return { inflight, round: round.map((t) => t / pace), rates, steps: convoySteps * pace, waits };
   };
 
-  const capDecode = maxFlow / tokensPerStep;
+  const capDecode = capFlow / tokensPerStep;
   let state = solve(1);
   let limitedBy: DeliveredLimit;
   let decode = state.steps;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decomposeFlow, loadPace, predictDelivered, workloadOf, type DeliveredOptions } from '../../src/delivered/model.js';
+import { mixRatio } from '../../src/delivered/mix.js';
 import { affine, smallCluster, smallPlan, timings } from '../sim/small.js';
 import { planFor, wrappingPlacement } from '../fixtures/plans.js';
 import { randomSmallCluster } from '../fixtures/clusters.js';
@@ -8,13 +9,15 @@ import type { Placement } from '../../src/spec/types.js';
 
 // Per-layer times 1 ms + 0.01 ms per extra token/sequence in both phases.
 const flat = { prompt: affine(1, 0.01), decode: affine(1, 0.01) };
-// The convoy picture alone: the load pace has tests of its own below.
+// The convoy picture alone: the load pace has tests of its own below. The profiles' capacities
+// are taken as they are (the rescaling for another mix of requests is tested on its own).
 const base = (kv: number, extra: Partial<DeliveredOptions> = {}): DeliveredOptions => ({
   layerTimes: timings({ G: flat }),
   kvTokens: () => kv,
   kvFill: 0.5,
   groups: 1,
   paced: false,
+  capacityMix: null,
   ...extra,
 });
 const fixed = { input: 10, output: 10 };
@@ -126,6 +129,28 @@ describe('predictDelivered', () => {
     expect(p.tpotSec).toBeCloseTo(p.inflight / 50, 9);
   });
 
+  it('rescales the max flow to the workload predicted when the capacities are for another mix', () => {
+    const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [300, 100] }], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
+    // Capacities for short prompts and long answers; the workload predicted is the reverse.
+    const profiled = { input: 10, output: 100 };
+    const promptHeavy = { input: 100, output: 10 };
+    const ratio = mixRatio(flat, 2, 2, 4000, 0.5, promptHeavy, profiled);
+    // Derived by hand (profiles/derive.ts, one node holding the whole model, share 1): 2,000
+    // slots / 110-token contexts = 18.18 resident. For 10:100, 0.18 prompts per step: a batch of
+    // 18, a cycle of 5.5 steps with one 11-token prompt pass = 110 tokens in 2 x (1.1 + 5.5 x 1.17) ms. For
+    // 100:10, q = 1.8 -> capped at 1: a 100-token prompt and a batch of 10 = 110 tokens in
+    // 2 x (1.99 + 1.09) ms. Prompt tokens batch better, so the same node carries more.
+    expect(ratio).toBeCloseTo((110 / (2 * (1.99 + 1.09))) / (110 / (2 * (1.1 + 5.5 * 1.17))), 6);
+    expect(ratio).toBeGreaterThan(1);
+    const p = predictDelivered(cluster, plan, promptHeavy, base(4000, { capacityMix: profiled }));
+    expect(p.limitedBy).toBe('maxflow');
+    expect(p.throughput).toBeCloseTo(100 * ratio, 6);
+    expect(p.maxFlow).toBeCloseTo(100, 6);
+    // The same mix as the capacities': nothing to rescale.
+    expect(predictDelivered(cluster, plan, promptHeavy, base(4000, { capacityMix: promptHeavy })).throughput).toBeCloseTo(100, 6);
+  });
+
   it('slows the round by the load: u = convoy rate / max flow, pace = loadPace(u)', () => {
     // The one-node case above: 100 requests, a round of 9.96 ms, 2 tokens per step, so the convoy
     // picture serves 200 / 0.00996 = 20,080 tokens/s. A profile of twice that puts u at 0.5.
@@ -175,14 +200,14 @@ describe('predictDelivered', () => {
     expect(w.residentContext).toBeCloseTo((20 * 10 + 40 * 30) / 40, 9);
   });
 
-  it('never predicts more than max flow (random clusters and placements)', () => {
+  it('never predicts more than max flow, in the units of the profiles (random clusters and placements)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 100, max: 1e7 }), fc.boolean(), (seed, kv, online) => {
         const cluster = randomSmallCluster(seed, { nodes: 4, layers: 4, maxLayers: 4 });
         const placement = wrappingPlacement(cluster);
         const plan = planFor(cluster, placement);
         const layerTimes = timings({ G0: flat, G1: flat, G2: { prompt: affine(3, 0.05), decode: affine(2, 0.001) } });
-        const p = predictDelivered(cluster, plan, fixed, { layerTimes, kvTokens: () => kv, groups: 2, requestRate: online ? 50 : undefined });
+        const p = predictDelivered(cluster, plan, fixed, { layerTimes, kvTokens: () => kv, groups: 2, requestRate: online ? 50 : undefined, capacityMix: null });
         expect(p.throughput).toBeLessThanOrEqual(plan.throughput * (1 + 1e-9) + 1e-9);
         expect(p.throughput).toBeGreaterThanOrEqual(0);
       }),
