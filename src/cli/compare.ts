@@ -17,7 +17,7 @@ import { tokens } from '../report/format.js';
  * depth limits) are left out: the baselines follow the plain rules, and every row must answer the
  * same question to be comparable.
  */
-const sharedPlanFlags = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--stall-within', '--solver', '--seed', '--keep-links', '--objective']);
+const sharedPlanFlags = new Set(['--profiles', '--time-limit', '--gap', '--stall', '--stall-within', '--solver', '--seed', '--keep-links', '--objective', '--workload']);
 const longFlag = (flags: string) => flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!;
 
 type CompareFlags = CommonFlags & Parameters<typeof plannerOptionsFrom>[0] & { readonly by: GroupBy };

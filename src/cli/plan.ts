@@ -29,6 +29,8 @@ import { withDelivered } from '../delivered/attach.js';
 import { DEFAULT_OBJECTIVE, OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
 import { MAX_THREADS } from '../delivered/parallel-search.js';
 import { bestServingBaseline, maxFlowHint } from '../delivered/hint.js';
+import { DEFAULT_WORKLOAD, parseWorkloadName, planningWorkload } from '../delivered/workload.js';
+import { BUNDLED_TRACES } from '../spec/workload-name.js';
 
 interface PlanFlags extends CommonFlags {
   readonly profiles?: string;
@@ -49,6 +51,7 @@ interface PlanFlags extends CommonFlags {
   readonly svg?: string;
   readonly objective?: Objective;
   readonly threads?: number;
+  readonly workload?: string;
 }
 
 export const planOptions = [
@@ -68,6 +71,7 @@ export const planOptions = [
   { flags: '--keep-links <n>', description: 'keep only each node\'s n fastest links (coordinator links stay), as Helix does on big clusters', parse: parsePositiveInt('--keep-links') },
   { flags: '--threads <n>', description: 'with --objective delivered: searches of the delivered model, and simulations of the final search, run at once, one per CPU core (default: the cores, at most 4)', parse: parsePositiveInt('--threads', MAX_THREADS) },
   { flags: '--objective <name>', description: 'delivered: the plan predicted to serve the most tokens/s once KV-cache room and per-stage latency count, finalists confirmed by a short simulation; maxflow: Helix\'s objective, the most tokens/s the graph carries (a proved bound and gap)', parse: parseChoice('--objective', OBJECTIVES), defaultValue: DEFAULT_OBJECTIVE },
+  { flags: '--workload <name>', description: `the requests to plan for and predict: ${BUNDLED_TRACES.join(', ')} (lengths sampled from that trace), or IN:OUT fixed lengths such as 1500:100`, parse: parseWorkloadName, defaultValue: DEFAULT_WORKLOAD },
   { flags: '--svg <file>', description: 'also draw the plan as an SVG picture' },
   { flags: '-v, --verbose', description: 'print model sizes and search phases on stderr' },
 ] as const;
@@ -87,6 +91,7 @@ export function plannerOptionsFrom(flags: PlanFlags): Omit<PlannerOptions, 'sign
     keepLinks: flags.keepLinks ?? null,
     by: flags.by,
     threads: flags.threads,
+    workload: flags.workload,
   };
 }
 
@@ -154,6 +159,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     // delivered-throughput model (then a short simulation) picks; baselines have nothing to re-rank.
     const searched = flags.method === 'milp';
     const asked = searched ? (flags.objective ?? DEFAULT_OBJECTIVE) : undefined;
+    const workload = planningWorkload(flags.workload);
     const started = performance.now();
     const choice = asked === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
     // What the plan was really made for: delivered falls back to max flow where nothing can be predicted.
@@ -165,7 +171,10 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
       placement: result.placement,
       // A delivered plan records what the user asked for, not the depth controls or time share of
       // whichever candidate won.
-      settings: choice ? { ...choice.candidates[0].result.settings, timeLimitSec: plannerOptions.timeLimitSec, objective } : objective ? { ...result.settings, objective } : result.settings,
+      // Every plan records the requests its prediction (and a delivered plan's search) assumed.
+      settings: choice
+        ? { ...choice.candidates[0].result.settings, timeLimitSec: plannerOptions.timeLimitSec, objective, workload: workload.name }
+        : { ...result.settings, ...(objective ? { objective } : {}), workload: workload.name },
       // A delivered plan took the whole run, not the winning candidate's share of it, and a
       // Ctrl-C during the later phases interrupted it whatever that candidate's own run reported.
       status: choice && controller.signal.aborted ? 'interrupted' : result.status,
@@ -176,9 +185,9 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     // Routing sits before stats so the key order stays fixed for diffs.
     const { stats, ...head } = assembled;
     const notes = [...stats.notes, ...(choice?.notes ?? [])];
-    const predicted = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } });
+    const predicted = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } }, workload.model);
     // A max-flow plan that a shallow baseline out-serves says so (the delivered objective already compared them).
-    const hint = !choice && result.baselines && predicted.delivered ? maxFlowHint(predicted.delivered.throughput, bestServingBaseline(cluster, result.baselines, plannerOptions)) : null;
+    const hint = !choice && result.baselines && predicted.delivered ? maxFlowHint(predicted.delivered.throughput, bestServingBaseline(cluster, result.baselines, plannerOptions, workload.model)) : null;
     const plan: Plan = hint ? { ...predicted, stats: { ...predicted.stats, notes: [...predicted.stats.notes, hint] } } : predicted;
     return { plan, verification: verifyPlan(plan, cluster), cluster };
   } finally {

@@ -21,6 +21,7 @@ import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { HelixError, usageError } from '../errors.js';
 import { tryPredict, withDelivered } from '../delivered/attach.js';
+import { workloadOfPlan } from '../delivered/workload.js';
 import { embeddedRouting } from '../schedule/json.js';
 
 interface ReplanFlags extends CommonFlags {
@@ -103,7 +104,8 @@ export const replanCommand: CommandSpec = {
     const notes = old.settings.objective === 'delivered' ? [deliveredReplanNote(before, old, cluster, draft)] : [];
     // Like every saved plan: routing tables for the runtime, then what the placement is predicted to deliver.
     const { stats, ...head } = draft;
-    const plan = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, draft), stats: { ...stats, notes: [...stats.notes, ...notes] } });
+    // Predicted for the requests the plan in force was made for (its settings carry the name on).
+    const plan = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, draft), stats: { ...stats, notes: [...stats.notes, ...notes] } }, workloadOfPlan(old).model);
     const verdict = verifyPlan(plan, cluster);
     if (!verdict.valid) {
       io.err(`helix: the new plan failed verification and was not written:\n${formatProblems(verdict.problems)}\n`);
@@ -141,8 +143,9 @@ export const replanCommand: CommandSpec = {
  * lose more of what it serves than of its flow, so the note gives both predictions.
  */
 function deliveredReplanNote(before: Cluster, old: Plan, after: Cluster, next: Plan): string {
-  const was = tryPredict(before, old);
-  const now = tryPredict(after, next);
+  const workload = workloadOfPlan(old).model;
+  const was = tryPredict(before, old, workload);
+  const now = tryPredict(after, next, workload);
   const figures = typeof was === 'string' || typeof now === 'string' ? '' : ` (predicted to serve ${tokens(now.throughput)} tokens/s, against ${tokens(was.throughput)} before the change)`;
   return `the plan in force was made for --objective delivered; replan keeps few moves for max flow${figures}: \`helix plan --objective delivered\` on the changed cluster plans for tokens/s served`;
 }

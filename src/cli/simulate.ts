@@ -18,6 +18,7 @@ import { BUNDLED_TRACES, loadArrivals, loadLengths } from '../sim/traces.js';
 import { generateRequests, rateForLoad, type ArrivalSpec, type LengthSpec, type RequestStream } from '../sim/requests.js';
 import { simulateAsync, SIM_DEFAULTS, type SimOptions } from '../sim/simulate.js';
 import { DEFAULT_KV_FILL } from '../sim/kv.js';
+import { workloadOfPlan } from '../delivered/workload.js';
 
 interface SimulateFlags extends CommonFlags {
   readonly cluster?: string;
@@ -70,7 +71,7 @@ function parseTrace(value: string): string {
   return value;
 }
 
-function lengthSpec(flags: SimulateFlags): LengthSpec {
+function lengthSpec(flags: SimulateFlags, plan: Plan): LengthSpec {
   if ((flags.inputLen === undefined) !== (flags.outputLen === undefined)) {
     throw usageError('bad-option', '--input-len and --output-len go together', { expected: 'both, or neither (lengths sampled from a trace)' });
   }
@@ -78,7 +79,9 @@ function lengthSpec(flags: SimulateFlags): LengthSpec {
     if (flags.lengths) throw usageError('bad-option', '--lengths cannot be combined with --input-len/--output-len');
     return { kind: 'fixed', input: flags.inputLen, output: flags.outputLen };
   }
-  return { kind: 'sampled', samples: loadLengths(flags.lengths ?? flags.trace ?? 'azure-conv') };
+  const trace = flags.lengths ?? flags.trace;
+  // Otherwise the requests the plan was made for, so a plan is judged on its own workload.
+  return trace ? { kind: 'sampled', samples: loadLengths(trace) } : workloadOfPlan(plan).lengths;
 }
 
 /**
@@ -150,7 +153,7 @@ export const simulateCommand: CommandSpec = {
     { flags: '--load <fraction>', description: 'arrival rate that loads the (first) plan to this fraction of its planned throughput', parse: parsePositiveNumber('--load') },
     { flags: '--trace <name>', description: `arrival pattern and lengths from a trace: ${BUNDLED_TRACES.join(', ')} (rescaled to --rate/--load)`, parse: parseTrace },
     { flags: '-d, --duration <seconds>', description: 'arrival window of --rate/--load runs; they then run until every request is done', parse: parsePositiveNumber('--duration'), defaultValue: 60 },
-    { flags: '--lengths <trace>', description: `sample request lengths from this trace (default: --trace, else azure-conv)`, parse: parseTrace },
+    { flags: '--lengths <trace>', description: `sample request lengths from this trace (default: --trace, else the workload the (first) plan was made for, settings.workload: azure-conv unless planned with --workload)`, parse: parseTrace },
     { flags: '--input-len <tokens>', description: 'fixed prompt length (with --output-len)', parse: parsePositiveInt('--input-len') },
     { flags: '--output-len <tokens>', description: 'fixed number of generated tokens (with --input-len)', parse: parsePositiveInt('--output-len') },
     { flags: '--max-batch-tokens <n>', description: 'most tokens (prompt tokens + decoding sequences) in one batch (default: the model\'s context length)', parse: parsePositiveInt('--max-batch-tokens') },
@@ -178,7 +181,7 @@ export const simulateCommand: CommandSpec = {
     }
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster) }));
-    const lengths = lengthSpec(flags);
+    const lengths = lengthSpec(flags, plans[0].plan);
     // One stream for every run: the first plan sets the rate for --load, so all runs see the same requests.
     const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
     const base: Omit<SimOptions, 'policy'> = {

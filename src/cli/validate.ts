@@ -15,6 +15,7 @@ import { bestBound } from '../search/bounds.js';
 import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../search/planner.js';
 import { percent } from '../report/format.js';
 import { planForDelivered } from '../delivered/objective.js';
+import { workloadOfPlan } from '../delivered/workload.js';
 import { compareWithFresh } from '../delivered/fresh.js';
 import type { Plan, PlanObjective } from '../plan/types.js';
 
@@ -87,11 +88,14 @@ export const validateCommand: CommandSpec = {
       );
     }
     let freshFlow: number | null = null;
-    let freshDelivered: Awaited<ReturnType<typeof planForDelivered>> | null = null;
+    // Delivered plans are judged against a fresh plan for the requests each was made for.
+    const freshDelivered = new Map<string, Awaited<ReturnType<typeof planForDelivered>>>();
     if (flags.fresh && !unservable) {
       const options = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit };
       if (plans.some((p) => objectiveOf(p.plan) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
-      if (delivered.length > 0) freshDelivered = await planForDelivered(cluster, options);
+      for (const workload of new Set(delivered.map((p) => workloadOfPlan(p.plan).name))) {
+        freshDelivered.set(workload, await planForDelivered(cluster, { ...options, workload }));
+      }
     }
     const results: ValidationResult[] = plans.map(({ file, plan }) => {
       const objective = objectiveOf(plan);
@@ -119,8 +123,8 @@ export const validateCommand: CommandSpec = {
         if (throughput < fresh * (1 - allowed)) {
           problems.push({ field: 'throughput', message: `stale: a fresh plan carries ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more than allowed ${percent(allowed)}` });
         }
-      } else if (objective === 'delivered' && freshDelivered && r.problems.length === 0) {
-        const cmp = compareWithFresh(cluster, plan, freshDelivered);
+      } else if (objective === 'delivered' && freshDelivered.size > 0 && r.problems.length === 0) {
+        const cmp = compareWithFresh(cluster, plan, freshDelivered.get(workloadOfPlan(plan).name)!);
         if (cmp) {
           ({ fresh, served } = cmp);
           if (cmp.served < cmp.fresh * (1 - allowed)) {

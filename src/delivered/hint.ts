@@ -9,6 +9,7 @@ import { respectsDepthControls, type PlannerOptions } from '../search/planner.js
 import type { Cluster } from '../spec/types.js';
 import { orReason } from './attach.js';
 import { predictRouted } from './layout-score.js';
+import type { Workload } from './model.js';
 
 /** How much more a baseline must be predicted to serve before it is worth a note (model noise). */
 export const HINT_MARGIN = 0.05;
@@ -23,11 +24,16 @@ export interface ServingRival {
  * Of the planner's baselines, the one predicted to serve the most among those within the user's
  * depth controls; null when none can be predicted (no per-layer timings) or none serves anything.
  */
-export function bestServingBaseline(cluster: Cluster, baselines: readonly BaselineResult[], o: Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'>): ServingRival | null {
+export function bestServingBaseline(
+  cluster: Cluster,
+  baselines: readonly BaselineResult[],
+  o: Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'>,
+  workload?: Workload,
+): ServingRival | null {
   let best: ServingRival | null = null;
   for (const b of baselines) {
     if (!(b.throughput > 0) || !respectsDepthControls(cluster, b.placement, b.flow, o)) continue;
-    const p = orReason(() => predictRouted(cluster, b.placement, b.flow, { partialInference: o.partialInference }));
+    const p = orReason(() => predictRouted(cluster, b.placement, b.flow, { partialInference: o.partialInference, workload }));
     if (p === null || typeof p === 'string') continue;
     if (!best || p.throughput > best.predicted) best = { method: b.method, predicted: p.throughput };
   }

@@ -16,13 +16,13 @@ import { layoutOf, sameLayout, type Layout } from '../search/layout.js';
 import { climb } from '../search/climb.js';
 import type { SearchRun } from '../search/search.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
-import { generateRequests } from '../sim/requests.js';
-import { loadLengths } from '../sim/traces.js';
+import { generateRequests, type LengthSpec } from '../sim/requests.js';
 import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
 import { untimedGpus, type DeliveredPrediction } from './model.js';
 import { layoutKey, meetsTpotLimit, simulatedObjective, type SimulatedLayout } from './polish.js';
 import { createSimPool, type SimPool } from './sim-pool.js';
+import { planningWorkload, type PlanningWorkload } from './workload.js';
 import type { PlanObjective } from '../plan/types.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
@@ -51,6 +51,8 @@ export interface DeliveredChoice {
   readonly notes: readonly string[];
   /** Offline requests of the confirming runs (null when nothing could be simulated). */
   readonly confirmRequests: number | null;
+  /** The requests planned for, predicted and simulated (`settings.workload`). */
+  readonly workload: string;
 }
 
 /**
@@ -136,15 +138,22 @@ const CONFIRM_EVENTS_PER_REQUEST = 50;
 const CONFIRM_SEED = 7;
 const HOLDOUT_SEED = 8;
 
+export interface ConfirmOptions {
+  /** Request lengths (default: the azure-conv trace's). */
+  readonly lengths?: LengthSpec;
+  readonly maxEvents?: number;
+  readonly seed?: number;
+}
+
 /**
  * The short offline run the finalists are judged by, with `count` requests (see confirmCount).
  * Null when it cannot run; a report with `eventLimitReached` when it would cost more than
  * `maxEvents`.
  */
-export function confirmRun(cluster: Cluster, plan: Plan, count: number, maxEvents = CONFIRM_MAX_EVENTS, seed = CONFIRM_SEED): SimReport | null {
+export function confirmRun(cluster: Cluster, plan: Plan, count: number, o: ConfirmOptions = {}): SimReport | null {
   try {
-    const requests = generateRequests({ kind: 'offline', count }, { kind: 'sampled', samples: loadLengths('azure-conv') }, seed);
-    return simulate(cluster, plan, { requests, ...CONFIRM_WINDOW, maxEvents });
+    const requests = generateRequests({ kind: 'offline', count }, o.lengths ?? planningWorkload().lengths, o.seed ?? CONFIRM_SEED);
+    return simulate(cluster, plan, { requests, ...CONFIRM_WINDOW, maxEvents: o.maxEvents ?? CONFIRM_MAX_EVENTS });
   } catch {
     return null;
   }
@@ -155,10 +164,11 @@ const fmt = (x: number): string => x.toFixed(0);
 export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Promise<DeliveredChoice> {
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
+  const workload = planningWorkload(o.workload);
   const candidates: Candidate[] = [];
   const add = (label: string, result: PlannerResult) => {
     const plan = assemble(cluster, result);
-    const p = result.throughput > 0 ? tryPredict(cluster, plan) : null;
+    const p = result.throughput > 0 ? tryPredict(cluster, plan, workload.model) : null;
     candidates.push({ label, result, plan, predicted: typeof p === 'string' ? null : p, simulated: null });
   };
   // Without per-layer timings nothing can be predicted or simulated: plan for max flow with the
@@ -167,7 +177,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   if (untimed.length > 0) {
     add('max flow', await planCluster(cluster, o));
     const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so nothing can be predicted or simulated; planned for max flow instead`;
-    return { objective: 'maxflow', chosen: candidates[0], candidates, notes: [note], confirmRequests: null };
+    return { objective: 'maxflow', chosen: candidates[0], candidates, notes: [note], confirmRequests: null, workload: workload.name };
   }
   add('max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));
   const first = candidates[0];
@@ -208,14 +218,14 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: dropped > 0 ? [b.note, `${dropped} nodes its max flow leaves idle dropped`] : [b.note] },
     });
   }
-  await searchCandidates(cluster, o, candidates, Math.max(0.5, (1 - POLISH_SHARE) * o.timeLimitSec - elapsed()), add, elapsed);
+  await searchCandidates(cluster, o, workload, candidates, Math.max(0.5, (1 - POLISH_SHARE) * o.timeLimitSec - elapsed()), add, elapsed);
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (scored.length === 0) {
     // Every GPU has timings (checked above), so only a candidate without flow goes unpredicted.
     notes.push('objective delivered: no candidate carries any flow');
     // Nothing was planned for max flow instead: the plan records what was asked.
-    return { objective: 'delivered', chosen: first, candidates, notes, confirmRequests: null };
+    return { objective: 'delivered', chosen: first, candidates, notes, confirmRequests: null, workload: workload.name };
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
   // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice
@@ -231,7 +241,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS;
   if (!tooLarge) o.onProgress?.({ elapsedSec: elapsed(), phase: 'confirming', incumbent: finalists[0].predicted!.throughput, bound: 0, predicted: true });
   // One pool of simulators for the confirming runs and the simulation-scored search after them.
-  const pool = tooLarge ? null : createSimPool(cluster, count, o.threads ?? defaultThreads(), (plan) => confirmRun(cluster, plan, count));
+  const pool = tooLarge ? null : createSimPool(cluster, count, o.threads ?? defaultThreads(), (plan) => confirmRun(cluster, plan, count, { lengths: workload.lengths }), workload.lengths);
   try {
     const reports: (SimReport | null)[] = [];
     const batch = 1 + (pool?.workers ?? 0);
@@ -250,7 +260,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     }
     const maxFlowTop = top.find((c) => c.label === first.label);
     if (!tooLarge) {
-      const polished = await polishFinalists(cluster, o, top, maxFlowTop, count, pool!, o.timeLimitSec - elapsed(), elapsed);
+      const polished = await polishFinalists(cluster, o, workload, top, maxFlowTop, count, pool!, o.timeLimitSec - elapsed(), elapsed);
       if (polished?.candidate) {
         candidates.push(polished.candidate);
         if (polished.candidate.predicted) scored.push(polished.candidate);
@@ -267,7 +277,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       })
       .join('; ');
     notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
-    return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count };
+    return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count, workload: workload.name };
   } finally {
     await pool?.close();
   }
@@ -311,6 +321,7 @@ export function polishStarts<T extends Pick<Candidate, 'label' | 'simulated'>>(f
 async function polishFinalists(
   cluster: Cluster,
   o: PlannerOptions,
+  workload: PlanningWorkload,
   top: readonly Candidate[],
   maxFlow: Candidate | undefined,
   count: number,
@@ -341,7 +352,7 @@ async function polishFinalists(
   const predictions = new WeakMap<Layout, number>();
   const predicted = (l: Layout): number => {
     let p = predictions.get(l);
-    if (p === undefined) predictions.set(l, (p = predictLayout(cluster, l, { partialInference: o.partialInference })?.throughput ?? 0));
+    if (p === undefined) predictions.set(l, (p = predictLayout(cluster, l, { partialInference: o.partialInference, workload: workload.model })?.throughput ?? 0));
     return p;
   };
   const found = await climb(cluster, {
@@ -373,7 +384,7 @@ async function polishFinalists(
   // +1.6% gain came back as +0.3% there and -0.2% on four others; on hetero42 (-t 300) +2.7% came
   // back as +2.7% there and +3.1% on four others.
   const gain = winner.throughput / best.simulated! - 1;
-  const holdout = (plan: Plan) => confirmRun(cluster, plan, count, CONFIRM_MAX_EVENTS, HOLDOUT_SEED);
+  const holdout = (plan: Plan) => confirmRun(cluster, plan, count, { lengths: workload.lengths, seed: HOLDOUT_SEED });
   const heldWinner = holdout(winner.plan);
   const heldBest = holdout(best.plan);
   if (!heldWinner || !heldBest || !(heldWinner.throughput.total > heldBest.throughput.total * (1 + gain / 2))) {
@@ -393,7 +404,7 @@ async function polishFinalists(
     stats: { wallTimeSec: wall, timeToFirstSec: wall, timeToBestSec: wall, linksDropped: 0, notes: [`simulation-scored search from ${seeds.map((c) => c.label).join(' and ')}: ${runs}`] },
   };
   const assembled = assemble(cluster, result);
-  const p = tryPredict(cluster, assembled);
+  const p = tryPredict(cluster, assembled, workload.model);
   const candidate: Candidate = {
     label: POLISH_LABEL,
     result,
@@ -424,7 +435,7 @@ export function pickFinalist<T extends Pick<Candidate, 'simulated' | 'simulatedT
  * controls, baselines), and adds the best layouts it finds as candidates. The user's depth controls
  * bind the search as they bind the planner.
  */
-async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void, elapsed: () => number): Promise<void> {
+async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: PlanningWorkload, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void, elapsed: () => number): Promise<void> {
   const seeds = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (seeds.length === 0 || o.signal?.aborted) return;
   const first = candidates[0].result;
@@ -437,7 +448,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, candidates:
     keep: SEARCH_KEEP,
     stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
     onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsed(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
-  }, threads);
+  }, threads, workload.model);
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));
   let kept = 0;

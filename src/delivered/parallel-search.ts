@@ -10,6 +10,7 @@ import type { Cluster } from '../spec/types.js';
 import { searchObjective, type ObjectiveSearchOptions, type ObjectiveSearchResult, type ScoredPlacement } from '../search/delivered-search.js';
 import { layoutOf, sameLayout } from '../search/layout.js';
 import { deliveredScore } from './layout-score.js';
+import type { Workload } from './model.js';
 import { workerScript } from './worker-script.js';
 
 /** Searches at once by default: more rarely pays on the bundled clusters, and each holds its own tables. */
@@ -23,6 +24,8 @@ export interface WorkerRequest {
   readonly options: Omit<ObjectiveSearchOptions, 'objective' | 'signal' | 'onTick'>;
   /** Date.now() at which the search must end. */
   readonly deadline: number;
+  /** The requests the model predicts for (default azure-conv). */
+  readonly workload?: Workload;
 }
 
 export type WorkerMessage = { readonly tick: number } | { readonly result: ObjectiveSearchResult };
@@ -42,11 +45,11 @@ export function workersAvailable(): boolean {
 }
 
 /**
- * Runs `threads` searches (the caller's thread is one of them) and merges them. Falls back to a
- * single search where worker threads cannot run.
+ * Runs `threads` searches (the caller's thread is one of them) of the model's prediction for
+ * `workload`, and merges them. Falls back to a single search where worker threads cannot run.
  */
-export async function searchDeliveredParallel(cluster: Cluster, o: ParallelSearchOptions, threads: number): Promise<ObjectiveSearchResult & { readonly threads: number }> {
-  const objective = deliveredScore(cluster, { partialInference: o.partialInference });
+export async function searchDeliveredParallel(cluster: Cluster, o: ParallelSearchOptions, threads: number, workload?: Workload): Promise<ObjectiveSearchResult & { readonly threads: number }> {
+  const objective = deliveredScore(cluster, { partialInference: o.partialInference, workload });
   const script = threads > 1 ? workerScript(SCRIPT) : null;
   if (!script) return { ...(await searchObjective(cluster, { ...o, objective })), threads: 1 };
 
@@ -61,7 +64,7 @@ export async function searchDeliveredParallel(cluster: Cluster, o: ParallelSearc
   const runs: Promise<ObjectiveSearchResult | null>[] = [];
   for (let k = 1; k < threads; k++) {
     // Streams far apart, so no two searches walk the same moves.
-    const request: WorkerRequest = { cluster, options: { ...data, seed: (o.seed + k * 0x9e3779b1) >>> 0 }, deadline };
+    const request: WorkerRequest = { cluster, options: { ...data, seed: (o.seed + k * 0x9e3779b1) >>> 0 }, deadline, workload };
     const worker = new Worker(script, { workerData: request });
     workers.push(worker);
     runs.push(

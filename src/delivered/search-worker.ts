@@ -12,13 +12,13 @@ const controller = new AbortController();
 port.on('message', (m: { abort?: boolean }) => {
   if (m.abort) controller.abort();
 });
-const { cluster, options, deadline } = request;
+const { cluster, options, deadline, workload } = request;
 const result = await searchObjective(cluster, {
   ...options,
   // The thread took a moment to start: it ends when the caller's search does.
   timeLimitSec: Math.max(0, (deadline - Date.now()) / 1000),
   signal: controller.signal,
-  objective: deliveredScore(cluster, { partialInference: options.partialInference }),
+  objective: deliveredScore(cluster, { partialInference: options.partialInference, workload }),
   onTick: (best) => port.postMessage({ tick: best } satisfies WorkerMessage),
 });
 port.postMessage({ result } satisfies WorkerMessage);

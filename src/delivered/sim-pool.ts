@@ -6,6 +6,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { Plan } from '../plan/types.js';
+import type { LengthSpec } from '../sim/requests.js';
 import type { SimReport } from '../sim/simulate.js';
 import type { Cluster } from '../spec/types.js';
 import { workerScript } from './worker-script.js';
@@ -15,6 +16,8 @@ export interface SimWorkerData {
   readonly cluster: Cluster;
   /** Offline requests of each run (see confirmCount). */
   readonly count: number;
+  /** Their lengths (the workload planned for). */
+  readonly lengths?: LengthSpec;
 }
 
 export interface SimWorkerRequest {
@@ -38,18 +41,18 @@ export interface SimPool {
 }
 
 /**
- * A pool of `threads` simulators (the caller's thread included) for runs of `count` requests;
- * `run` is the caller's own (the same confirming run). Where worker threads cannot run (the
+ * A pool of `threads` simulators (the caller's thread included) for runs of `count` requests of
+ * `lengths`; `run` is the caller's own (the same confirming run). Where worker threads cannot run (the
  * TypeScript sources under a test runner) the pool has no workers and runs everything in turn.
  */
-export function createSimPool(cluster: Cluster, count: number, threads: number, run: (plan: Plan) => SimReport | null): SimPool {
+export function createSimPool(cluster: Cluster, count: number, threads: number, run: (plan: Plan) => SimReport | null, lengths?: LengthSpec): SimPool {
   const script = threads > 1 ? workerScript('sim-worker.js') : null;
   const workers: Worker[] = [];
   const pending = new Map<number, (report: SimReport | null) => void>();
   let nextId = 0;
   if (script) {
     for (let k = 1; k < threads; k++) {
-      const worker = new Worker(script, { workerData: { cluster, count } satisfies SimWorkerData });
+      const worker = new Worker(script, { workerData: { cluster, count, lengths } satisfies SimWorkerData });
       worker.on('message', (m: SimWorkerReply) => {
         pending.get(m.id)?.(m.report);
         pending.delete(m.id);

@@ -5,7 +5,7 @@ import { confirmRun } from './objective.js';
 import type { SimWorkerData, SimWorkerReply, SimWorkerRequest } from './sim-pool.js';
 
 const port = parentPort!;
-const { cluster, count } = workerData as SimWorkerData;
+const { cluster, count, lengths } = workerData as SimWorkerData;
 port.on('message', (m: SimWorkerRequest) => {
-  port.postMessage({ id: m.id, report: confirmRun(cluster, m.plan, count) } satisfies SimWorkerReply);
+  port.postMessage({ id: m.id, report: confirmRun(cluster, m.plan, count, { lengths }) } satisfies SimWorkerReply);
 });

@@ -3,6 +3,7 @@
 
 import { inputError } from '../errors.js';
 import { readText } from '../spec/yaml-file.js';
+import { BUNDLED_TRACES, canonicalWorkloadName } from '../spec/workload-name.js';
 import { PLAN_FORMAT_VERSION, PLAN_OBJECTIVES, PLAN_STATUSES, type Plan } from './types.js';
 
 export function serializePlan(plan: Plan): string {
@@ -51,6 +52,8 @@ export function parsePlan(text: string, file: string): Plan {
   expect(file, 'settings', isObj(p.settings), 'an object', p.settings);
   const objective = (p.settings as Record<string, Json>).objective;
   expect(file, 'settings.objective', objective === undefined || (PLAN_OBJECTIVES as readonly Json[]).includes(objective), PLAN_OBJECTIVES.map((x) => `"${x}"`).join(' or '), objective);
+  const workload = (p.settings as Record<string, Json>).workload;
+  expect(file, 'settings.workload', workload === undefined || (typeof workload === 'string' && canonicalWorkloadName(workload) === workload), `${BUNDLED_TRACES.map((x) => `"${x}"`).join(' or ')} or "IN:OUT"`, workload);
   expect(file, 'status', (PLAN_STATUSES as readonly Json[]).includes(p.status), PLAN_STATUSES.map((x) => `"${x}"`).join(', '), p.status);
   expect(file, 'throughput', isNum(p.throughput), 'a number', p.throughput);
   expect(file, 'bound', isObj(p.bound) && isNum((p.bound as Record<string, Json>).value), 'an object with a numeric value', p.bound);

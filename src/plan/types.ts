@@ -35,6 +35,12 @@ export interface PlanSettings {
   readonly maxStages: number | null;
   readonly keepLinks: number | null;
   readonly objective?: PlanObjective;
+  /**
+   * The requests the plan's delivered prediction assumed (and a delivered plan's search planned
+   * for): a bundled trace (`azure-conv`, `azure-code`) or `IN:OUT` fixed lengths. Absent on plans
+   * written before it was: azure-conv.
+   */
+  readonly workload?: string;
 }
 
 export interface PlanNode {

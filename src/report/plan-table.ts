@@ -77,11 +77,17 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   const d = plan.delivered;
   if (d) {
     lines.push(
-      `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${(d.tpotSec * 1000).toFixed(0)} ms, ${d.inflight.toFixed(0)} requests in flight, limited by ${d.limitedBy}`,
+      `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${(d.tpotSec * 1000).toFixed(0)} ms, ${d.inflight.toFixed(0)} requests in flight, limited by ${d.limitedBy}; ${workloadText(plan.settings.workload, d.workload)}`,
     );
   }
   for (const note of plan.stats.notes) lines.push(c.dim(`note: ${note}`));
   return lines.join('\n');
+}
+
+/** The requests a prediction is for: `azure-conv requests (mean 763 in, 232 out)`, `requests of 1500 in, 100 out`. */
+function workloadText(name: string | undefined, means: { readonly input: number; readonly output: number }): string {
+  if (name && /^\d+:\d+$/.test(name)) return `requests of ${means.input.toFixed(0)} in, ${means.output.toFixed(0)} out`;
+  return `${name ?? 'azure-conv'} requests (mean ${means.input.toFixed(0)} in, ${means.output.toFixed(0)} out)`;
 }
 
 export function formatPlan(plan: Plan, o: FormatOptions): string {

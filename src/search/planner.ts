@@ -52,6 +52,8 @@ export interface PlannerOptions {
   readonly by?: GroupBy;
   /** Delivered-model searches run at once, on that many cores (default: one per core, at most 4). */
   readonly threads?: number;
+  /** With --objective delivered: the requests to plan for (src/delivered/workload.ts; default azure-conv). */
+  readonly workload?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: PlannerProgress) => void;
   /** Verbose lines (model sizes, phases). */

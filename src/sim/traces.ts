@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { inputError, usageError } from '../errors.js';
 import { bundledProfilesDir } from '../spec/bundled.js';
 
-export const BUNDLED_TRACES = ['azure-conv', 'azure-code'] as const;
-export type TraceName = (typeof BUNDLED_TRACES)[number];
+import { BUNDLED_TRACES, type TraceName } from '../spec/workload-name.js';
+
+export { BUNDLED_TRACES, type TraceName };
 
 export const bundledWorkloadsDir = join(bundledProfilesDir, 'workloads');
 

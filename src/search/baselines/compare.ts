@@ -8,6 +8,7 @@ import { bestBound } from '../bounds.js';
 import type { FlowResult } from '../../graph/placement-flow.js';
 import { flowDepth } from '../../plan/assemble.js';
 import { predictRouted } from '../../delivered/layout-score.js';
+import { planningWorkload } from '../../delivered/workload.js';
 import { orReason } from '../../delivered/attach.js';
 import { planForDelivered, type Objective } from '../../delivered/objective.js';
 
@@ -30,7 +31,7 @@ export interface MethodRow {
   /** Stages on the deepest path the flow uses (0 when nothing flows). */
   readonly depth: number;
   /**
-   * What the delivered-throughput model predicts the placement serves (azure-conv lengths), or
+   * What the delivered-throughput model predicts the placement serves (for planner.workload), or
    * null when nothing flows or the cluster has no per-layer timings for some machine: max flow
    * ignores KV-cache room and per-stage latency, this does not.
    */
@@ -69,9 +70,10 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const baselines = plan.baselines ?? runBaselines(cluster, { by: planner.by });
   const best = Math.max(0, ...baselines.map((b) => b.throughput));
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
+  const workload = planningWorkload(planner.workload).model;
   const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
     const throughput = flow.throughput;
-    const p = orReason(() => predictRouted(cluster, placement, flow));
+    const p = orReason(() => predictRouted(cluster, placement, flow, { workload }));
     const predicted = typeof p === 'string' ? null : p;
     return {
       method,

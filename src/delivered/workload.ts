@@ -1,0 +1,59 @@
+// The requests `--objective delivered` plans for. What a plan serves depends on them: long prompts
+// with short answers (code completion) fill KV caches differently and spend their time in other
+// phases than chat, so the model's prediction and the confirming simulations both take the same
+// workload, and the plan records its name (`settings.workload`) so that later checks
+// (`validate --fresh`, `replan`, `simulate`) judge it on what it was made for.
+
+import { usageError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import type { LengthSpec } from '../sim/requests.js';
+import { loadLengths } from '../sim/traces.js';
+import { BUNDLED_TRACES, canonicalWorkloadName, fixedLengths } from '../spec/workload-name.js';
+import { workloadOf, type Workload } from './model.js';
+
+/** What Helix served, and what plans made before `--workload` existed were made for. */
+export const DEFAULT_WORKLOAD = 'azure-conv';
+
+export interface PlanningWorkload {
+  /** As the plan records it: a bundled trace's name, or `IN:OUT` for fixed lengths. */
+  readonly name: string;
+  /** Request lengths for the simulator. */
+  readonly lengths: LengthSpec;
+  /** Mean lengths (and the resident context) for the delivered model. */
+  readonly model: Workload;
+}
+
+/** The canonical name of a `--workload` value; a usage error naming what is accepted otherwise. */
+export function parseWorkloadName(value: string): string {
+  const name = canonicalWorkloadName(value);
+  if (name === null) {
+    throw usageError('bad-option', `unknown workload ${JSON.stringify(value)}`, {
+      expected: `${BUNDLED_TRACES.join(' or ')} (lengths sampled from that trace), or IN:OUT such as 1500:100 (every request that long)`,
+    });
+  }
+  return name;
+}
+
+const cache = new Map<string, PlanningWorkload>();
+
+/** The workload of a name `parseWorkloadName` accepts (default: azure-conv). */
+export function planningWorkload(name: string = DEFAULT_WORKLOAD): PlanningWorkload {
+  const key = parseWorkloadName(name);
+  let w = cache.get(key);
+  if (!w) {
+    const fixed = fixedLengths(key);
+    if (fixed) {
+      w = { name: key, lengths: { kind: 'fixed', ...fixed }, model: { ...fixed, residentContext: fixed.input + fixed.output } };
+    } else {
+      const samples = loadLengths(key);
+      w = { name: key, lengths: { kind: 'sampled', samples }, model: workloadOf(samples.input, samples.output) };
+    }
+    cache.set(key, w);
+  }
+  return w;
+}
+
+/** The workload a saved plan was made for (plans from before `--workload`: azure-conv). */
+export function workloadOfPlan(plan: Pick<Plan, 'settings'>): PlanningWorkload {
+  return planningWorkload(plan.settings.workload ?? DEFAULT_WORKLOAD);
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { helix } from '../fixtures/cli.js';
+import { loadLengths } from '../../src/sim/traces.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'helix-workload-'));
+
+describe('helix plan --workload (built binary)', () => {
+  it('plans for the requests named, records them, and later commands judge the plan on them', () => {
+    const file = join(tmp, 'code.json');
+    const r = helix(['plan', 'clusters/tiny.yaml', '--workload', 'azure-code', '--time-limit', '10', '-o', file, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(file, 'utf8'));
+    expect(plan.settings.objective).toBe('delivered');
+    expect(plan.settings.workload).toBe('azure-code');
+    // The prediction is for the trace's own mean lengths (long prompts, short answers).
+    const code = loadLengths('azure-code');
+    expect(plan.delivered.workload.input).toBeCloseTo(code.meanInput, 3);
+    expect(plan.delivered.workload.output).toBeCloseTo(code.meanOutput, 3);
+    expect(r.stdout).toMatch(/limited by \w+; azure-code requests \(mean 1379 in, 28 out\)/);
+    // The saved plan reads back and validates.
+    expect(helix(['validate', file, '--cluster', 'clusters/tiny.yaml']).code).toBe(0);
+    // simulate takes the plan's own workload unless told otherwise.
+    const sim = helix(['simulate', file, '-c', 'clusters/tiny.yaml', '--offline', '20', '--json']);
+    expect(sim.code, sim.stderr).toBe(0);
+    expect(JSON.parse(sim.stdout).workload).toMatch(/azure-code/);
+    const conv = helix(['simulate', file, '-c', 'clusters/tiny.yaml', '--offline', '20', '--lengths', 'azure-conv', '--json']);
+    expect(JSON.parse(conv.stdout).workload).toMatch(/azure-conv/);
+  });
+
+  it('takes fixed lengths as IN:OUT; without the flag the workload is azure-conv', () => {
+    const fixed = helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--workload', '1500:100', '--json']);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const plan = JSON.parse(fixed.stdout);
+    expect(plan.settings.workload).toBe('1500:100');
+    expect(plan.delivered.workload).toEqual({ input: 1500, output: 100 });
+    const conv = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--json']).stdout);
+    const named = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--workload', 'azure-conv', '--json']).stdout);
+    expect(conv.settings.workload).toBe('azure-conv');
+    expect(named.delivered).toEqual(conv.delivered);
+    expect(plan.delivered.throughput).not.toBeCloseTo(conv.delivered.throughput, 0);
+  });
+
+  it('exits 2 naming what it accepts for an unknown workload, on the command line and in a plan file', () => {
+    const r = helix(['plan', 'clusters/tiny.yaml', '--workload', '0:5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown workload "0:5".*azure-conv or azure-code.*IN:OUT/);
+    const file = join(tmp, 'bad.json');
+    const plan = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--json']).stdout);
+    writeFileSync(file, JSON.stringify({ ...plan, settings: { ...plan.settings, workload: 'chat' } }));
+    const v = helix(['validate', file, '--cluster', 'clusters/tiny.yaml']);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/settings\.workload/);
+  });
+});
