@@ -1,4 +1,4 @@
-// The delivered-throughput benchmark: node dist/bench/delivered.js [--quick] [--plan-time S] [--json FILE]
+// The delivered-throughput benchmark: node dist/bench/delivered.js [--quick] [--plan-time S] [--workload W] [--json FILE]
 // On single24, geo3 and hetero42: the max-flow plan, the `--objective delivered` plan and the
 // baseline placements, each simulated on the same request streams (offline, and online at one
 // rate), beside the model's prediction for the same run. Ends with the issue's targets, checked.
@@ -15,8 +15,9 @@ import { assemblePlan } from '../src/plan/assemble.js';
 import type { Plan } from '../src/plan/types.js';
 import { drainedInWindow, simulate, type SimReport } from '../src/sim/simulate.js';
 import { generateRequests, type LengthSpec, type RequestStream } from '../src/sim/requests.js';
-import { loadArrivals, loadLengths } from '../src/sim/traces.js';
-import { azureConvWorkload, predictDelivered, workloadOf, type Workload } from '../src/delivered/model.js';
+import { BUNDLED_TRACES, loadArrivals } from '../src/sim/traces.js';
+import { predictDelivered, workloadOf, type Workload } from '../src/delivered/model.js';
+import { DEFAULT_WORKLOAD, planningWorkload } from '../src/delivered/workload.js';
 import { confirmCount, planForDelivered } from '../src/delivered/objective.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,9 +33,12 @@ const clusters = (flag('--clusters') ?? 'single24,geo3,hetero42').split(',');
 const jsonOut = flag('--json');
 const log = (line: string) => process.stderr.write(`bench-delivered: ${line}\n`);
 
-const samples = loadLengths('azure-conv');
-const lengths: LengthSpec = { kind: 'sampled', samples };
-const workload = azureConvWorkload();
+// The requests planned for and simulated (`helix plan --workload`; default azure-conv). Online
+// arrivals follow the trace's own pattern, azure-conv's for fixed lengths.
+const planning = planningWorkload(flag('--workload') ?? DEFAULT_WORKLOAD);
+const lengths: LengthSpec = planning.lengths;
+const workload = planning.model;
+const arrivalsTrace = (BUNDLED_TRACES as readonly string[]).includes(planning.name) ? planning.name : DEFAULT_WORKLOAD;
 // Offline: enough requests that every plan still has a queue when the window ends (the planner's
 // rule for its confirming runs). With a fixed 1,500, hetero42's best plans ran out of work near 800 s (163 requests left against 259 in
 // flight) and the window counted their drain: 1,607 tokens/s against 1,689 once saturated.
@@ -107,7 +111,7 @@ function brief(r: SimReport) {
 async function benchCluster(name: string): Promise<Row[]> {
   const cluster: Cluster = loadCluster(join(root, 'clusters', `${name}.yaml`));
   log(`${name}: planning (the default, --objective delivered, ${planTime} s, max-flow run included)`);
-  const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: planTime });
+  const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: planTime, workload: planning.name });
   const plans: [string, Plan][] = [
     ['delivered', choice.chosen.plan],
     ['max flow', choice.candidates[0].plan],
@@ -124,7 +128,7 @@ async function benchCluster(name: string): Promise<Row[]> {
   // One online rate for every plan: 60% of what the max-flow plan is predicted to deliver.
   const maxflowPred = predictDelivered(cluster, plans[1][1], workload);
   const rate = (0.6 * maxflowPred.throughput) / (workload.input + workload.output);
-  const online: RequestStream = generateRequests({ kind: 'trace', trace: loadArrivals('azure-conv'), rate, durationSec: onlineSec }, lengths, 12);
+  const online: RequestStream = generateRequests({ kind: 'trace', trace: loadArrivals(arrivalsTrace), rate, durationSec: onlineSec }, lengths, 12);
   const offered = offeredIn(online, onlineWindow);
   const rows: Row[] = [];
   for (const [label, plan] of plans) {
@@ -166,7 +170,7 @@ for (const r of all) {
     fmt(r.online.window.throughput.total), fmt(r.online.window.throughput.decode), `${fmt(n.ttft.mean, 1)} / ${fmt(n.ttft.p95, 1)}`, `${msx(n.tpot.mean)} / ${msx(n.tpot.p95)}`, fmt(r.online.predicted), pct(err(r.online.predicted, r.online.window.throughput.total)),
   ]);
 }
-process.stdout.write(`Tokens/s (all = prompt + generated); model = predicted all-token tokens/s, err = model / simulated - 1\n${table.toString()}\n`);
+process.stdout.write(`Workload ${planning.name}. Tokens/s (all = prompt + generated); model = predicted all-token tokens/s, err = model / simulated - 1\n${table.toString()}\n`);
 
 // The issue's targets, per cluster, on offline all-token throughput and p95 TPOT.
 const checks: Record<string, unknown>[] = [];
@@ -198,6 +202,6 @@ process.stdout.write(`bench wall time ${fmt((performance.now() - t0) / 1000, 1)}
 
 if (jsonOut) {
   const rows = all.map((r) => ({ cluster: r.cluster, plan: r.plan, depth: r.depth, maxFlow: r.maxFlow, offline: { ...r.offline.sim, seeds: offlineSeeds, predicted: r.offline.predicted }, online: { ...brief(r.online.sim), windowThroughput: r.online.window.throughput, predicted: r.online.predicted } }));
-  writeFileSync(jsonOut, `${JSON.stringify({ date: new Date().toISOString(), quick, planTimeSec: planTime, rows, checks }, null, 2)}\n`);
+  writeFileSync(jsonOut, `${JSON.stringify({ date: new Date().toISOString(), quick, planTimeSec: planTime, workload: planning.name, rows, checks }, null, 2)}\n`);
   process.stdout.write(`wrote ${jsonOut}\n`);
 }

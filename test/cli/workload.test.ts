@@ -20,6 +20,8 @@ describe('helix plan --workload (built binary)', () => {
     expect(plan.delivered.workload.input).toBeCloseTo(code.meanInput, 3);
     expect(plan.delivered.workload.output).toBeCloseTo(code.meanOutput, 3);
     expect(r.stdout).toMatch(/limited by \w+; azure-code requests \(mean 1379 in, 28 out\)/);
+    // The model was fitted on azure-conv: the plan says how far to trust its figures here.
+    expect(plan.stats.notes.filter((n: string) => /fitted on azure-conv requests/.test(n))).toHaveLength(1);
     // The saved plan reads back and validates.
     expect(helix(['validate', file, '--cluster', 'clusters/tiny.yaml']).code).toBe(0);
     // simulate takes the plan's own workload unless told otherwise.
@@ -40,6 +42,7 @@ describe('helix plan --workload (built binary)', () => {
     const named = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--workload', 'azure-conv', '--json']).stdout);
     expect(conv.settings.workload).toBe('azure-conv');
     expect(named.delivered).toEqual(conv.delivered);
+    expect(conv.stats.notes.some((n: string) => /fitted on azure-conv/.test(n))).toBe(false);
     expect(plan.delivered.throughput).not.toBeCloseTo(conv.delivered.throughput, 0);
   });
 

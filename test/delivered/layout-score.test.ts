@@ -49,13 +49,14 @@ describe('deliveredScore', () => {
     const score = deliveredScore(cluster, { workload: fixed, delivered });
     const chain: Placement = [0, 1, 2, 3].map((i) => ({ start: i, end: i + 1 }));
     // Chain: 0.5 x 4,000 / 20 = 100 requests on one path; round 3 x 50 ms + 2 x 1 ms + 4 nodes x
-    // 1 layer x (decode 1.99 + prompts 10 x 10 tokens 1.99) ms; 2 tokens per decode step.
-    const chainRound = 0.152 + (4 * 3.98) / 1000;
+    // 1 layer x (decode 1.99 + one 10-token prompt 1.09) ms (10 prompts start per step; a convoy
+    // waits for at most one); 2 tokens per decode step.
+    const chainRound = 0.152 + (4 * 3.08) / 1000;
     // (Transfers over the 1e12-1e15 B/s links add well under 1e-7 s.)
     expect(score(layoutOf(chain))).toBeCloseTo((2 * 100) / chainRound, 3);
     // Four replicas of all 4 layers: 0.5 x 1,000 / 20 = 25 requests each, round 2 ms + 4 layers x
-    // (decode 1.24 + prompts 2.5 x 10 tokens 1.24) ms.
-    const replicaRound = 0.002 + (4 * 2.48) / 1000;
+    // (decode 1.24 + one 10-token prompt 1.09) ms.
+    const replicaRound = 0.002 + (4 * 2.33) / 1000;
     const replicas: Placement = [0, 1, 2, 3].map(() => ({ start: 0, end: 4 }));
     expect(score(layoutOf(replicas))).toBeCloseTo((4 * 2 * 25) / replicaRound, 3);
     const found = await searchObjective(cluster, { objective: score, seeds: [chain], seed: 2, timeLimitSec: 60, maxEvaluations: 6000, minLayers: null, maxStages: null, partialInference: false });

@@ -36,9 +36,10 @@ describe('predictDelivered', () => {
     const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
     const p = predictDelivered(cluster, plan, fixed, base(4000));
     // 0.5 x 4000 slots / 20-token contexts = 100 requests, one batch of 100 sequences: decode
-    // 1.99 ms/layer, plus 100/10 = 10 new prompts of 10 tokens (100 tokens) 1.99 ms/layer, 2 layers.
+    // 1.99 ms/layer, plus a prompt of 10 tokens 1.09 ms/layer (100/10 = 10 start per step, but
+    // a convoy waits for at most one), 2 layers.
     expect(p.inflight).toBeCloseTo(100, 9);
-    const round = 0.002 + (2 * (1.99 + 1.99)) / 1000;
+    const round = 0.002 + (2 * (1.99 + 1.09)) / 1000;
     expect(p.tpotSec).toBeCloseTo(round, 6);
     expect(p.decodeThroughput).toBeCloseTo(100 / round, 0);
     expect(p.throughput).toBeCloseTo((2 * 100) / round, 0);
@@ -152,9 +153,9 @@ describe('predictDelivered', () => {
   });
 
   it('slows the round by the load: u = convoy rate / max flow, pace = loadPace(u)', () => {
-    // The one-node case above: 100 requests, a round of 9.96 ms, 2 tokens per step, so the convoy
-    // picture serves 200 / 0.00996 = 20,080 tokens/s. A profile of twice that puts u at 0.5.
-    const round = 0.002 + (2 * (1.99 + 1.99)) / 1000;
+    // The one-node case above: 100 requests, a round of 8.16 ms, 2 tokens per step, so the convoy
+    // picture serves 200 / 0.00816 = 24,510 tokens/s. A profile of twice that puts u at 0.5.
+    const round = 0.002 + (2 * (1.99 + 1.09)) / 1000;
     const convoy = 200 / round;
     const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [1e6, 2 * convoy] }], ...quickLinks });
     const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
