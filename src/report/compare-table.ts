@@ -7,6 +7,8 @@ import { percent, seconds, tokens } from './format.js';
 
 export interface CompareReport extends Comparison {
   readonly cluster: string;
+  /** The requests the delivered figures are for (`--workload`). */
+  readonly workload?: string;
 }
 
 export function formatCompare(report: CompareReport, o: { color: ChalkInstance }): string {
@@ -39,7 +41,7 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance }
     `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound ${tokens(report.bound)} tokens/s)`,
     t.toString(),
     'tokens/s = max flow; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path',
-    'delivered, TTFT, TPOT = what the delivered-throughput model predicts once KV-cache room and per-stage latency count (docs/delivered.md)',
+    `delivered, TTFT, TPOT = what the delivered-throughput model predicts for ${report.workload ?? 'azure-conv'} requests once KV-cache room and per-stage latency count (docs/delivered.md)`,
     ...(report.rows.some((r) => r.throughput > 0 && !r.delivered) ? ['  (- where a machine has no per-layer timings under profiles/layer-time, which the model needs)'] : []),
     ...notes,
     '',
