@@ -109,12 +109,11 @@ export interface PlanOutcome {
 
 /**
  * The model's load pace and convoys were fitted on azure-conv requests; on prompt-heavy ones it
- * under-predicts (bench/delivered with azure-code: 6-41% below the simulator offline) and its
- * ranking led to plans below the azure-conv plan's on those requests (docs/delivered.md), so a plan
- * for other requests says how far to trust it.
+ * under-predicts (bench/delivered with azure-code: 6-41% below the simulator offline), so a plan
+ * for other requests says how far to trust its `delivered` figures.
  */
 export const OTHER_WORKLOAD_NOTE =
-  'the delivered model was fitted on azure-conv requests; for other requests its prediction is rougher (azure-code: 6-41% below the simulated figure on the bundled clusters) and the search it leads may miss better plans (docs/delivered.md, "Other workloads"); `helix simulate` on this plan uses the same requests';
+  'the delivered model was fitted on azure-conv requests; for other requests its prediction is rougher (azure-code: 6-41% below the simulated figure on the bundled clusters; docs/delivered.md, "Other workloads"), and `helix simulate` on this plan uses the same requests';
 
 /** Flags of the MILP planner that a baseline method would otherwise record in its plan but ignore. */
 const MILP_ONLY_FLAGS = [

@@ -10,7 +10,7 @@ import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
 import { runBaselines } from '../search/baselines/index.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
-import { searchDeliveredParallel, defaultThreads } from './parallel-search.js';
+import { searchDeliveredModels, defaultThreads } from './parallel-search.js';
 import { predictLayout } from './layout-score.js';
 import { layoutOf, sameLayout, type Layout } from '../search/layout.js';
 import { climb } from '../search/climb.js';
@@ -229,12 +229,8 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   }
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
   // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice
-  // is never one the simulation finds worse than Helix's objective), decides. The search's layouts
-  // all share the model's errors, so the best candidate made another way is always among them.
-  const finalists = scored.slice(0, FINALISTS);
-  const other = scored.find((c) => !c.label.startsWith(SEARCH_LABEL));
-  if (other && !finalists.includes(other)) finalists[finalists.length - 1] = other;
-  if (!finalists.includes(first) && scored.includes(first)) finalists.push(first);
+  // is never one the simulation finds worse than Helix's objective), decides.
+  const finalists = chooseFinalists(scored, first);
   const count = confirmCount(finalists.map((c) => c.predicted!));
   // Finalists are of a size: once one is too costly to simulate, so are the others, and the
   // model's ranking decides.
@@ -284,6 +280,34 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
 }
 
 const SEARCH_LABEL = 'delivered search';
+/** Layouts of the searches on the azure-conv model when planning for other requests. */
+const REFERENCE_SEARCH_LABEL = 'azure-conv search';
+
+/**
+ * The candidates the confirming runs simulate, from those the model scored (best first): the
+ * FINALISTS best, but always the best one not made by a model search (the search's layouts all
+ * share the model's errors), the azure-conv model's best layout when it searched too (for other
+ * requests: the ranking is by their model, which may misjudge it), and the max-flow plan.
+ */
+export function chooseFinalists<T extends Pick<Candidate, 'label'>>(scored: readonly T[], maxFlow: T): T[] {
+  const finalists = scored.slice(0, FINALISTS);
+  const madeBy = (c: T, label: string) => c.label.startsWith(label);
+  const other = scored.find((c) => !madeBy(c, SEARCH_LABEL) && !madeBy(c, REFERENCE_SEARCH_LABEL));
+  // Its layouts are numbered by its own model's ranking, which is the one that counts for them.
+  const rank = (c: T) => Number(c.label.slice(REFERENCE_SEARCH_LABEL.length));
+  const referenceBest = scored.filter((c) => madeBy(c, REFERENCE_SEARCH_LABEL)).sort((a, b) => rank(a) - rank(b))[0];
+  const kept = [other, referenceBest].filter((c): c is T => c !== undefined);
+  for (const c of kept) {
+    if (finalists.includes(c)) continue;
+    // In place of the lowest-ranked finalist that need not be there.
+    const k = finalists.findLastIndex((f) => !kept.includes(f));
+    if (k >= 0) finalists[k] = c;
+    else finalists.push(c);
+  }
+  if (!finalists.includes(maxFlow) && scored.includes(maxFlow)) finalists.push(maxFlow);
+  return finalists;
+}
+
 
 /** The planner's run settings as a search of `seconds` takes them (the user's depth controls bind every search). */
 const searchRun = (o: PlannerOptions, seconds: number): SearchRun => ({
@@ -441,37 +465,53 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: P
   const first = candidates[0].result;
   const t0 = performance.now();
   const threads = o.threads ?? defaultThreads();
-  o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds, ${threads} thread(s))`);
-  const found = await searchDeliveredParallel(cluster, {
-    seeds: seeds.map((c) => c.result.placement),
-    ...searchRun(o, seconds),
-    keep: SEARCH_KEEP,
-    stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
-    onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsed(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
-  }, threads, workload.model);
+  // The model was fitted on azure-conv; for other requests its ranking misleads (docs/delivered.md,
+  // "Other workloads"), so half the searches use the azure-conv model, and the confirming runs,
+  // on the requests planned for, judge the layouts of both.
+  const reference = planningWorkload();
+  const models = [{ label: SEARCH_LABEL, workload: workload.model, threads }];
+  if (workload.name !== reference.name && threads >= 2) {
+    models[0].threads = threads - Math.floor(threads / 2);
+    models.push({ label: REFERENCE_SEARCH_LABEL, workload: reference.model, threads: Math.floor(threads / 2) });
+  }
+  o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds, ${models.map((m) => `${m.threads} thread(s) for ${m.label}`).join(', ')})`);
+  const results = await searchDeliveredModels(
+    cluster,
+    {
+      seeds: seeds.map((c) => c.result.placement),
+      ...searchRun(o, seconds),
+      keep: SEARCH_KEEP,
+      stallRuns: Math.max(SEARCH_STALL_RUNS_FLOOR, SEARCH_STALL_RUNS_PER_NODE * cluster.nodes.length),
+      onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsed(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
+    },
+    models,
+  );
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));
-  let kept = 0;
-  for (const b of found.best) {
-    const raw = evaluatePlacement(cluster, b.placement, { partialInference: o.partialInference });
-    const { placement, flow } = withoutIdleNodes(cluster, b.placement, raw, o.partialInference);
-    if (!(flow.throughput > 0) || known.some((l) => sameLayout(l, layoutOf(placement)))) continue;
-    if (!respectsDepthControls(cluster, placement, flow, o)) continue;
-    const from = b.from >= 0 ? seeds[b.from].label : 'the incumbent';
-    add(`${SEARCH_LABEL} ${++kept}`, {
-      placement,
-      throughput: flow.throughput,
-      flow,
-      status: o.signal?.aborted ? 'interrupted' : 'time-limit',
-      bound: first.bound,
-      settings: first.settings,
-      stats: {
-        wallTimeSec: wall,
-        timeToFirstSec: wall,
-        timeToBestSec: wall,
-        linksDropped: 0,
-        notes: [`delivered-model search from ${from}: ${found.runs} annealing runs, ${found.evaluations} layouts scored${found.threads > 1 ? ` in ${found.threads} threads` : ''}`],
-      },
-    });
-  }
+  results.forEach((found, m) => {
+    let kept = 0;
+    for (const b of found.best) {
+      const raw = evaluatePlacement(cluster, b.placement, { partialInference: o.partialInference });
+      const { placement, flow } = withoutIdleNodes(cluster, b.placement, raw, o.partialInference);
+      if (!(flow.throughput > 0) || known.some((l) => sameLayout(l, layoutOf(placement)))) continue;
+      if (!respectsDepthControls(cluster, placement, flow, o)) continue;
+      known.push(layoutOf(placement));
+      const from = b.from >= 0 ? seeds[b.from].label : 'the incumbent';
+      add(`${models[m].label} ${++kept}`, {
+        placement,
+        throughput: flow.throughput,
+        flow,
+        status: o.signal?.aborted ? 'interrupted' : 'time-limit',
+        bound: first.bound,
+        settings: first.settings,
+        stats: {
+          wallTimeSec: wall,
+          timeToFirstSec: wall,
+          timeToBestSec: wall,
+          linksDropped: 0,
+          notes: [`${m === 0 ? 'delivered-model' : `${reference.name}-model`} search from ${from}: ${found.runs} annealing runs, ${found.evaluations} layouts scored${found.threads > 1 ? ` in ${found.threads} threads` : ''}`],
+        },
+      });
+    }
+  });
 }

@@ -49,43 +49,72 @@ export function workersAvailable(): boolean {
  * `workload`, and merges them. Falls back to a single search where worker threads cannot run.
  */
 export async function searchDeliveredParallel(cluster: Cluster, o: ParallelSearchOptions, threads: number, workload?: Workload): Promise<ObjectiveSearchResult & { readonly threads: number }> {
-  const objective = deliveredScore(cluster, { partialInference: o.partialInference, workload });
-  const script = threads > 1 ? workerScript(SCRIPT) : null;
-  if (!script) return { ...(await searchObjective(cluster, { ...o, objective })), threads: 1 };
+  return (await searchDeliveredModels(cluster, o, [{ workload, threads }]))[0];
+}
 
-  const deadline = Date.now() + o.timeLimitSec * 1000;
+/** One model to search on, and how many searches (threads) it gets. */
+export interface ModelSearch {
+  /** The requests the model predicts for (default azure-conv). */
+  readonly workload?: Workload;
+  readonly threads: number;
+}
+
+/** Random streams far apart, so no two searches walk the same moves (0: the caller's own seed). */
+const streamSeed = (seed: number, k: number): number => (k === 0 ? seed : (seed + k * 0x9e3779b1) >>> 0);
+
+/**
+ * Searches on several models at once (the same starting layouts), each model's searches merged on
+ * their own: scores of different models are not comparable. The caller's thread runs the first
+ * model's first search, worker threads the rest. Where worker threads cannot run, each model gets
+ * one search in the caller's thread, interleaved (each yields every 50 ms).
+ */
+export async function searchDeliveredModels(cluster: Cluster, o: ParallelSearchOptions, models: readonly ModelSearch[]): Promise<(ObjectiveSearchResult & { readonly threads: number })[]> {
+  const total = models.reduce((sum, m) => sum + Math.max(1, m.threads), 0);
+  const script = total > 1 ? workerScript(SCRIPT) : null;
   const { signal, onTick, ...data } = o;
+  // Progress shows the first model's best (the others' scores are in other units).
   let best = 0;
   const tick = (score: number) => {
     if (score > best) best = score;
     onTick?.(best);
   };
-  const workers: Worker[] = [];
-  const runs: Promise<ObjectiveSearchResult | null>[] = [];
-  for (let k = 1; k < threads; k++) {
-    // Streams far apart, so no two searches walk the same moves.
-    const request: WorkerRequest = { cluster, options: { ...data, seed: (o.seed + k * 0x9e3779b1) >>> 0 }, deadline, workload };
-    const worker = new Worker(script, { workerData: request });
-    workers.push(worker);
-    runs.push(
-      new Promise((resolve) => {
-        let result: ObjectiveSearchResult | null = null;
-        worker.on('message', (m: WorkerMessage) => {
-          if ('tick' in m) tick(m.tick);
-          else result = m.result;
-        });
-        // A thread that fails (out of memory, say) costs its share of the search, not the plan.
-        worker.on('error', () => resolve(null));
-        worker.on('exit', () => resolve(result));
-      }),
-    );
+  const objective = (m: ModelSearch) => deliveredScore(cluster, { partialInference: o.partialInference, workload: m.workload });
+  if (!script) {
+    const results = await Promise.all(models.map((m, i) => searchObjective(cluster, { ...o, seed: streamSeed(o.seed, i), objective: objective(m), onTick: i === 0 ? tick : undefined })));
+    return results.map((r) => ({ ...r, threads: 1 }));
   }
+
+  const deadline = Date.now() + o.timeLimitSec * 1000;
+  const workers: Worker[] = [];
+  const runs: Promise<ObjectiveSearchResult | null>[][] = models.map(() => []);
+  let k = 0;
+  models.forEach((m, i) => {
+    for (let j = 0; j < Math.max(1, m.threads); j++, k++) {
+      if (k === 0) continue; // the caller's own search, below
+      const request: WorkerRequest = { cluster, options: { ...data, seed: streamSeed(o.seed, k) }, deadline, workload: m.workload };
+      const worker = new Worker(script, { workerData: request });
+      workers.push(worker);
+      runs[i].push(
+        new Promise((resolve) => {
+          let result: ObjectiveSearchResult | null = null;
+          worker.on('message', (msg: WorkerMessage) => {
+            if ('tick' in msg) {
+              if (i === 0) tick(msg.tick);
+            } else result = msg.result;
+          });
+          // A thread that fails (out of memory, say) costs its share of the search, not the plan.
+          worker.on('error', () => resolve(null));
+          worker.on('exit', () => resolve(result));
+        }),
+      );
+    }
+  });
   const abort = () => workers.forEach((w) => w.postMessage({ abort: true }));
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    const own = searchObjective(cluster, { ...o, objective, onTick: tick });
-    const results = (await Promise.all([own, ...runs])).filter((r): r is ObjectiveSearchResult => r !== null);
-    return { ...mergeSearches(results, o.keep ?? 3), threads };
+    runs[0].unshift(searchObjective(cluster, { ...o, objective: objective(models[0]), onTick: tick }));
+    const results = await Promise.all(runs.map((r) => Promise.all(r)));
+    return results.map((r, i) => ({ ...mergeSearches(r.filter((x): x is ObjectiveSearchResult => x !== null), o.keep ?? 3), threads: Math.max(1, models[i].threads) }));
   } finally {
     signal?.removeEventListener('abort', abort);
     await Promise.all(workers.map((w) => w.terminate()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickFinalist, polishStarts } from '../../src/delivered/objective.js';
+import { chooseFinalists, pickFinalist, polishStarts } from '../../src/delivered/objective.js';
 
 const c = (label: string, simulated: number | null, simulatedTpotP95: number | null) => ({ label, simulated, simulatedTpotP95 });
 
@@ -21,6 +21,26 @@ describe('pickFinalist', () => {
   it('without a max-flow finalist ranks by throughput alone; with a missing simulation keeps the model\'s first choice', () => {
     expect(pickFinalist([c('a', 300, 9), c('b', 310, 99)], undefined).label).toBe('b');
     expect(pickFinalist([c('a', 300, 1), c('b', null, null)], undefined).label).toBe('a');
+  });
+});
+
+describe('chooseFinalists', () => {
+  const l = (label: string) => ({ label });
+  const names = (xs: { label: string }[]) => xs.map((x) => x.label);
+  it('takes the best five, but always the best made another way and the max-flow plan', () => {
+    const maxFlow = l('max flow');
+    const scored = [1, 2, 3, 4, 5, 6].map((k) => l(`delivered search ${k}`)).concat([l('petals'), maxFlow]);
+    expect(names(chooseFinalists(scored, maxFlow))).toEqual(['delivered search 1', 'delivered search 2', 'delivered search 3', 'delivered search 4', 'petals', 'max flow']);
+  });
+
+  it('keeps the azure-conv model\'s best layout too when it searched, however the model ranked it', () => {
+    const maxFlow = l('max flow');
+    // Its own model ranked search 1 first; the model for the requests planned for prefers search 2.
+    const scored = [1, 2, 3, 4, 5].map((k) => l(`delivered search ${k}`)).concat([l('petals'), l('azure-conv search 2'), l('azure-conv search 1'), maxFlow]);
+    expect(names(chooseFinalists(scored, maxFlow))).toEqual(['delivered search 1', 'delivered search 2', 'delivered search 3', 'azure-conv search 1', 'petals', 'max flow']);
+    // Already among the best: nothing displaced.
+    const high = [l('azure-conv search 1'), l('delivered search 1'), l('petals'), maxFlow];
+    expect(names(chooseFinalists(high, maxFlow))).toEqual(['azure-conv search 1', 'delivered search 1', 'petals', 'max flow']);
   });
 });
 

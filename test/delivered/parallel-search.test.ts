@@ -5,7 +5,9 @@ import { loadCluster } from '../../src/spec/cluster.js';
 import { runBaselineMethod } from '../../src/search/baselines/index.js';
 import { searchObjective, type ObjectiveSearchResult } from '../../src/search/delivered-search.js';
 import { deliveredScore } from '../../src/delivered/layout-score.js';
-import { mergeSearches, searchDeliveredParallel, type ParallelSearchOptions } from '../../src/delivered/parallel-search.js';
+import { mergeSearches, searchDeliveredModels, searchDeliveredParallel, type ParallelSearchOptions } from '../../src/delivered/parallel-search.js';
+import { planningWorkload } from '../../src/delivered/workload.js';
+import { layoutOf } from '../../src/search/layout.js';
 import { repoRoot } from '../fixtures/cli.js';
 import type { Placement } from '../../src/spec/types.js';
 
@@ -67,5 +69,30 @@ describe('searchDeliveredParallel', () => {
     expect(r.evaluations).toBe(2 * single.evaluations);
     // Never worse than the caller's own search, which is one of the two.
     expect(r.best[0]?.score ?? 0).toBeGreaterThanOrEqual(single.best[0]?.score ?? 0);
+  }, 60_000);
+});
+
+describe('searchDeliveredModels', () => {
+  it('searches each model on its own and scores each result by its own model', async () => {
+    const conv = planningWorkload('azure-conv').model;
+    const code = planningWorkload('azure-code').model;
+    const [a, b] = await searchDeliveredModels(tiny, options, [{ workload: code, threads: 1 }, { workload: conv, threads: 1 }]);
+    expect(a.best.length).toBeGreaterThan(0);
+    expect(b.best.length).toBeGreaterThan(0);
+    // The same placements are worth different amounts to the two models: each result carries its own.
+    for (const p of a.best) expect(p.score).toBeCloseTo(deliveredScore(tiny, { workload: code })(layoutOf(p.placement)), 6);
+    for (const p of b.best) expect(p.score).toBeCloseTo(deliveredScore(tiny, { workload: conv })(layoutOf(p.placement)), 6);
+    expect(a.best[0].score).not.toBeCloseTo(deliveredScore(tiny, { workload: conv })(layoutOf(a.best[0].placement)), 0);
+  });
+
+  it('runs the searches of each model in worker threads from the built code', async () => {
+    const built = (await import(pathToFileURL(join(repoRoot, 'dist', 'src', 'delivered', 'parallel-search.js')).href)) as typeof import('../../src/delivered/parallel-search.js');
+    const code = planningWorkload('azure-code').model;
+    const [a, b] = await built.searchDeliveredModels(tiny, options, [{ workload: code, threads: 1 }, { threads: 1 }]);
+    expect([a.threads, b.threads]).toEqual([1, 1]);
+    const single = await searchObjective(tiny, { ...options, objective: deliveredScore(tiny) });
+    // The second (azure-conv, in a worker) spends its whole budget, as the caller's search does.
+    expect(b.evaluations).toBe(single.evaluations);
+    for (const p of b.best) expect(p.score).toBeCloseTo(deliveredScore(tiny)(layoutOf(p.placement)), 6);
   }, 60_000);
 });
