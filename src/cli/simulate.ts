@@ -211,6 +211,12 @@ export const simulateCommand: CommandSpec = {
       release?.();
     }
     if (controller.signal.aborted && !flags.quiet && !flags.json) io.err('interrupted: the figures cover the simulated time so far\n');
+    // The stream follows the first plan's workload; a plan made for other requests is judged on these.
+    const explicitLengths = flags.lengths !== undefined || flags.trace !== undefined || flags.inputLen !== undefined;
+    const madeFor = new Set(plans.map((p) => workloadOfPlan(p.plan).name));
+    if (!explicitLengths && madeFor.size > 1 && !flags.quiet) {
+      io.err(`warning: the plans were made for different requests (${[...madeFor].join(', ')}); every run uses the first plan's, ${workloadOfPlan(plans[0].plan).name} (--lengths or --input-len/--output-len to choose)\n`);
+    }
     // A warm-up past the end of a run leaves nothing to measure: say so rather than report zeros.
     for (const r of runs) {
       if (flags.quiet) break;

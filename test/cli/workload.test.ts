@@ -30,6 +30,14 @@ describe('helix plan --workload (built binary)', () => {
     expect(JSON.parse(sim.stdout).workload).toMatch(/azure-code/);
     const conv = helix(['simulate', file, '-c', 'clusters/tiny.yaml', '--offline', '20', '--lengths', 'azure-conv', '--json']);
     expect(JSON.parse(conv.stdout).workload).toMatch(/azure-conv/);
+    // Side by side with a plan made for other requests: one stream for both, and a warning saying whose.
+    const other = join(tmp, 'conv.json');
+    writeFileSync(other, helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--json']).stdout);
+    const both = helix(['simulate', file, other, '-c', 'clusters/tiny.yaml', '--compare', '--offline', '20']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stderr).toMatch(/warning: the plans were made for different requests \(azure-code, azure-conv\); every run uses the first plan's, azure-code/);
+    const chosen = helix(['simulate', file, other, '-c', 'clusters/tiny.yaml', '--compare', '--offline', '20', '--lengths', 'azure-conv']);
+    expect(chosen.stderr).not.toMatch(/different requests/);
   });
 
   it('takes fixed lengths as IN:OUT; without the flag the workload is azure-conv', () => {
