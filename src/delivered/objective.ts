@@ -470,11 +470,13 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: P
   // on the requests planned for, judge the layouts of both.
   const reference = planningWorkload();
   const models = [{ label: SEARCH_LABEL, workload: workload.model, threads }];
-  if (workload.name !== reference.name && threads >= 2) {
-    models[0].threads = threads - Math.floor(threads / 2);
-    models.push({ label: REFERENCE_SEARCH_LABEL, workload: reference.model, threads: Math.floor(threads / 2) });
+  if (workload.name !== reference.name) {
+    // On one thread the two searches share it, interleaved.
+    models[0].threads = Math.max(1, threads - Math.floor(threads / 2));
+    models.push({ label: REFERENCE_SEARCH_LABEL, workload: reference.model, threads: Math.max(1, Math.floor(threads / 2)) });
   }
-  o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds, ${models.map((m) => `${m.threads} thread(s) for ${m.label}`).join(', ')})`);
+  const shares = threads < 2 && models.length > 1 ? `one thread shared by ${models.map((m) => m.label).join(' and ')}` : models.map((m) => `${m.threads} thread(s) for ${m.label}`).join(', ');
+  o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds, ${shares})`);
   const results = await searchDeliveredModels(
     cluster,
     {
@@ -485,6 +487,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: P
       onTick: o.onProgress && ((best) => o.onProgress!({ elapsedSec: elapsed(), phase: 'delivered', incumbent: best, bound: 0, predicted: true })),
     },
     models,
+    threads < 2,
   );
   const wall = (performance.now() - t0) / 1000;
   const known = seeds.map((c) => layoutOf(c.result.placement));

@@ -66,11 +66,17 @@ const streamSeed = (seed: number, k: number): number => (k === 0 ? seed : (seed 
  * Searches on several models at once (the same starting layouts), each model's searches merged on
  * their own: scores of different models are not comparable. The caller's thread runs the first
  * model's first search, worker threads the rest. Where worker threads cannot run, each model gets
- * one search in the caller's thread, interleaved (each yields every 50 ms).
+ * one search in the caller's thread, interleaved (each yields every 50 ms), as with `inThread`.
  */
-export async function searchDeliveredModels(cluster: Cluster, o: ParallelSearchOptions, models: readonly ModelSearch[]): Promise<(ObjectiveSearchResult & { readonly threads: number })[]> {
+export async function searchDeliveredModels(
+  cluster: Cluster,
+  o: ParallelSearchOptions,
+  models: readonly ModelSearch[],
+  /** Every model's search in this thread, interleaved (a user who asked for one thread). */
+  inThread = false,
+): Promise<(ObjectiveSearchResult & { readonly threads: number })[]> {
   const total = models.reduce((sum, m) => sum + Math.max(1, m.threads), 0);
-  const script = total > 1 ? workerScript(SCRIPT) : null;
+  const script = total > 1 && !inThread ? workerScript(SCRIPT) : null;
   const { signal, onTick, ...data } = o;
   // Progress shows the first model's best (the others' scores are in other units).
   let best = 0;

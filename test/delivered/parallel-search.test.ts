@@ -95,4 +95,15 @@ describe('searchDeliveredModels', () => {
     expect(b.evaluations).toBe(single.evaluations);
     for (const p of b.best) expect(p.score).toBeCloseTo(deliveredScore(tiny)(layoutOf(p.placement)), 6);
   }, 60_000);
+
+  it('shares the caller\'s thread between the models when asked to (a user who gave --threads 1)', async () => {
+    const built = (await import(pathToFileURL(join(repoRoot, 'dist', 'src', 'delivered', 'parallel-search.js')).href)) as typeof import('../../src/delivered/parallel-search.js');
+    const code = planningWorkload('azure-code').model;
+    const [a, b] = await built.searchDeliveredModels(tiny, options, [{ workload: code, threads: 1 }, { threads: 1 }], true);
+    expect([a.threads, b.threads]).toEqual([1, 1]);
+    const own = await searchObjective(tiny, { ...options, objective: deliveredScore(tiny, { workload: code }) });
+    // In this thread the first model's search is the caller's own, move for move.
+    expect(a.best).toEqual(own.best);
+    for (const p of b.best) expect(p.score).toBeCloseTo(deliveredScore(tiny)(layoutOf(p.placement)), 6);
+  }, 60_000);
 });
