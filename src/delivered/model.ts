@@ -263,21 +263,20 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return withFloors(t);
   });
   // Requests of mean context each node's cache admits (the simulator reserves the whole context).
-  const slotsPerLayer = (i: number): number => (options.kvTokens ? options.kvTokens(i, layers[i]) : kvTokenSlots(cluster, i, layers[i], gpus));
-  const kvRequests = layers.map((k, i) => (k ? Math.floor(fill * slotsPerLayer(i)) / resident : 0));
+  const slotsPerLayer = layers.map((k, i) => (!k ? 0 : options.kvTokens ? options.kvTokens(i, k) : kvTokenSlots(cluster, i, k, gpus)));
+  const kvRequests = slotsPerLayer.map((slots) => Math.floor(fill * slots) / resident);
 
   const raw = decomposeIndexed(n, plan.flows);
   const kvInflight = fillKvRoom(raw, kvRequests);
   // The max flow in this workload's tokens: each path's flow times its tightest node's ratio of
   // capacities (mix.ts), where the profiles' capacities are for another mix.
   const mix = options.capacityMix === undefined ? azureConvWorkload() : options.capacityMix;
-  const capFlow =
-    mix === null || (I === mix.input && O === mix.output)
-      ? maxFlow
-      : raw.reduce((sum, p) => {
-          const ratios = p.nodes.map((v) => mixRatio(tables[v]!, layers[v], cluster.model.layers, slotsPerLayer(v), fill, workload, mix));
-          return sum + p.flow * Math.min(...ratios);
-        }, 0);
+  let capFlow = maxFlow;
+  if (mix !== null && (I !== mix.input || O !== mix.output)) {
+    // Once per node: a node lies on many paths.
+    const ratio = layers.map((k, v) => (k ? mixRatio(tables[v]!, k, cluster.model.layers, slotsPerLayer[v], fill, workload, mix) : 1));
+    capFlow = raw.reduce((sum, p) => sum + p.flow * Math.min(...p.nodes.map((v) => ratio[v])), 0);
+  }
   const linkSec = raw.map((p) => {
     let s = cluster.sourceLatency[p.nodes[0]] + cluster.sinkLatency[p.nodes[p.nodes.length - 1]];
     for (let h = 1; h < p.nodes.length; h++) s += cluster.linkLatency[p.nodes[h - 1] * n + p.nodes[h]];
