@@ -472,7 +472,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: P
   const models = [{ label: SEARCH_LABEL, workload: workload.model, threads }];
   if (workload.name !== reference.name) {
     // On one thread the two searches share it, interleaved.
-    models[0].threads = Math.max(1, threads - Math.floor(threads / 2));
+    models[0].threads = Math.ceil(threads / 2);
     models.push({ label: REFERENCE_SEARCH_LABEL, workload: reference.model, threads: Math.max(1, Math.floor(threads / 2)) });
   }
   const shares = threads < 2 && models.length > 1 ? `one thread shared by ${models.map((m) => m.label).join(' and ')}` : models.map((m) => `${m.threads} thread(s) for ${m.label}`).join(', ');

@@ -8,11 +8,10 @@ import { usageError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import type { LengthSpec } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
-import { BUNDLED_TRACES, canonicalWorkloadName, fixedLengths } from '../spec/workload-name.js';
-import { workloadOf, type Workload } from './model.js';
+import { BUNDLED_TRACES, canonicalWorkloadName, DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
 
-/** What Helix served, and what plans made before `--workload` existed were made for. */
-export const DEFAULT_WORKLOAD = 'azure-conv';
+export { DEFAULT_WORKLOAD };
+import { workloadOf, type Workload } from './model.js';
 
 export interface PlanningWorkload {
   /** As the plan records it: a bundled trace's name, or `IN:OUT` for fixed lengths. */

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { Comparison } from '../search/baselines/compare.js';
 import { percent, seconds, tokens } from './format.js';
+import { DEFAULT_WORKLOAD } from '../spec/workload-name.js';
 
 export interface CompareReport extends Comparison {
   readonly cluster: string;
@@ -41,7 +42,7 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance }
     `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound ${tokens(report.bound)} tokens/s)`,
     t.toString(),
     'tokens/s = max flow; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path',
-    `delivered, TTFT, TPOT = what the delivered-throughput model predicts for ${report.workload ?? 'azure-conv'} requests once KV-cache room and per-stage latency count (docs/delivered.md)`,
+    `delivered, TTFT, TPOT = what the delivered-throughput model predicts for ${report.workload ?? DEFAULT_WORKLOAD} requests once KV-cache room and per-stage latency count (docs/delivered.md)`,
     ...(report.rows.some((r) => r.throughput > 0 && !r.delivered) ? ['  (- where a machine has no per-layer timings under profiles/layer-time, which the model needs)'] : []),
     ...notes,
     '',

@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
 import { gigabytes, percent, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
+import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
 
 export interface FormatOptions {
   readonly color: ChalkInstance;
@@ -86,8 +87,9 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
 
 /** The requests a prediction is for: `azure-conv requests (mean 763 in, 232 out)`, `requests of 1500 in, 100 out`. */
 function workloadText(name: string | undefined, means: { readonly input: number; readonly output: number }): string {
-  if (name && /^\d+:\d+$/.test(name)) return `requests of ${means.input.toFixed(0)} in, ${means.output.toFixed(0)} out`;
-  return `${name ?? 'azure-conv'} requests (mean ${means.input.toFixed(0)} in, ${means.output.toFixed(0)} out)`;
+  const named = name ?? DEFAULT_WORKLOAD;
+  if (fixedLengths(named)) return `requests of ${means.input.toFixed(0)} in, ${means.output.toFixed(0)} out`;
+  return `${named} requests (mean ${means.input.toFixed(0)} in, ${means.output.toFixed(0)} out)`;
 }
 
 export function formatPlan(plan: Plan, o: FormatOptions): string {

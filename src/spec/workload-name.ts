@@ -2,6 +2,9 @@
 // or `IN:OUT`, every request that long. Plans record the name, so reading a plan checks it here.
 
 export const BUNDLED_TRACES = ['azure-conv', 'azure-code'] as const;
+
+/** What Helix served, and what plans made before `--workload` existed were made for. */
+export const DEFAULT_WORKLOAD = 'azure-conv';
 export type TraceName = (typeof BUNDLED_TRACES)[number];
 
 const FIXED = /^\s*(\d+)\s*:\s*(\d+)\s*$/;
