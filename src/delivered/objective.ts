@@ -413,7 +413,7 @@ async function polishFinalists(
   const heldBest = holdout(best.plan);
   if (!heldWinner || !heldBest || !(heldWinner.throughput.total > heldBest.throughput.total * (1 + gain / 2))) {
     const figures = heldWinner && heldBest ? ` (${fmt(heldWinner.throughput.total)} against ${fmt(heldBest.throughput.total)} tokens/s)` : '';
-    const note = `objective delivered: the simulation-scored search's best layout (${fmt(winner.throughput)} tokens/s, +${(100 * gain).toFixed(1)}% over ${best.label}; ${runs}) kept less than half that gain on a second request stream${figures}; not used`;
+    const note = `objective delivered: the simulation-scored search's best layout (${fmt(winner.throughput)} tokens/s, +${(100 * gain).toFixed(gain < 0.001 ? 3 : 1)}% over ${best.label}; ${runs}) kept less than half that gain on a second request stream${figures}; not used`;
     o.log?.(note);
     return { candidate: null, note };
   }

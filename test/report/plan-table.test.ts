@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
+import { formatSummary } from '../../src/report/plan-table.js';
+import { randomSmallCluster } from '../fixtures/clusters.js';
+import { planFor, wrappingPlacement } from '../fixtures/plans.js';
+
+const plain = { color: new Chalk({ level: 0 }) };
+const cluster = randomSmallCluster(3, { nodes: 4, layers: 8, maxLayers: 8 });
+const base = planFor(cluster, wrappingPlacement(cluster));
+
+describe('formatSummary', () => {
+  it('says a delivered plan traded max flow away only where it has a gap to the bound', () => {
+    const atBound = { ...planFor(cluster, wrappingPlacement(cluster), base.throughput), settings: { ...base.settings, objective: 'delivered' as const } };
+    expect(atBound.gap).toBe(0);
+    expect(formatSummary(atBound, plain)).toMatch(/gap 0\.00%$/m);
+    const below = { ...planFor(cluster, wrappingPlacement(cluster), 2 * base.throughput), settings: { ...base.settings, objective: 'delivered' as const } };
+    expect(formatSummary(below, plain)).toMatch(/gap 50\.00% \(max flow traded for delivery\)$/m);
+    // A max-flow plan's gap is the search's own shortfall, not a trade.
+    const maxflow = { ...below, settings: { ...base.settings, objective: 'maxflow' as const } };
+    expect(formatSummary(maxflow, plain)).toMatch(/gap 50\.00%$/m);
+  });
+});
