@@ -26,7 +26,7 @@ export function writeFileAtomic(path: string, content: string): void {
   const dir = dirname(target);
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     writeFileSync(tmp, content);
     renameSync(tmp, target);
   } catch (e) {
@@ -39,6 +39,20 @@ export function writeFileAtomic(path: string, content: string): void {
     }
     throw writeFailed(path, e);
   }
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdir never returns under /proc (a missing
+ * folder there comes back ENOENT however often it is made, and Node keeps retrying), so the
+ * missing folders are found first and each made once: a failure is an error, not a hang.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !statOrNull(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
 }
 
 function statOrNull(path: string): ReturnType<typeof statSync> | null {

@@ -15,6 +15,17 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(join(tmp, 'sub'))).toEqual(['plan.json']);
   });
 
+  it('makes missing folders several levels deep', () => {
+    const path = join(tmp, 'a', 'b', 'c', 'plan.json');
+    writeFileAtomic(path, '{}');
+    expect(readFileSync(path, 'utf8')).toBe('{}');
+  });
+
+  // Node's recursive mkdir loops for ever on a missing folder under /proc; ours reports it.
+  it.runIf(statSync('/proc/self', { throwIfNoEntry: false }) !== undefined)('reports a folder it cannot make under /proc instead of hanging', () => {
+    expect(() => writeFileAtomic('/proc/helix-no-such/plan.json', '{}')).toThrow(/cannot write output file: ENOENT/);
+  });
+
   it('reports a parent that is a file as an input error naming the file, not as its own cleanup failure', () => {
     const file = join(tmp, 'not-a-dir');
     writeFileSync(file, 'x');
