@@ -132,6 +132,11 @@ function bundledTimes(modelId: string): ReadonlyMap<string, PhaseTimes> {
   return t;
 }
 
+/** The per-layer timings the model uses for a cluster's model: the options' own, else the bundled tables. */
+export function phaseTimes(cluster: Cluster, options: Pick<DeliveredOptions, 'layerTimes'> = {}): ReadonlyMap<string, PhaseTimes> {
+  return options.layerTimes ?? bundledTimes(cluster.model.id);
+}
+
 /** GPU types of the cluster with no per-layer timings for its model: the model cannot predict plans using them. */
 export function untimedGpus(cluster: Cluster, options: Pick<DeliveredOptions, 'layerTimes'> = {}): string[] {
   const times = options.layerTimes ?? bundledTimes(cluster.model.id);

@@ -6,7 +6,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Cluster } from '../spec/types.js';
+import type { Cluster, Placement } from '../spec/types.js';
 import { searchObjective, type ObjectiveSearchOptions, type ObjectiveSearchResult, type ScoredPlacement } from '../search/delivered-search.js';
 import { layoutOf, sameLayout } from '../search/layout.js';
 import { deliveredScore } from './layout-score.js';
@@ -57,6 +57,8 @@ export interface ModelSearch {
   /** The requests the model predicts for (default azure-conv). */
   readonly workload?: Workload;
   readonly threads: number;
+  /** Searches on another cluster than the caller's (a group of its nodes: split-search.ts), from these seeds. */
+  readonly on?: { readonly cluster: Cluster; readonly seeds: readonly Placement[] };
 }
 
 /** Random streams far apart, so no two searches walk the same moves (0: the caller's own seed). */
@@ -84,9 +86,11 @@ export async function searchDeliveredModels(
     if (score > best) best = score;
     onTick?.(best);
   };
-  const objective = (m: ModelSearch) => deliveredScore(cluster, { partialInference: o.partialInference, workload: m.workload });
+  const clusterOf = (m: ModelSearch) => m.on?.cluster ?? cluster;
+  const seedsOf = (m: ModelSearch) => m.on?.seeds ?? o.seeds;
+  const objective = (m: ModelSearch) => deliveredScore(clusterOf(m), { partialInference: o.partialInference, workload: m.workload });
   if (!script) {
-    const results = await Promise.all(models.map((m, i) => searchObjective(cluster, { ...o, seed: streamSeed(o.seed, i), objective: objective(m), onTick: i === 0 ? tick : undefined })));
+    const results = await Promise.all(models.map((m, i) => searchObjective(clusterOf(m), { ...o, seeds: seedsOf(m), seed: streamSeed(o.seed, i), objective: objective(m), onTick: i === 0 ? tick : undefined })));
     return results.map((r) => ({ ...r, threads: 1 }));
   }
 
@@ -97,7 +101,7 @@ export async function searchDeliveredModels(
   models.forEach((m, i) => {
     for (let j = 0; j < Math.max(1, m.threads); j++, k++) {
       if (k === 0) continue; // the caller's own search, below
-      const request: WorkerRequest = { cluster, options: { ...data, seed: streamSeed(o.seed, k) }, deadline, workload: m.workload };
+      const request: WorkerRequest = { cluster: clusterOf(m), options: { ...data, seeds: seedsOf(m), seed: streamSeed(o.seed, k) }, deadline, workload: m.workload };
       const worker = new Worker(script, { workerData: request });
       workers.push(worker);
       runs[i].push(
@@ -118,7 +122,7 @@ export async function searchDeliveredModels(
   const abort = () => workers.forEach((w) => w.postMessage({ abort: true }));
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    runs[0].unshift(searchObjective(cluster, { ...o, objective: objective(models[0]), onTick: tick }));
+    runs[0].unshift(searchObjective(clusterOf(models[0]), { ...o, seeds: seedsOf(models[0]), objective: objective(models[0]), onTick: tick }));
     const results = await Promise.all(runs.map((r) => Promise.all(r)));
     return results.map((r, i) => ({ ...mergeSearches(r.filter((x): x is ObjectiveSearchResult => x !== null), o.keep ?? 3), threads: Math.max(1, models[i].threads) }));
   } finally {
