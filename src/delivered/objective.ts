@@ -72,8 +72,8 @@ const POLISH_SHARE = 0.15;
 /**
  * The speed splits' group searches, all together, out of the model search's time (only where a
  * cluster has splits: on the bundled clusters, hetero42). hetero42, default minute, five seeds,
- * mean of four held-out streams: 1,852 tokens/s with 10%, 1,909 with 20%, 1,835 with 30%, against
- * 1,763 without splits.
+ * mean of four held-out streams, one pass over the splits: 1,852 tokens/s with 10%, 1,909 with 20%,
+ * 1,835 with 30%, against 1,763 without splits.
  */
 const SPLIT_SHARE = 0.2;
 /** Finalists the simulation-scored search starts from: the best two by simulation. */
