@@ -1,6 +1,7 @@
 // The speed splits of partition.ts made into whole-cluster layouts: each group's own layout found by
 // a short delivered-model search on that group alone (from the heuristic placements of the group),
-// the groups' layouts joined. The joined layouts are candidates like any other: the model ranks
+// the groups' layouts joined. Two passes: every split, then the two the model rates best again
+// from their first layouts. The joined layouts are candidates like any other: the model ranks
 // them, they seed the whole-cluster search, and the confirming runs judge the best.
 
 import type { Cluster, Placement } from '../spec/types.js';
