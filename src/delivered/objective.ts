@@ -2,9 +2,10 @@
 // (which maximises flow) is run a few times with depth controls, each run with a share of the time
 // limit; those plans, the shallow baselines and, on clusters of GPUs of different speeds, layouts
 // in which the faster and the slower types serve their own pipelines (split-search.ts) then seed
-// an annealing that maximises the delivered-throughput model itself. Every candidate is scored by the model, and the best few are
-// run through a short simulation, which has the last word; the rest of the time goes to a local
-// search from the best of them scored by that simulation (polish.ts).
+// an annealing that maximises the delivered-throughput model itself. Every candidate is scored by
+// the model, and the best few are run through a short simulation, which has the last word; the
+// rest of the time goes to a local search from the best of them scored by that simulation
+// (polish.ts).
 
 import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
@@ -227,7 +228,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: dropped > 0 ? [b.note, `${dropped} nodes its max flow leaves idle dropped`] : [b.note] },
     });
   }
-  await splitCandidates(cluster, o, workload, first.result, add);
+  await splitCandidates(cluster, o, workload, candidates, add, elapsed);
   await searchCandidates(cluster, o, workload, candidates, Math.max(0.5, (1 - POLISH_SHARE) * o.timeLimitSec - elapsed()), add, elapsed);
   const notes: string[] = [];
   const scored = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
@@ -290,11 +291,20 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
 }
 
 /** The layouts of the speed splits (split-search.ts), which then seed the whole-cluster search. */
-async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: PlanningWorkload, first: PlannerResult, add: (label: string, r: PlannerResult) => void): Promise<void> {
+async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: PlanningWorkload, candidates: readonly Candidate[], add: (label: string, r: PlannerResult) => void, elapsed: () => number): Promise<void> {
   if (o.signal?.aborted) return;
+  const first = candidates[0].result;
   const seconds = SPLIT_SHARE * o.timeLimitSec;
   const t0 = performance.now();
-  const found = await searchSplits(cluster, { ...searchRun(o, seconds), threads: o.threads ?? defaultThreads(), workload: workload.model, log: o.log });
+  // The groups' scores are not the whole cluster's: progress shows the best candidate so far.
+  const best = Math.max(0, ...candidates.map((c) => c.predicted?.throughput ?? 0));
+  const progress = o.onProgress && setInterval(() => o.onProgress!({ elapsedSec: elapsed(), phase: 'splits', incumbent: best, bound: 0, predicted: true }), 100);
+  let found: Awaited<ReturnType<typeof searchSplits>>;
+  try {
+    found = await searchSplits(cluster, { ...searchRun(o, seconds), threads: o.threads ?? defaultThreads(), workload: workload.model, log: o.log });
+  } finally {
+    if (progress) clearInterval(progress);
+  }
   const wall = (performance.now() - t0) / 1000;
   for (const s of found) {
     add(s.label, {
