@@ -18,8 +18,11 @@ import { speedSplits } from './partition.js';
 
 export interface SplitLayout {
   readonly label: string;
+  /** The joined layout, without the nodes the whole cluster's max flow leaves idle. */
   readonly placement: Placement;
   readonly flow: FlowResult;
+  /** Each side's own layout (its nodes' indices in the cluster), as its search found it. */
+  readonly sides: readonly { readonly keep: readonly number[]; readonly placement: Placement }[];
   /** Layouts the groups' searches scored together. */
   readonly evaluations: number;
 }
@@ -93,7 +96,7 @@ export async function searchSplits(cluster: Cluster, o: SplitSearchOptions): Pro
     const joined = joinPlacements(cluster.nodes.length, state.parts);
     const { placement, flow } = withoutIdleNodes(cluster, joined, evaluatePlacement(cluster, joined, { partialInference: o.partialInference }), o.partialInference);
     // Across groups the cluster's max flow may route through paths deeper than either group's.
-    if (flow.throughput > 0 && respectsDepthControls(cluster, placement, flow, o)) out.push({ label: state.label, placement, flow, evaluations: state.evaluations });
+    if (flow.throughput > 0 && respectsDepthControls(cluster, placement, flow, o)) out.push({ label: state.label, placement, flow, sides: state.parts, evaluations: state.evaluations });
   }
   return out;
 }
