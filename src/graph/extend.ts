@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Cluster } from '../spec/types.js';
+import { subCluster } from './sub-cluster.js';
 
 /** The cluster plus a copy of node `template` (same type, region and links), appended last. */
 export function withExtraNode(cluster: Cluster, template: number, name: string): Cluster {
@@ -46,28 +47,12 @@ export function withLinkCapacity(cluster: Cluster, i: number, j: number, capacit
   return { ...cluster, linkCapacity };
 }
 
-/** The cluster without the given nodes (a machine failed or left). */
+/** The cluster without the given nodes (a machine failed or left), under its own input hash. */
 export function withoutNodes(cluster: Cluster, remove: ReadonlySet<number>): Cluster {
   const keep = cluster.nodes.map((_, i) => i).filter((i) => !remove.has(i));
-  const n = cluster.nodes.length;
-  const m = keep.length;
-  const pick = (a: Float64Array) => {
-    const b = new Float64Array(m * m);
-    keep.forEach((i, x) => keep.forEach((j, y) => (b[x * m + y] = a[i * n + j])));
-    return b;
-  };
-  const sub = (a: Float64Array) => Float64Array.from(keep.map((i) => a[i]));
   const removed = [...remove].map((i) => cluster.nodes[i].name).sort();
   return {
-    ...cluster,
+    ...subCluster(cluster, keep),
     inputHash: `sha256:${createHash('sha256').update(`${cluster.inputHash} without ${removed.join(',')}`).digest('hex')}`,
-    nodes: keep.map((i, x) => ({ ...cluster.nodes[i], index: x })),
-    linkCapacity: pick(cluster.linkCapacity),
-    linkBandwidth: pick(cluster.linkBandwidth),
-    linkLatency: pick(cluster.linkLatency),
-    sourceCapacity: sub(cluster.sourceCapacity),
-    sinkCapacity: sub(cluster.sinkCapacity),
-    sourceLatency: sub(cluster.sourceLatency),
-    sinkLatency: sub(cluster.sinkLatency),
   };
 }

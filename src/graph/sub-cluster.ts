@@ -1,6 +1,7 @@
-// A cluster restricted to some of its nodes: what a search on one group of machines sees. The
-// links among the kept nodes and to the coordinator stay as they were; nodes are renumbered in
-// the order given, so a placement found on the group maps back through `keep`.
+// A cluster restricted to some of its nodes: what a search on one group of machines sees, and
+// (extend.ts, withoutNodes) the cluster after machines leave. The links among the kept nodes and
+// to the coordinator stay as they were; nodes are renumbered in the order given, so a placement
+// found on the group maps back through `keep`. Name and input hash are the parent's.
 
 import type { Cluster, Placement } from '../spec/types.js';
 
@@ -15,7 +16,6 @@ export function subCluster(cluster: Cluster, keep: readonly number[]): Cluster {
   };
   return {
     ...cluster,
-    name: `${cluster.name} (${m} of ${n} nodes)`,
     nodes: keep.map((i, x) => ({ ...cluster.nodes[i], index: x })),
     linkCapacity: links(cluster.linkCapacity),
     linkBandwidth: links(cluster.linkBandwidth),
