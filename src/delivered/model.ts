@@ -139,7 +139,7 @@ export function phaseTimes(cluster: Cluster, options: Pick<DeliveredOptions, 'la
 
 /** GPU types of the cluster with no per-layer timings for its model: the model cannot predict plans using them. */
 export function untimedGpus(cluster: Cluster, options: Pick<DeliveredOptions, 'layerTimes'> = {}): string[] {
-  const times = options.layerTimes ?? bundledTimes(cluster.model.id);
+  const times = phaseTimes(cluster, options);
   return [...new Set(cluster.nodes.map((n) => n.gpu))].filter((gpu) => !times.has(gpu));
 }
 
@@ -251,7 +251,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
   const resident = workload.residentContext ?? context;
   const tokensPerStep = context / Math.max(1, O);
   const placement = plan.placement;
-  const times = options.layerTimes ?? bundledTimes(cluster.model.id);
+  const times = phaseTimes(cluster, options);
   const fill = options.kvFill ?? DEFAULT_KV_FILL;
   const gpus = options.gpusPerMachine ?? bundledGpusPerMachine;
   const maxFlow = plan.maxFlow;
