@@ -48,7 +48,6 @@ interface SplitState {
   readonly groups: readonly { readonly keep: readonly number[]; readonly group: Cluster; readonly seeds: readonly Placement[] }[];
   parts: { keep: readonly number[]; placement: Placement }[];
   evaluations: number;
-  predicted: number;
 }
 
 /** Each speed split's joined layout, within `o.timeLimitSec` for all of them. */
@@ -60,6 +59,8 @@ export async function searchSplits(cluster: Cluster, o: SplitSearchOptions): Pro
   const deadline = t0 + o.timeLimitSec * 1000;
   const firstDeadline = t0 + FIRST_PASS_SHARE * o.timeLimitSec * 1000;
   const states: SplitState[] = [];
+  /** Each split's joined first-pass layout as the model rates it: what picks the second pass. */
+  const firstPass = new Map<SplitState, number>();
   for (const [k, split] of splits.entries()) {
     if (o.signal?.aborted) break;
     // The heuristic placements are not time-limited (2.5 s on a 1,000-node cluster): a split
@@ -79,13 +80,14 @@ export async function searchSplits(cluster: Cluster, o: SplitSearchOptions): Pro
       o.log?.(`objective delivered: ${split.label}: a group has no layout that carries flow`);
       continue;
     }
-    const state: SplitState = { label: split.label, groups, parts: [], evaluations: 0, predicted: 0 };
+    const state: SplitState = { label: split.label, groups, parts: [], evaluations: 0 };
     // What is left of the first pass, shared evenly by the splits still to search.
     await searchGroups(cluster, state, groups.map((g) => g.seeds), Math.max(0.05, (firstDeadline - performance.now()) / 1000 / (splits.length - k)), o);
     states.push(state);
+    firstPass.set(state, predictLayout(cluster, layoutOf(joinPlacements(cluster.nodes.length, state.parts)), { partialInference: o.partialInference, workload: o.workload })?.throughput ?? 0);
   }
   // The rest of the time to the splits the model rates best, each side from its first-pass layout.
-  const best = [...states].sort((a, b) => b.predicted - a.predicted).slice(0, SECOND_PASS_SPLITS);
+  const best = [...states].sort((a, b) => firstPass.get(b)! - firstPass.get(a)!).slice(0, SECOND_PASS_SPLITS);
   for (const [k, state] of best.entries()) {
     if (o.signal?.aborted || performance.now() >= deadline) break;
     const seeds = state.groups.map((g, i) => [state.parts[i].placement, ...g.seeds]);
@@ -118,7 +120,6 @@ async function searchGroups(cluster: Cluster, state: SplitState, seeds: readonly
     const top = found[i].best[0]?.placement;
     return { keep: g.keep, placement: bestByModel(g.group, top ? [top, seeds[i][0]] : seeds[i], o) };
   });
-  state.predicted = predictLayout(cluster, layoutOf(joinPlacements(cluster.nodes.length, state.parts)), { partialInference: o.partialInference, workload: o.workload })?.throughput ?? 0;
 }
 
 function bestByModel(cluster: Cluster, placements: readonly Placement[], o: SplitSearchOptions): Placement {
