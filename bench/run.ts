@@ -3,7 +3,7 @@
 // Usage: node dist/bench/run.js [--quick] [--only name,name] [--time-limit S]
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,8 @@ process.stdout.write(`Planner (time limit ${limit} s per run)\n${table.toString(
 
 const methods = runMethods([join(root, 'clusters', 'single24.yaml'), join(root, 'clusters', 'geo3.yaml')], rows);
 process.stdout.write(`\nPlacement methods (exact max flow of each placement)\n${methods.text}\n`);
+
+rmSync(gen, { recursive: true, force: true });
 
 const out = join(root, 'bench', 'results.json');
 writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), timeLimitSec: limit, planner: rows, methods: methods.rows }, null, 2)}\n`);
