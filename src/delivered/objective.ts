@@ -241,7 +241,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   scored.sort((a, b) => b.predicted!.throughput - a.predicted!.throughput);
   // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice
   // is never one the simulation finds worse than Helix's objective), decides.
-  const finalists = chooseFinalists(scored, first);
+  const finalists = chooseFinalists(distinctLayouts(scored, first), first);
   const count = confirmCount(finalists.map((c) => c.predicted!));
   // Finalists are of a size: once one is too costly to simulate, so are the others, and the
   // model's ranking decides.
@@ -322,6 +322,23 @@ async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: Pl
 const SEARCH_LABEL = 'delivered search';
 /** Layouts of the searches on the azure-conv model when planning for other requests. */
 const REFERENCE_SEARCH_LABEL = 'azure-conv search';
+
+/**
+ * The ranked candidates less any whose layout an earlier one (or the max-flow plan, which is
+ * always simulated) already has. The simulator routes by the placement alone, so two searches
+ * that reach one layout with different flows would take two confirming runs for one figure.
+ */
+export function distinctLayouts<T extends { readonly result: Pick<PlannerResult, 'placement'> }>(ranked: readonly T[], maxFlow: T): T[] {
+  const key = (c: T) => JSON.stringify(c.result.placement);
+  const seen = new Set([key(maxFlow)]);
+  return ranked.filter((c) => {
+    if (c === maxFlow) return true;
+    const k = key(c);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
 
 /**
  * The candidates the confirming runs simulate, from those the model scored (best first): the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseFinalists, pickFinalist, polishStarts } from '../../src/delivered/objective.js';
+import { chooseFinalists, distinctLayouts, pickFinalist, polishStarts } from '../../src/delivered/objective.js';
 
 const c = (label: string, simulated: number | null, simulatedTpotP95: number | null) => ({ label, simulated, simulatedTpotP95 });
 
@@ -41,6 +41,21 @@ describe('chooseFinalists', () => {
     // Already among the best: nothing displaced.
     const high = [l('azure-conv search 1'), l('delivered search 1'), l('petals'), maxFlow];
     expect(names(chooseFinalists(high, maxFlow))).toEqual(['azure-conv search 1', 'delivered search 1', 'petals', 'max flow']);
+  });
+});
+
+describe('distinctLayouts', () => {
+  const layout = (label: string, ...ranges: ([number, number] | null)[]) => ({ label, result: { placement: ranges.map((r) => (r ? { start: r[0], end: r[1] } : null)) } });
+  it('keeps the first of each layout, and never a twin of the max-flow plan', () => {
+    const maxFlow = layout('max flow', [0, 40], [40, 80]);
+    const ranked = [
+      layout('delivered search 1', [0, 40], [40, 80]),
+      layout('delivered search 2', [0, 50], [30, 80]),
+      layout('split 1', [0, 50], [30, 80]),
+      layout('petals', [0, 50], [30, 80], null),
+      maxFlow,
+    ];
+    expect(distinctLayouts(ranked, maxFlow).map((c) => c.label)).toEqual(['delivered search 2', 'petals', 'max flow']);
   });
 });
 
