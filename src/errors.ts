@@ -42,7 +42,8 @@ export function exitCodeFor(error: HelixError): number {
 /** One line for stderr: `file: field: message (expected X, found Y)`. */
 export function renderError(error: HelixError): string {
   const d = error.details;
-  const where = [d.file, d.field].filter(Boolean).join(': ');
+  // `-` is standard input (spec/yaml-file.ts); a bare dash would read as punctuation.
+  const where = [d.file === '-' ? 'stdin' : d.file, d.field].filter(Boolean).join(': ');
   const tail = [d.expected ? `expected ${d.expected}` : '', d.found !== undefined ? `found ${d.found}` : '']
     .filter(Boolean)
     .join(', ');

@@ -1,12 +1,13 @@
 // Wires the command specs into commander. Knows nothing about planning; maps errors to exit codes.
 
 import { Command, CommanderError, Option } from 'commander';
-import { HelixError, exitCodeFor, renderError, usageError } from '../errors.js';
+import { HelixError, exitCodeFor, inputError, renderError, usageError } from '../errors.js';
 import type { CommandSpec } from './command.js';
 import { commands } from './registry.js';
 import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
 import { VERSION } from '../version.js';
+import { readStdinAhead, STDIN_FILE } from '../spec/yaml-file.js';
 
 function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: number }): void {
   const cmd = program.command(spec.name).description(spec.summary);
@@ -34,8 +35,36 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
         throw usageError('empty-path', `${opt.long ?? opt.flags} needs a path, not an empty string`);
       }
     }
+    if (checkStdinUse(spec, args, options)) {
+      try {
+        await readStdinAhead();
+      } catch (e) {
+        throw inputError('unreadable', `cannot read standard input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: STDIN_FILE });
+      }
+    }
     exit.code = await spec.run(args, options, io);
   });
+}
+
+/**
+ * `-` reads an input from standard input (spec/yaml-file.ts): at most once per run, and never as
+ * a file to write, where it would create a file called `-`. True when an input is `-`.
+ */
+function checkStdinUse(spec: CommandSpec, args: readonly string[], options: Record<string, unknown>): boolean {
+  const readers: string[] = args.filter((a) => a === STDIN_FILE).map(() => 'an argument');
+  for (const o of spec.options) {
+    const opt = new Option(o.flags);
+    if (!/<(file|dir|path)>/.test(o.flags) || options[opt.attributeName()] !== STDIN_FILE) continue;
+    const flag = opt.long ?? opt.flags;
+    if (flag === '--output' || flag === '--svg') {
+      throw usageError('stdin-as-output', `${flag} needs a file to write; "-" is standard input here`, { expected: spec.name === 'render' ? 'a file name (leave -o out to write the SVG to standard output)' : 'a file name (--json writes to standard output)' });
+    }
+    readers.push(flag);
+  }
+  if (readers.length > 1) {
+    throw usageError('stdin-twice', `standard input ("-") can be read only once, but ${readers.length} inputs name it`, { expected: 'at most one "-" among the files' });
+  }
+  return readers.length === 1;
 }
 
 export function buildProgram(io: Io, exit: { code: number }): Command {

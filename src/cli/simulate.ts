@@ -19,6 +19,7 @@ import { generateRequests, rateForLoad, type ArrivalSpec, type LengthSpec, type 
 import { simulateAsync, SIM_DEFAULTS, type SimOptions } from '../sim/simulate.js';
 import { DEFAULT_KV_FILL } from '../sim/kv.js';
 import { workloadOfPlan } from '../delivered/workload.js';
+import { shownFile } from '../spec/yaml-file.js';
 
 interface SimulateFlags extends CommonFlags {
   readonly cluster?: string;
@@ -204,7 +205,7 @@ export const simulateCommand: CommandSpec = {
           const bar = progress ? progressBar(io, `${file} ${policy}`) : null;
           const report = await simulateAsync(cluster, plan, { ...base, policy }, { signal: controller.signal, onProgress: bar ? (f) => bar.update(f) : undefined });
           bar?.done();
-          runs.push({ label: file, report });
+          runs.push({ label: shownFile(file), report });
         }
       }
     } finally {

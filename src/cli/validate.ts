@@ -6,6 +6,7 @@ import type { CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { servabilityProblem } from '../spec/servable.js';
 import { readPlan } from '../plan/io.js';
+import { shownFile } from '../spec/yaml-file.js';
 import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import { formatProblems } from '../report/problems.js';
 import { tokens } from '../report/format.js';
@@ -67,6 +68,7 @@ export const validateCommand: CommandSpec = {
   examples: [
     'helix validate plan.json --cluster clusters/single24.yaml',
     'helix validate plans/*.json --cluster clusters/geo3.yaml --json',
+    'helix plan clusters/tiny.yaml --json | helix validate - -c clusters/tiny.yaml   # "-": standard input',
   ],
   async run(args, options, io) {
     const flags = options as unknown as ValidateFlags;
@@ -84,7 +86,7 @@ export const validateCommand: CommandSpec = {
     if (flags.maxGap !== undefined && !flags.fresh && delivered.length > 0) {
       throw usageError(
         'gap-not-objective',
-        `--max-gap without --fresh compares a plan's max flow with the upper bound, but ${delivered[0].file} was planned for --objective delivered, which trades max flow for tokens/s served; add --fresh to compare it with a fresh delivered plan, or use --min-throughput`,
+        `--max-gap without --fresh compares a plan's max flow with the upper bound, but ${shownFile(delivered[0].file)} was planned for --objective delivered, which trades max flow for tokens/s served; add --fresh to compare it with a fresh delivered plan, or use --min-throughput`,
       );
     }
     let freshFlow: number | null = null;
@@ -143,9 +145,9 @@ export const validateCommand: CommandSpec = {
     } else {
       for (const r of results) {
         const served = r.served !== null && r.fresh !== null ? `; serves ${tokens(r.served)} tokens/s, a fresh delivered plan ${tokens(r.fresh)}` : '';
-        if (r.valid) io.out(`${c.green('valid')}    ${r.file}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})${served}\n`);
-        else io.out(`${c.red('INVALID')}  ${r.file}  ${r.problems.length} problem(s)\n${formatProblems(r.problems)}\n`);
-        if (!flags.quiet) for (const w of r.warnings) io.err(`warning: ${r.file}: ${w}\n`);
+        if (r.valid) io.out(`${c.green('valid')}    ${shownFile(r.file)}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})${served}\n`);
+        else io.out(`${c.red('INVALID')}  ${shownFile(r.file)}  ${r.problems.length} problem(s)\n${formatProblems(r.problems)}\n`);
+        if (!flags.quiet) for (const w of r.warnings) io.err(`warning: ${shownFile(r.file)}: ${w}\n`);
       }
       if (results.length > 1) {
         const bad = results.filter((r) => !r.valid).length;

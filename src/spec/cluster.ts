@@ -14,7 +14,7 @@ import { readNetwork } from './network.js';
 import { DEFAULT_KV_RESERVE, loadProfile, profileFiles } from './profile.js';
 import { checkServable } from './servable.js';
 import type { Cluster, GpuProfile, ModelCard } from './types.js';
-import { readYamlSpec } from './yaml-file.js';
+import { readYamlSpec, STDIN_FILE } from './yaml-file.js';
 
 export interface LoadOptions {
   /** Overrides the spec's `profiles:` folder (the CLI's --profiles). */
@@ -56,7 +56,7 @@ function profileContext(root: Fields, file: string, options: LoadOptions): Profi
   const kvReserve = readKvReserve(root, options.kvReserve);
   if (!existsSync(dir)) {
     if (options.profilesDir) throw usageError('no-profiles', `profile folder not found: ${dir}`, { field: '--profiles', expected: 'an existing folder' });
-    root.fail('profiles', 'a profile folder, relative to this file', `profile folder not found: ${dir}`, 'no-profiles');
+    root.fail('profiles', `a profile folder, relative to ${file === STDIN_FILE ? 'the working folder (the spec came on standard input)' : 'this file'}`, `profile folder not found: ${dir}`, 'no-profiles');
   }
   // Cards next to the profiles (or one level up, as in the bundled layout) win over the bundled ones.
   const model = findModelCard(root.str('model'), [join(dir, 'models'), join(dirname(dir), 'models'), bundledModelsDir], { file, field: 'model' });
@@ -120,7 +120,7 @@ function readNodes(root: Fields, ctx: ProfileContext): NodeInit[] {
 export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
   const { data, lineOf } = readYamlSpec(file);
   const root = Fields.root(data, file, lineOf).onlyKeys(TOP_KEYS);
-  const name = root.optStr('name') ?? basename(file).replace(/\.ya?ml$/, '');
+  const name = root.optStr('name') ?? (file === STDIN_FILE ? 'stdin' : basename(file).replace(/\.ya?ml$/, ''));
   const ctx = profileContext(root, file, options);
   const nodes = readNodes(root, ctx);
   const network = readNetwork(root, nodes);
