@@ -34,9 +34,19 @@ export type Objective = PlanObjective;
 /** What `helix plan` and `helix compare` plan for unless told otherwise. */
 export const DEFAULT_OBJECTIVE: Objective = 'delivered';
 
+/**
+ * How a candidate was made, which decides the finalist rules that apply to it. The speed splits'
+ * layouts come from model searches too, but on sub-clusters from their own heuristic seeds: they
+ * count as made another way.
+ */
+export type CandidateOrigin = 'max flow' | 'depth control' | 'baseline' | 'speed split' | 'model search' | 'reference model search' | 'simulation search';
+
 export interface Candidate {
-  /** How it was made, e.g. `max flow`, `max-stages 6`, `min-layers 20`. */
+  /** What it is, unique among a run's candidates, e.g. `max flow`, `max-stages 6`, `delivered search 2`. */
   readonly label: string;
+  readonly origin: CandidateOrigin;
+  /** Its place in its own search's ranking (1 = that search's best), for the model searches. */
+  readonly rank?: number;
   readonly result: PlannerResult;
   readonly plan: Plan;
   readonly predicted: DeliveredPrediction | null;
@@ -176,20 +186,20 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const elapsed = () => (performance.now() - t0) / 1000;
   const workload = planningWorkload(o.workload);
   const candidates: Candidate[] = [];
-  const add = (label: string, result: PlannerResult) => {
+  const add = (label: string, origin: CandidateOrigin, result: PlannerResult, rank?: number) => {
     const plan = assemble(cluster, result);
     const p = result.throughput > 0 ? tryPredict(cluster, plan, workload.model) : null;
-    candidates.push({ label, result, plan, predicted: typeof p === 'string' ? null : p, simulated: null });
+    candidates.push({ label, origin, rank, result, plan, predicted: typeof p === 'string' ? null : p, simulated: null });
   };
   // Without per-layer timings nothing can be predicted or simulated: plan for max flow with the
   // whole time limit instead of spending most of it on candidates no one can rank.
   const untimed = untimedGpus(cluster);
   if (untimed.length > 0) {
-    add('max flow', await planCluster(cluster, o));
+    add('max flow', 'max flow', await planCluster(cluster, o));
     const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so nothing can be predicted or simulated; planned for max flow instead`;
     return { objective: 'maxflow', chosen: candidates[0], candidates, notes: [note], confirmRequests: null, workload: workload.name };
   }
-  add('max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));
+  add('max flow', 'max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));
   const first = candidates[0];
   const variants = first.plan.throughput > 0 ? depthVariants(first.plan.depth, cluster.model.layers) : [];
   const depthUntil = performance.now() + DEPTH_SHARE * o.timeLimitSec * 1000;
@@ -201,7 +211,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     // share back: a third of it without a better plan ends it.
     const stallSec = Math.min(o.stallSec ?? Infinity, Math.max(1, share / 3));
     const onProgress = o.onProgress && ((p: PlannerProgress) => o.onProgress!({ ...p, elapsedSec: elapsed(), phase: `depth ${i + 1}/${variants.length}` }));
-    add(v.label, await planCluster(cluster, { ...o, onProgress, timeLimitSec: share, stallSec, baselines: first.result.baselines, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
+    add(v.label, 'depth control', await planCluster(cluster, { ...o, onProgress, timeLimitSec: share, stallSec, baselines: first.result.baselines, maxStages: v.maxStages ?? o.maxStages, minLayers: v.minLayers ?? o.minLayers }));
   }
   // Shallow heuristic placements often deliver more than deep max-flow ones, and cost nothing.
   // (`separate` is left out: its flow follows its own no-crossing rule, not the cluster's max flow.)
@@ -218,7 +228,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     // The user's own depth controls still hold.
     if (!respectsDepthControls(cluster, placement, flow, o)) continue;
     const r = first.result;
-    add(method, {
+    add(method, 'baseline', {
       placement,
       throughput: flow.throughput,
       flow,
@@ -291,7 +301,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
 }
 
 /** The layouts of the speed splits (split-search.ts), which then seed the whole-cluster search. */
-async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: PlanningWorkload, candidates: readonly Candidate[], add: (label: string, r: PlannerResult) => void, elapsed: () => number): Promise<void> {
+async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: PlanningWorkload, candidates: readonly Candidate[], add: AddCandidate, elapsed: () => number): Promise<void> {
   if (o.signal?.aborted) return;
   const first = candidates[0].result;
   const seconds = SPLIT_SHARE * o.timeLimitSec;
@@ -307,7 +317,7 @@ async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: Pl
   }
   const wall = (performance.now() - t0) / 1000;
   for (const s of found) {
-    add(s.label, {
+    add(s.label, 'speed split', {
       placement: s.placement,
       throughput: s.flow.throughput,
       flow: s.flow,
@@ -319,6 +329,8 @@ async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: Pl
   }
 }
 
+type AddCandidate = (label: string, origin: CandidateOrigin, r: PlannerResult, rank?: number) => void;
+
 const SEARCH_LABEL = 'delivered search';
 /** Layouts of the searches on the azure-conv model when planning for other requests. */
 const REFERENCE_SEARCH_LABEL = 'azure-conv search';
@@ -329,7 +341,7 @@ const REFERENCE_SEARCH_LABEL = 'azure-conv search';
  * that reach one layout with different flows would take two confirming runs for one figure.
  */
 export function distinctLayouts<T extends { readonly result: Pick<PlannerResult, 'placement'> }>(ranked: readonly T[], maxFlow: T): T[] {
-  const key = (c: T) => JSON.stringify(c.result.placement);
+  const key = (c: T) => layoutKey(layoutOf(c.result.placement));
   const seen = new Set([key(maxFlow)]);
   return ranked.filter((c) => {
     if (c === maxFlow) return true;
@@ -346,13 +358,11 @@ export function distinctLayouts<T extends { readonly result: Pick<PlannerResult,
  * share the model's errors), the azure-conv model's best layout when it searched too (for other
  * requests: the ranking is by their model, which may misjudge it), and the max-flow plan.
  */
-export function chooseFinalists<T extends Pick<Candidate, 'label'>>(scored: readonly T[], maxFlow: T): T[] {
+export function chooseFinalists<T extends Pick<Candidate, 'origin' | 'rank'>>(scored: readonly T[], maxFlow: T): T[] {
   const finalists = scored.slice(0, FINALISTS);
-  const madeBy = (c: T, label: string) => c.label.startsWith(label);
-  const other = scored.find((c) => !madeBy(c, SEARCH_LABEL) && !madeBy(c, REFERENCE_SEARCH_LABEL));
-  // Its layouts are numbered by its own model's ranking, which is the one that counts for them.
-  const rank = (c: T) => Number(c.label.slice(REFERENCE_SEARCH_LABEL.length));
-  const referenceBest = scored.filter((c) => madeBy(c, REFERENCE_SEARCH_LABEL)).sort((a, b) => rank(a) - rank(b))[0];
+  const other = scored.find((c) => c.origin !== 'model search' && c.origin !== 'reference model search');
+  // Its own model's ranking is the one that counts for its layouts.
+  const referenceBest = scored.filter((c) => c.origin === 'reference model search').sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity))[0];
   const kept = [other, referenceBest].filter((c): c is T => c !== undefined);
   for (const c of kept) {
     if (finalists.includes(c)) continue;
@@ -386,10 +396,10 @@ const POLISH_LABEL = 'simulation search';
  * max-flow plan, a poor start, while the best search layout led to a plan that kept its gain on
  * held-out streams (711 -> 719 tokens/s, p95 TPOT 903 -> 750 ms).
  */
-export function polishStarts<T extends Pick<Candidate, 'label' | 'simulated'>>(finalists: readonly T[], count: number): T[] {
+export function polishStarts<T extends Pick<Candidate, 'origin' | 'simulated'>>(finalists: readonly T[], count: number): T[] {
   const bySim = [...finalists].sort((a, b) => b.simulated! - a.simulated!);
   if (bySim.length === 0) return [];
-  const fromSearch = (c: T) => c.label.startsWith(SEARCH_LABEL);
+  const fromSearch = (c: T) => c.origin === 'model search';
   return [bySim[0], ...bySim.slice(1).filter((c) => fromSearch(c) !== fromSearch(bySim[0])).slice(0, count - 1)];
 }
 
@@ -488,6 +498,7 @@ async function polishFinalists(
   const p = tryPredict(cluster, assembled, workload.model);
   const candidate: Candidate = {
     label: POLISH_LABEL,
+    origin: 'simulation search',
     result,
     plan: assembled,
     predicted: typeof p === 'string' ? null : p,
@@ -516,7 +527,7 @@ export function pickFinalist<T extends Pick<Candidate, 'simulated' | 'simulatedT
  * controls, baselines), and adds the best layouts it finds as candidates. The user's depth controls
  * bind the search as they bind the planner.
  */
-async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: PlanningWorkload, candidates: readonly Candidate[], seconds: number, add: (label: string, r: PlannerResult) => void, elapsed: () => number): Promise<void> {
+async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: PlanningWorkload, candidates: readonly Candidate[], seconds: number, add: AddCandidate, elapsed: () => number): Promise<void> {
   const seeds = candidates.filter((c) => c.predicted && c.plan.throughput > 0);
   if (seeds.length === 0 || o.signal?.aborted) return;
   const first = candidates[0].result;
@@ -526,11 +537,11 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: P
   // "Other workloads"), so half the searches use the azure-conv model, and the confirming runs,
   // on the requests planned for, judge the layouts of both.
   const reference = planningWorkload();
-  const models = [{ label: SEARCH_LABEL, workload: workload.model, threads }];
+  const models: { label: string; origin: CandidateOrigin; workload: typeof workload.model; threads: number }[] = [{ label: SEARCH_LABEL, origin: 'model search', workload: workload.model, threads }];
   if (workload.name !== reference.name) {
     // On one thread the two searches share it, interleaved.
     models[0].threads = Math.ceil(threads / 2);
-    models.push({ label: REFERENCE_SEARCH_LABEL, workload: reference.model, threads: Math.max(1, Math.floor(threads / 2)) });
+    models.push({ label: REFERENCE_SEARCH_LABEL, origin: 'reference model search', workload: reference.model, threads: Math.max(1, Math.floor(threads / 2)) });
   }
   const shares = threads < 2 && models.length > 1 ? `one thread shared by ${models.map((m) => m.label).join(' and ')}` : models.map((m) => `${m.threads} thread(s) for ${m.label}`).join(', ');
   o.log?.(`objective delivered: annealing on the delivered model (${seconds.toFixed(1)} s, ${seeds.length} seeds, ${shares})`);
@@ -557,7 +568,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: P
       if (!respectsDepthControls(cluster, placement, flow, o)) continue;
       known.push(layoutOf(placement));
       const from = b.from >= 0 ? seeds[b.from].label : 'the incumbent';
-      add(`${models[m].label} ${++kept}`, {
+      add(`${models[m].label} ${++kept}`, models[m].origin, {
         placement,
         throughput: flow.throughput,
         flow,
@@ -571,7 +582,7 @@ async function searchCandidates(cluster: Cluster, o: PlannerOptions, workload: P
           linksDropped: 0,
           notes: [`${m === 0 ? 'delivered-model' : `${reference.name}-model`} search from ${from}: ${found.runs} annealing runs, ${found.evaluations} layouts scored${found.threads > 1 ? ` in ${found.threads} threads` : ''}`],
         },
-      });
+      }, kept);
     }
   });
 }

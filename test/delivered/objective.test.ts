@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { chooseFinalists, distinctLayouts, pickFinalist, polishStarts } from '../../src/delivered/objective.js';
+import { chooseFinalists, distinctLayouts, pickFinalist, polishStarts, type CandidateOrigin } from '../../src/delivered/objective.js';
 
-const c = (label: string, simulated: number | null, simulatedTpotP95: number | null) => ({ label, simulated, simulatedTpotP95 });
+/** The origin and rank the planner gives candidates of these labels. */
+function madeAs(label: string): { origin: CandidateOrigin; rank?: number } {
+  const rank = Number(/ (\d+)$/.exec(label)?.[1]);
+  if (label.startsWith('delivered search')) return { origin: 'model search', rank };
+  if (label.startsWith('azure-conv search')) return { origin: 'reference model search', rank };
+  if (label.startsWith('split')) return { origin: 'speed split' };
+  if (label.startsWith('max-stages')) return { origin: 'depth control' };
+  return { origin: label === 'max flow' ? 'max flow' : 'baseline' };
+}
+const c = (label: string, simulated: number | null, simulatedTpotP95: number | null) => ({ label, ...madeAs(label), simulated, simulatedTpotP95 });
 
 describe('pickFinalist', () => {
   it('keeps the most simulated throughput among plans no slower per token (p95) than the max-flow plan', () => {
@@ -25,12 +34,18 @@ describe('pickFinalist', () => {
 });
 
 describe('chooseFinalists', () => {
-  const l = (label: string) => ({ label });
+  const l = (label: string) => ({ label, ...madeAs(label) });
   const names = (xs: { label: string }[]) => xs.map((x) => x.label);
   it('takes the best five, but always the best made another way and the max-flow plan', () => {
     const maxFlow = l('max flow');
     const scored = [1, 2, 3, 4, 5, 6].map((k) => l(`delivered search ${k}`)).concat([l('petals'), maxFlow]);
     expect(names(chooseFinalists(scored, maxFlow))).toEqual(['delivered search 1', 'delivered search 2', 'delivered search 3', 'delivered search 4', 'petals', 'max flow']);
+  });
+
+  it('counts a speed split\'s layout as made another way: searched on sub-clusters from their own seeds', () => {
+    const maxFlow = l('max flow');
+    const scored = [l('split A | B'), ...[1, 2, 3, 4, 5].map((k) => l(`delivered search ${k}`)), l('petals'), maxFlow];
+    expect(names(chooseFinalists(scored, maxFlow))).toEqual(['split A | B', 'delivered search 1', 'delivered search 2', 'delivered search 3', 'delivered search 4', 'max flow']);
   });
 
   it('keeps the azure-conv model\'s best layout too when it searched, however the model ranked it', () => {
