@@ -9,9 +9,9 @@ import type { Plan } from '../plan/types.js';
 import type { LengthSpec } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
 import { BUNDLED_TRACES, canonicalWorkloadName, DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
+import { workloadOf, type Workload } from './model.js';
 
 export { DEFAULT_WORKLOAD };
-import { workloadOf, type Workload } from './model.js';
 
 export interface PlanningWorkload {
   /** As the plan records it: a bundled trace's name, or `IN:OUT` for fixed lengths. */
