@@ -51,10 +51,13 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
  * a file to write, where it would create a file called `-`. True when an input is `-`.
  */
 function checkStdinUse(spec: CommandSpec, args: readonly string[], options: Record<string, unknown>): boolean {
-  const readers: string[] = args.filter((a) => a === STDIN_FILE).map(() => 'an argument');
+  // Declared arguments in order, the last one variadic where it is.
+  const argSpecs = args.map((_, i) => spec.args[Math.min(i, spec.args.length - 1)]);
+  const readers: string[] = args.filter((a, i) => a === STDIN_FILE && !argSpecs[i].word).map(() => 'an argument');
   for (const o of spec.options) {
     const opt = new Option(o.flags);
-    if (!/<(file|dir|path)>/.test(o.flags) || options[opt.attributeName()] !== STDIN_FILE) continue;
+    // Folders (`<dir>`, `<path>`) cannot come on standard input.
+    if (!/<file>/.test(o.flags) || options[opt.attributeName()] !== STDIN_FILE) continue;
     const flag = opt.long ?? opt.flags;
     if (flag === '--output' || flag === '--svg') {
       throw usageError('stdin-as-output', `${flag} needs a file to write; "-" is standard input here`, { expected: spec.name === 'render' ? 'a file name (leave -o out to write the SVG to standard output)' : 'a file name (--json writes to standard output)' });

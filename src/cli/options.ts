@@ -16,6 +16,8 @@ export interface ArgumentSpec {
   readonly description: string;
   readonly required: boolean;
   readonly variadic?: boolean;
+  /** A word from a list (`schema cluster`), not a file: `-` does not read standard input. */
+  readonly word?: boolean;
 }
 
 export function parsePositiveNumber(flag: string) {

@@ -134,7 +134,7 @@ function runEstimate(flags: ProfileFlags, sources: ProfileSources, model: ModelC
 export const profileCommand: CommandSpec = {
   name: 'profile',
   summary: 'build a profile t(k): import measured per-layer timings, or estimate from hardware figures',
-  args: [{ name: 'action', description: 'import | estimate', required: true }],
+  args: [{ name: 'action', description: 'import | estimate', required: true, word: true }],
   options: [
     { flags: '--gpu <type>', description: 'machine type from the GPU catalog (required)' },
     { flags: '--model <id>', description: 'model card id, e.g. llama3.1-70b (required)' },

@@ -9,7 +9,7 @@ const NAMES = ['cluster', 'plan', 'profile', 'model'] as const;
 export const schemaCommand: CommandSpec = {
   name: 'schema',
   summary: `print a JSON Schema (${NAMES.join(', ')})`,
-  args: [{ name: 'which', description: NAMES.join(' | '), required: true }],
+  args: [{ name: 'which', description: NAMES.join(' | '), required: true, word: true }],
   options: [],
   examples: ['helix schema cluster > cluster.schema.json', 'helix schema plan'],
   async run(args, _options, io) {
