@@ -202,10 +202,10 @@ export const simulateCommand: CommandSpec = {
       for (const { file, plan } of plans) {
         for (const policy of policies) {
           if (controller.signal.aborted && runs.length > 0) break;
-          const bar = progress ? progressBar(io, `${file} ${policy}`) : null;
+          const bar = progress ? progressBar(io, `${shownFile(file)} ${policy}`) : null;
           const report = await simulateAsync(cluster, plan, { ...base, policy }, { signal: controller.signal, onProgress: bar ? (f) => bar.update(f) : undefined });
           bar?.done();
-          runs.push({ label: shownFile(file), report });
+          runs.push({ label: file, report });
         }
       }
     } finally {
@@ -223,21 +223,23 @@ export const simulateCommand: CommandSpec = {
       if (flags.quiet) break;
       const w = r.report.window;
       if (w.end <= w.start && flags.warmup > 0) {
-        io.err(`warning: ${r.label}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, before --warmup ${flags.warmup} s ended; its throughput figures measure nothing\n`);
+        io.err(`warning: ${shownFile(r.label)}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, before --warmup ${flags.warmup} s ended; its throughput figures measure nothing\n`);
       } else if (flags.offline === undefined && w.end > w.start && r.report.requests.finished > 0 && w.end - w.start < 2 * r.report.latency.mean) {
         // Requests that start in a short window finish after it: the figure is a transient.
-        io.err(`warning: ${r.label}: throughput is measured over ${(w.end - w.start).toFixed(1)} s, less than twice a request's mean latency (${r.report.latency.mean.toFixed(1)} s), so it is not a steady-state figure; use a longer --duration\n`);
+        io.err(`warning: ${shownFile(r.label)}: throughput is measured over ${(w.end - w.start).toFixed(1)} s, less than twice a request's mean latency (${r.report.latency.mean.toFixed(1)} s), so it is not a steady-state figure; use a longer --duration\n`);
       }
     }
     const c = colorFor(io, flags.color);
+    // JSON names each plan as the arguments did (`-` for standard input); tables name it for people.
+    const shown = runs.map((r) => ({ ...r, label: shownFile(r.label) }));
     if (flags.json) {
       const rows = runs.map((r) => ({ plan: r.label, ...r.report }));
       io.out(`${JSON.stringify(flags.compare ? rows : rows[0], null, 2)}\n`);
     } else if (flags.compare) {
-      io.out(formatSimCompare(runs, { color: c }));
+      io.out(formatSimCompare(shown, { color: c }));
       io.out(policies.map((p) => c.dim(`  ${p}: ${POLICY_NOTES[p]}`)).join('\n') + '\n');
     } else {
-      io.out(formatSimReport(runs[0], { color: c }));
+      io.out(formatSimReport(shown[0], { color: c }));
     }
     // Exit 1 when a run could serve none of its requests (all rejected or none finished).
     return runs.every((r) => r.report.requests.finished > 0 || r.report.requests.total === 0) ? 0 : 1;

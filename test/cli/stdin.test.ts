@@ -32,6 +32,17 @@ describe('"-" reads an input from standard input (built binary)', () => {
     expect(elsewhere.stderr).toMatch(/^helix: stdin: profiles: profile folder not found: .*relative to the working folder/);
   });
 
+  it('names the plan stdin in tables and "-" in JSON, as the arguments did', () => {
+    const plan = helix(['plan', 'clusters/tiny.yaml', '-t', '2', '--json']).stdout;
+    const text = helix(['simulate', '-', '-c', 'clusters/tiny.yaml', '--offline', '20', '--quiet'], { input: plan });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Simulated stdin: iwrr routing/);
+    const json = helix(['simulate', '-', '-c', 'clusters/tiny.yaml', '--offline', '20', '--json'], { input: plan });
+    expect(JSON.parse(json.stdout).plan).toBe('-');
+    const valid = helix(['validate', '-', '-c', 'clusters/tiny.yaml', '--json'], { input: plan });
+    expect(JSON.parse(valid.stdout)[0].file).toBe('-');
+  });
+
   it('names stdin in errors about what came on it', () => {
     const r = helix(['validate', '-', '-c', 'clusters/tiny.yaml'], { input: '{"formatVersion": 1' });
     expect(r.code).toBe(2);
