@@ -1,6 +1,8 @@
 // Every failure a user can cause is a HelixError with a stable code; the CLI renders it as one line
 // (file, field, what was expected) and maps the code's kind to an exit code. No stack traces reach users.
 
+import { shownFile } from './stdin.js';
+
 export type ErrorKind = 'input' | 'usage' | 'infeasible' | 'invalid-plan';
 
 export interface ErrorDetails {
@@ -42,8 +44,7 @@ export function exitCodeFor(error: HelixError): number {
 /** One line for stderr: `file: field: message (expected X, found Y)`. */
 export function renderError(error: HelixError): string {
   const d = error.details;
-  // `-` is standard input (spec/yaml-file.ts); a bare dash would read as punctuation.
-  const where = [d.file === '-' ? 'stdin' : d.file, d.field].filter(Boolean).join(': ');
+  const where = [d.file === undefined ? undefined : shownFile(d.file), d.field].filter(Boolean).join(': ');
   const tail = [d.expected ? `expected ${d.expected}` : '', d.found !== undefined ? `found ${d.found}` : '']
     .filter(Boolean)
     .join(', ');

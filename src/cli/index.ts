@@ -7,7 +7,8 @@ import { commands } from './registry.js';
 import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
 import { VERSION } from '../version.js';
-import { readStdinAhead, STDIN_FILE } from '../spec/yaml-file.js';
+import { readStdinAhead } from '../spec/yaml-file.js';
+import { STDIN_FILE } from '../stdin.js';
 
 function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: number }): void {
   const cmd = program.command(spec.name).description(spec.summary);

@@ -19,7 +19,7 @@ import { generateRequests, rateForLoad, type ArrivalSpec, type LengthSpec, type 
 import { simulateAsync, SIM_DEFAULTS, type SimOptions } from '../sim/simulate.js';
 import { DEFAULT_KV_FILL } from '../sim/kv.js';
 import { workloadOfPlan } from '../delivered/workload.js';
-import { shownFile } from '../spec/yaml-file.js';
+import { shownFile } from '../stdin.js';
 
 interface SimulateFlags extends CommonFlags {
   readonly cluster?: string;
@@ -218,20 +218,20 @@ export const simulateCommand: CommandSpec = {
     if (!explicitLengths && madeFor.size > 1 && !flags.quiet) {
       io.err(`warning: the plans were made for different requests (${[...madeFor].join(', ')}); every run uses the first plan's, ${workloadOfPlan(plans[0].plan).name} (--lengths or --input-len/--output-len to choose)\n`);
     }
+    // JSON names each plan as the arguments did (`-` for standard input); messages and tables name it for people.
+    const shown = runs.map((r) => ({ ...r, label: shownFile(r.label) }));
     // A warm-up past the end of a run leaves nothing to measure: say so rather than report zeros.
-    for (const r of runs) {
+    for (const r of shown) {
       if (flags.quiet) break;
       const w = r.report.window;
       if (w.end <= w.start && flags.warmup > 0) {
-        io.err(`warning: ${shownFile(r.label)}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, before --warmup ${flags.warmup} s ended; its throughput figures measure nothing\n`);
+        io.err(`warning: ${r.label}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, before --warmup ${flags.warmup} s ended; its throughput figures measure nothing\n`);
       } else if (flags.offline === undefined && w.end > w.start && r.report.requests.finished > 0 && w.end - w.start < 2 * r.report.latency.mean) {
         // Requests that start in a short window finish after it: the figure is a transient.
-        io.err(`warning: ${shownFile(r.label)}: throughput is measured over ${(w.end - w.start).toFixed(1)} s, less than twice a request's mean latency (${r.report.latency.mean.toFixed(1)} s), so it is not a steady-state figure; use a longer --duration\n`);
+        io.err(`warning: ${r.label}: throughput is measured over ${(w.end - w.start).toFixed(1)} s, less than twice a request's mean latency (${r.report.latency.mean.toFixed(1)} s), so it is not a steady-state figure; use a longer --duration\n`);
       }
     }
     const c = colorFor(io, flags.color);
-    // JSON names each plan as the arguments did (`-` for standard input); tables name it for people.
-    const shown = runs.map((r) => ({ ...r, label: shownFile(r.label) }));
     if (flags.json) {
       const rows = runs.map((r) => ({ plan: r.label, ...r.report }));
       io.out(`${JSON.stringify(flags.compare ? rows : rows[0], null, 2)}\n`);

@@ -6,7 +6,7 @@ import type { CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { servabilityProblem } from '../spec/servable.js';
 import { readPlan } from '../plan/io.js';
-import { shownFile } from '../spec/yaml-file.js';
+import { shownFile } from '../stdin.js';
 import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import { formatProblems } from '../report/problems.js';
 import { tokens } from '../report/format.js';

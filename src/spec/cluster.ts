@@ -14,7 +14,8 @@ import { readNetwork } from './network.js';
 import { DEFAULT_KV_RESERVE, loadProfile, profileFiles } from './profile.js';
 import { checkServable } from './servable.js';
 import type { Cluster, GpuProfile, ModelCard } from './types.js';
-import { readYamlSpec, STDIN_FILE } from './yaml-file.js';
+import { readYamlSpec } from './yaml-file.js';
+import { STDIN_FILE } from '../stdin.js';
 
 export interface LoadOptions {
   /** Overrides the spec's `profiles:` folder (the CLI's --profiles). */
