@@ -35,6 +35,9 @@ export interface ClusterInit {
   readonly coordinatorLink: (i: number) => LinkInit | null;
 }
 
+/** Link capacities are capped at this multiple of the fastest node's tokens/s (see buildCluster). */
+export const LINK_CAP_OVER_NODES = 1e6;
+
 export function buildCluster(init: ClusterInit): Cluster {
   const { model } = init;
   const n = init.nodes.length;
@@ -56,6 +59,12 @@ export function buildCluster(init: ClusterInit): Cluster {
     };
   });
 
+  // A link never carries more than the nodes at its ends can process, so capacities far above
+  // any node's are capped: the max flow is the same, and Dinic's sums and the verifier's
+  // conservation check stay exact in doubles (a 1e12 GB/s link once failed verification by a
+  // token/s). The cap is far above any real link (10 Gbps is 76,000 tokens/s of 70B activations).
+  const fastestNode = Math.max(1, ...nodes.map((node) => Math.max(0, ...node.capacity)));
+  const capped = (tokensPerSec: number) => Math.min(tokensPerSec, LINK_CAP_OVER_NODES * fastestNode);
   const linkCapacity = new Float64Array(n * n);
   const linkBandwidth = new Float64Array(n * n);
   const linkLatency = new Float64Array(n * n);
@@ -66,7 +75,7 @@ export function buildCluster(init: ClusterInit): Cluster {
       if (!l || l.bandwidth <= 0) continue;
       linkBandwidth[i * n + j] = l.bandwidth;
       linkLatency[i * n + j] = l.latency;
-      linkCapacity[i * n + j] = l.bandwidth / model.activationBytesPerToken;
+      linkCapacity[i * n + j] = capped(l.bandwidth / model.activationBytesPerToken);
     }
   }
 
@@ -77,7 +86,7 @@ export function buildCluster(init: ClusterInit): Cluster {
   for (let i = 0; i < n; i++) {
     const l = init.coordinatorLink(i);
     if (!l || l.bandwidth <= 0) continue;
-    sourceCapacity[i] = sinkCapacity[i] = l.bandwidth / model.tokenBytes;
+    sourceCapacity[i] = sinkCapacity[i] = capped(l.bandwidth / model.tokenBytes);
     sourceLatency[i] = sinkLatency[i] = l.latency;
   }
 

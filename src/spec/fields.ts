@@ -8,6 +8,8 @@ import type { KeyPath, LineLocator } from './yaml-file.js';
 
 const show = (v: unknown): string => {
   if (v === undefined) return 'nothing';
+  // JSON has no NaN or Infinity (YAML's .nan, .inf): stringify would call them null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
@@ -21,11 +23,12 @@ export interface NumberRule {
   readonly min?: number;
   readonly above?: number;
   readonly below?: number;
+  readonly max?: number;
   readonly int?: boolean;
 }
 
 function describeRule(o: NumberRule): string {
-  const bounds = [o.above !== undefined ? `> ${o.above}` : o.min !== undefined ? `>= ${o.min}` : '', o.below !== undefined ? `< ${o.below}` : '']
+  const bounds = [o.above !== undefined ? `> ${o.above}` : o.min !== undefined ? `>= ${o.min}` : '', o.below !== undefined ? `< ${o.below}` : o.max !== undefined ? `<= ${o.max}` : '']
     .filter(Boolean)
     .join(' and ');
   return `${o.int ? 'an integer' : 'a number'}${bounds ? ` ${bounds}` : ''}`;
@@ -91,6 +94,7 @@ export class Fields {
     if (o.min !== undefined && v < o.min) this.fail(key, expected);
     if (o.above !== undefined && v <= o.above) this.fail(key, expected);
     if (o.below !== undefined && v >= o.below) this.fail(key, expected);
+    if (o.max !== undefined && v > o.max) this.fail(key, expected);
     return v;
   }
 
@@ -122,8 +126,11 @@ export class Fields {
     return v;
   }
 
-  duration(key: string): number {
-    return parseDuration(this.required(key, 'a duration such as 5ms'), this.where(key));
+  /** Seconds; `maxSec` bounds it where a larger value can only be a typo. */
+  duration(key: string, maxSec = Infinity): number {
+    const v = parseDuration(this.required(key, 'a duration such as 5ms'), this.where(key));
+    if (v > maxSec) this.fail(key, `a duration of at most ${maxSec}s`);
+    return v;
   }
 
   obj(key: string): Fields {

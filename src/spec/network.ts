@@ -20,15 +20,22 @@ export interface LinkSpec {
 
 const LINK_KEYS = ['bandwidth', 'latency', 'jitter', 'latencyJitter'];
 
+/**
+ * Longest latency a link may have. Every decode step crosses every hop, so a link slower than
+ * this serves nothing; a larger figure is a unit slip (10000 meant as microseconds), and left in
+ * it made the simulator's clock run to 1e33 s.
+ */
+export const MAX_LINK_LATENCY_SEC = 10;
+
 /** Reads link figures; `extraKeys` are the other keys allowed beside them in that place. */
 export function readLinkSpec(f: Fields, extraKeys: readonly string[] = [], allowZero = true): LinkSpec {
   f.onlyKeys([...LINK_KEYS, ...extraKeys]);
   return {
     bandwidth: f.bandwidth('bandwidth', allowZero),
-    latency: f.has('latency') ? f.duration('latency') : 0,
+    latency: f.has('latency') ? f.duration('latency', MAX_LINK_LATENCY_SEC) : 0,
     // Below 1, so a draw can never make a bandwidth zero or negative.
     jitter: f.optNum('jitter', { min: 0, below: 1 }) ?? 0,
-    latencyJitter: f.has('latencyJitter') ? f.duration('latencyJitter') : 0,
+    latencyJitter: f.has('latencyJitter') ? f.duration('latencyJitter', MAX_LINK_LATENCY_SEC) : 0,
   };
 }
 

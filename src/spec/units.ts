@@ -29,7 +29,16 @@ function split(value: unknown, what: string, where: Where): [number, string] {
   if (typeof value !== 'string') fail(what, value, where);
   const m = /^\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([A-Za-zµ/]*)\s*$/.exec(value);
   if (!m) fail(what, value, where);
-  return [Number(m[1]), m[2]];
+  const n = Number(m[1]);
+  // "1e400" matches the pattern and is Infinity.
+  if (!Number.isFinite(n)) fail(what, value, where);
+  return [n, m[2]];
+}
+
+/** The value in base units, refused when the prefix overflows it ("1e300TB/s"). */
+function finite(n: number, what: string, value: unknown, where: Where): number {
+  if (!Number.isFinite(n)) fail(what, value, where);
+  return n;
 }
 
 function prefixFactor(prefix: string): number | undefined {
@@ -42,7 +51,7 @@ export function parseBytes(value: unknown, where: Where = {}): number {
   if (unit === '') return n;
   const m = /^(Ki|Mi|Gi|Ti|[kKMGT]?)B$/.exec(unit);
   if (!m) fail('size', value, where);
-  return n * prefixFactor(m[1])!;
+  return finite(n * prefixFactor(m[1])!, 'size', value, where);
 }
 
 /** Bytes per second: `10Gbps` / `10 Gbit/s` are bits, `1.25 GB/s` / `1.25GBps` are bytes. */
@@ -50,9 +59,9 @@ export function parseBandwidth(value: unknown, where: Where = {}): number {
   const [n, unit] = split(value, 'bandwidth', where);
   if (unit === '') return n;
   const bits = /^(Ki|Mi|Gi|Ti|[kKMGT]?)(?:bps|bit\/s|b\/s)$/.exec(unit);
-  if (bits) return (n * prefixFactor(bits[1])!) / 8;
+  if (bits) return finite((n * prefixFactor(bits[1])!) / 8, 'bandwidth', value, where);
   const bytes = /^(Ki|Mi|Gi|Ti|[kKMGT]?)(?:B\/s|Bps)$/.exec(unit);
-  if (bytes) return n * prefixFactor(bytes[1])!;
+  if (bytes) return finite(n * prefixFactor(bytes[1])!, 'bandwidth', value, where);
   fail('bandwidth', value, where);
 }
 
@@ -61,5 +70,5 @@ export function parseDuration(value: unknown, where: Where = {}): number {
   const [n, unit] = split(value, 'duration', where);
   const factor: Record<string, number> = { '': 1, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9, min: 60 };
   if (!(unit in factor)) fail('duration', value, where);
-  return n * factor[unit];
+  return finite(n * factor[unit], 'duration', value, where);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helix } from '../fixtures/cli.js';
+import { helix, repoRoot } from '../fixtures/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'helix-plan-'));
 
@@ -79,6 +79,17 @@ describe('helix plan (built binary)', () => {
     // A baseline records no depth controls it did not apply.
     const b = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--json']).stdout);
     expect([b.settings.maxStages, b.settings.minLayers, b.settings.keepLinks]).toEqual([null, null, null]);
+  });
+
+  it('links far faster than any node: the plan verifies (a 1e12 GB/s network once failed conservation by a token/s)', () => {
+    const file = join(tmp, 'fast-links.yaml');
+    const tiny = readFileSync(join(repoRoot, 'clusters', 'tiny.yaml'), 'utf8').replace('../profiles', join(repoRoot, 'profiles'));
+    for (const bandwidth of ['1e12GB/s', '1e30GB/s']) {
+      writeFileSync(file, tiny.replace('default: { bandwidth: 1GB/s', `default: { bandwidth: ${bandwidth}`));
+      const r = helix(['plan', file, '--objective', 'maxflow', '-t', '2', '--json']);
+      expect(r.code, `${bandwidth}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout).throughput).toBeGreaterThan(0);
+    }
   });
 
   it('exits 2 for malformed YAML, naming the file', () => {

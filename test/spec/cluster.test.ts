@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { loadCluster } from '../../src/spec/cluster.js';
+import { loadCluster, MAX_NODES } from '../../src/spec/cluster.js';
 import { renderError } from '../../src/errors.js';
 import { repoRoot } from '../fixtures/cli.js';
 import { ENOUGH, LINKED, failure, setA, spec70b, tempDir, writeTemp } from './spec-files.js';
@@ -143,6 +143,19 @@ describe('spec errors name the file and the field', () => {
     expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 10 GB }\n'), 'network.default.bandwidth');
     expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, jitter: 1.5 }\n'), 'network.default.jitter');
     expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 5 parsecs }\n'), 'network.default.latency');
+  });
+
+  it('latencies beyond 10 s are refused as unit slips, and YAML .nan is shown as NaN, not null', () => {
+    expect(expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 10000 }\n'), 'network.default.latency', 'bad-field').details.expected).toBe('a duration of at most 10s');
+    expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 1ms, latencyJitter: 1min }\n'), 'network.default.latencyJitter');
+    expect(loadCluster(writeTemp(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 10s }\n'))).linkLatency[1]).toBe(10);
+    const e = expectError(spec70b('  - { gpu: A100-40G, count: .nan }\n', LINKED), 'nodes[0].count');
+    expect(e.details.found).toBe('NaN');
+  });
+
+  it(`at most ${MAX_NODES} nodes, in one group or in all (20,000 once exhausted the heap)`, () => {
+    expect(expectError(spec70b('  - { gpu: A100-40G, count: 1000000000 }\n', LINKED), 'nodes[0].count', 'bad-field').details.expected).toBe('an integer >= 1 and <= 4096');
+    expectError(spec70b(`  - { gpu: A100-40G, count: ${MAX_NODES} }\n  - { gpu: L4 }\n`, LINKED), 'nodes', 'too-many-nodes');
   });
 
   it('unknown regions and nodes in the network', () => {

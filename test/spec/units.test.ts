@@ -18,7 +18,7 @@ describe('parseBytes', () => {
     [0, 0],
   ])('%s = %d bytes', (input, bytes) => expect(parseBytes(input)).toBeCloseTo(bytes, 3));
 
-  it.each([['-1GB'], ['40GX'], ['GB'], [''], ['   '], ['forty GB'], ['4 0GB'], ['40 Gb'], ['40GiBs'], [null], [-5], [Number.NaN], [Infinity], [true]])(
+  it.each([['-1GB'], ['40GX'], ['GB'], [''], ['   '], ['forty GB'], ['4 0GB'], ['40 Gb'], ['40GiBs'], [null], [-5], [Number.NaN], [Infinity], [true], ['1e400GB'], ['1e300TiB']])(
     'rejects %s, naming file and field',
     (input) => {
       const e = failure(() => parseBytes(input, where));
@@ -44,7 +44,8 @@ describe('parseBandwidth (bytes/s)', () => {
     [5e8, 5e8],
   ])('%s = %d B/s', (input, bytesPerSec) => expect(parseBandwidth(input)).toBeCloseTo(bytesPerSec, 3));
 
-  it.each([['-5Gbps'], ['10 Gb'], ['10GB'], ['1 GB/min'], ['fast'], [''], ['Gbps'], [Number.NaN], [-1], [{}]])('rejects %s', (input) => {
+  // '1e400GB/s' reads as Infinity and '1e300TB/s' overflows to it: both once reached the planner.
+  it.each([['-5Gbps'], ['10 Gb'], ['10GB'], ['1 GB/min'], ['fast'], [''], ['Gbps'], [Number.NaN], [-1], [{}], ['1e400GB/s'], ['1e300TB/s'], ['1e308Tbps']])('rejects %s', (input) => {
     const e = failure(() => parseBandwidth(input, { file: 'c.yaml', field: 'network.default.bandwidth' }));
     expect(e.details.file).toBe('c.yaml');
     expect(e.details.field).toBe('network.default.bandwidth');
@@ -64,7 +65,7 @@ describe('parseDuration (seconds)', () => {
     [3, 3],
   ])('%s = %d s', (input, s) => expect(parseDuration(input)).toBeCloseTo(s, 12));
 
-  it.each([['5 msec'], ['-1ms'], ['soon'], [''], ['ms'], ['1h'], [Number.NaN], [-0.5]])('rejects %s', (input) => {
+  it.each([['5 msec'], ['-1ms'], ['soon'], [''], ['ms'], ['1h'], [Number.NaN], [-0.5], ['1e400s'], ['1e307min']])('rejects %s', (input) => {
     const e = failure(() => parseDuration(input, { file: 'c.yaml', field: 'network.default.latency' }));
     expect(e.details.field).toBe('network.default.latency');
     expect(e.details.expected).toMatch(/5ms/);
