@@ -6,6 +6,7 @@ import { colorFor, showProgress } from './io.js';
 import { planOptions, plannerOptionsFrom } from './plan.js';
 import { parseChoice, type CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
+import { checkWorkloadFits, planningWorkload } from '../delivered/workload.js';
 import { compareMethods } from '../search/baselines/compare.js';
 import type { GroupBy } from '../search/baselines/separate.js';
 import { formatCompare } from '../report/compare-table.js';
@@ -38,6 +39,7 @@ export const compareCommand: CommandSpec = {
   async run(args, options, io) {
     const flags = options as unknown as CompareFlags;
     const cluster = loadCluster(args[0], { profilesDir: flags.profiles });
+    checkWorkloadFits(planningWorkload(flags.workload), cluster.model);
     const progress = showProgress(io, flags.quiet);
     const controller = new AbortController();
     const release = io.onInterrupt?.(() => controller.abort());

@@ -29,7 +29,7 @@ import { withDelivered } from '../delivered/attach.js';
 import { DEFAULT_OBJECTIVE, OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
 import { MAX_THREADS } from '../delivered/parallel-search.js';
 import { bestServingBaseline, maxFlowHint } from '../delivered/hint.js';
-import { DEFAULT_WORKLOAD, parseWorkloadName, planningWorkload } from '../delivered/workload.js';
+import { checkWorkloadFits, DEFAULT_WORKLOAD, parseWorkloadName, planningWorkload } from '../delivered/workload.js';
 import { BUNDLED_TRACES } from '../spec/workload-name.js';
 
 interface PlanFlags extends CommonFlags {
@@ -168,6 +168,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<P
     const searched = flags.method === 'milp';
     const asked = searched ? (flags.objective ?? DEFAULT_OBJECTIVE) : undefined;
     const workload = planningWorkload(flags.workload);
+    checkWorkloadFits(workload, cluster.model);
     const started = performance.now();
     const choice = asked === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
     // What the plan was really made for: delivered falls back to max flow where nothing can be predicted.

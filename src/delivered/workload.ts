@@ -6,6 +6,7 @@
 
 import { usageError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
+import type { ModelCard } from '../spec/types.js';
 import type { LengthSpec } from '../sim/requests.js';
 import { loadLengths } from '../sim/traces.js';
 import { BUNDLED_TRACES, canonicalWorkloadName, DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
@@ -55,4 +56,19 @@ export function planningWorkload(name: string = DEFAULT_WORKLOAD): PlanningWorkl
 /** The workload a saved plan was made for (plans from before `--workload`: azure-conv). */
 export function workloadOfPlan(plan: Pick<Plan, 'settings'>): PlanningWorkload {
   return planningWorkload(plan.settings.workload ?? DEFAULT_WORKLOAD);
+}
+
+/**
+ * Refuses fixed lengths no request of the model can have: the simulator rejects every such
+ * request, so a plan made for them would record a prediction that nothing can serve. (Sampled
+ * traces keep their few over-long requests: the simulator rejects those alone.)
+ */
+export function checkWorkloadFits(workload: PlanningWorkload, model: ModelCard): void {
+  const fixed = fixedLengths(workload.name);
+  if (fixed && fixed.input + fixed.output > model.contextLength) {
+    throw usageError('workload-too-long', `--workload ${workload.name}: ${fixed.input + fixed.output} tokens a request, more than ${model.id}'s context of ${model.contextLength}`, {
+      field: '--workload',
+      expected: `IN + OUT <= ${model.contextLength}`,
+    });
+  }
 }

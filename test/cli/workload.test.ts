@@ -65,4 +65,15 @@ describe('helix plan --workload (built binary)', () => {
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/settings\.workload/);
   });
+
+  it("exits 2 for fixed lengths longer than the model's context (the plan would record a prediction no request can have)", () => {
+    // tiny serves llama1-30b, whose context is 2,048 tokens.
+    for (const command of ['plan', 'compare']) {
+      const r = helix([command, 'clusters/tiny.yaml', '-t', '1', '--workload', '2000:100']);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr).toMatch(/--workload 2000:100: 2100 tokens a request, more than llama1-30b's context of 2048/);
+      expect(r.stdout).toBe('');
+    }
+    expect(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--workload', '1948:100', '--json']).code).toBe(0);
+  });
 });
