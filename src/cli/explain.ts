@@ -35,7 +35,7 @@ export const explainCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'explain needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
-    const check = verifyPlan(plan, cluster);
+    const check = verifyPlan(plan, cluster, { planFile: args[0] });
     if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
     const e = await explainPlacement(cluster, placementOf(plan, cluster), { secondsPerTry: flags.tryTime, seed: flags.seed });
     // The cut and the what-ifs are about max flow; a plan made for delivery is limited elsewhere.

@@ -60,7 +60,7 @@ export const replanCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'replan needs --cluster <file>: the cluster spec of the plan in force');
     const old = readPlan(args[0]);
     const before = loadCluster(flags.cluster, { profilesDir: flags.profiles });
-    const check = verifyPlan(old, before);
+    const check = verifyPlan(old, before, { planFile: args[0] });
     if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan in force is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
     let cluster = flags.addFrom ? loadCluster(flags.addFrom, { profilesDir: flags.profiles }) : before;
     if (cluster.model.id !== before.model.id) {

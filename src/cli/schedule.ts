@@ -39,7 +39,7 @@ export const scheduleCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'schedule needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
-    const check = verifyPlan(plan, cluster);
+    const check = verifyPlan(plan, cluster, { planFile: args[0] });
     if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
     if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: there is nothing to route', { file: args[0] });
     const tables = buildRoutingTables(cluster, plan);

@@ -116,7 +116,7 @@ function arrivalSpec(flags: SimulateFlags, lengths: LengthSpec, planned: number)
 
 function checkedPlan(file: string, cluster: Cluster): Plan {
   const plan = readPlan(file);
-  const check = verifyPlan(plan, cluster);
+  const check = verifyPlan(plan, cluster, { planFile: file });
   if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file });
   if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: no request can be served', { file });
   return plan;

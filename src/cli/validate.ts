@@ -101,7 +101,7 @@ export const validateCommand: CommandSpec = {
     }
     const results: ValidationResult[] = plans.map(({ file, plan }) => {
       const objective = objectiveOf(plan);
-      const r = verifyPlan(plan, cluster);
+      const r = verifyPlan(plan, cluster, { planFile: file });
       const problems = [...r.problems];
       if (unservable) problems.unshift({ field: 'cluster', message: `${cluster.file}: no placement can serve ${cluster.model.id}: ${unservable.why}` });
       const throughput = r.flowThroughput;

@@ -2,6 +2,7 @@
 // ranges, memory, which links may carry tokens, capacities recomputed from the inputs,
 // conservation, a decomposition into source-to-sink paths, totals, and the exact max flow.
 
+import { shownFile } from '../stdin.js';
 import { connects, evaluatePlacement, nodeCapacityFor } from '../graph/placement-flow.js';
 import { inputError } from '../errors.js';
 import type { Cluster, LayerRange } from '../spec/types.js';
@@ -31,6 +32,8 @@ export interface VerifyOptions {
   /** Relative tolerance on capacities and balances. */
   readonly tolerance?: number;
   readonly partialInference?: boolean;
+  /** The plan's file, named by the error when the plan belongs to another cluster. */
+  readonly planFile?: string;
 }
 
 const NODE = (i: number) => `nodes[${i}]`;
@@ -45,7 +48,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   const warnings: string[] = [];
   const slack = (cap: number) => tol * Math.max(1, cap);
 
-  assertSameCluster(plan, cluster);
+  assertSameCluster(plan, cluster, options.planFile);
   if (plan.cluster.inputHash !== cluster.inputHash) {
     warnings.push('the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs');
   }
@@ -328,7 +331,7 @@ function countPaths(
   return paths;
 }
 
-function assertSameCluster(plan: Plan, cluster: Cluster): void {
+function assertSameCluster(plan: Plan, cluster: Cluster, planFile: string | undefined): void {
   const names = new Set(cluster.nodes.map((node) => node.name));
   const sameNodes = plan.nodes.length === names.size && plan.nodes.every((node) => names.has(node.name));
   // A renamed cluster with the same nodes is still the same cluster; so is a same-named one that
@@ -338,8 +341,10 @@ function assertSameCluster(plan: Plan, cluster: Cluster): void {
     plan.cluster.layers !== cluster.model.layers ||
     (plan.cluster.name !== cluster.name && !sameNodes);
   if (other) {
-    throw inputError('plan-cluster-mismatch', `plan was made for another cluster ("${plan.cluster.name}", model ${plan.cluster.model})`, {
-      file: cluster.file,
+    // Either file may be the wrong one; the plan's is named first, since `validate plans/*.json`
+    // is where a stray plan turns up.
+    throw inputError('plan-cluster-mismatch', `plan was made for another cluster ("${plan.cluster.name}", model ${plan.cluster.model}), not for ${shownFile(cluster.file)}`, {
+      file: planFile ?? cluster.file,
       expected: `a plan for "${cluster.name}" (model ${cluster.model.id})`,
     });
   }

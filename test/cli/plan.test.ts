@@ -155,7 +155,13 @@ describe('helix validate (built binary)', () => {
     writeFileSync(file, r.stdout);
     const v = helix(['validate', file, '--cluster', 'clusters/single24.yaml']);
     expect(v.code).toBe(2);
-    expect(v.stderr).toMatch(/another cluster/);
+    // The plan's file is the one named: in `validate plans/*.json` it is the stray one.
+    expect(v.stderr).toMatch(/^helix: \S*tiny-plan\.json: plan was made for another cluster \("tiny", model llama1-30b\), not for clusters\/single24\.yaml/);
+    for (const command of ['schedule', 'explain', 'simulate']) {
+      const r = helix([command, file, '-c', 'clusters/single24.yaml', ...(command === 'simulate' ? ['--offline', '5'] : [])]);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toMatch(/tiny-plan\.json: plan was made for another cluster/);
+    }
   });
 });
 
