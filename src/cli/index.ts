@@ -9,6 +9,8 @@ import { commonOptions } from './options.js';
 import { VERSION } from '../version.js';
 import { readStdinAhead } from '../spec/yaml-file.js';
 import { STDIN_FILE } from '../stdin.js';
+import { checkOutputPath } from './write-file.js';
+import { resolve } from 'node:path';
 
 function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: number }): void {
   const cmd = program.command(spec.name).description(spec.summary);
@@ -36,6 +38,7 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
         throw usageError('empty-path', `${opt.long ?? opt.flags} needs a path, not an empty string`);
       }
     }
+    checkOutputs(spec, options);
     if (checkStdinUse(spec, args, options)) {
       try {
         await readStdinAhead();
@@ -45,6 +48,27 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
     }
     exit.code = await spec.run(args, options, io);
   });
+}
+
+/** Flags that name a file a command writes. */
+const OUTPUT_FLAGS = new Set(['--output', '--svg']);
+
+/**
+ * Output paths are checked before the command runs (a plan can take minutes; a path it cannot
+ * write should cost none of them), and two outputs may not name one file.
+ */
+function checkOutputs(spec: CommandSpec, options: Record<string, unknown>): void {
+  const seen = new Map<string, string>();
+  for (const o of spec.options) {
+    const opt = new Option(o.flags);
+    const flag = opt.long ?? opt.flags;
+    const value = options[opt.attributeName()];
+    if (!OUTPUT_FLAGS.has(flag) || typeof value !== 'string' || value === '' || value === STDIN_FILE) continue;
+    const same = seen.get(resolve(value));
+    if (same) throw usageError('same-output', `${same} and ${flag} name the same file (${value}); each output needs its own`);
+    seen.set(resolve(value), flag);
+    checkOutputPath(value);
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   parseSeed,
   type CommonFlags,
 } from './options.js';
-import { writeFileAtomic } from './write-file.js';
+import { writeFilesAtomic } from './write-file.js';
 import { loadCluster } from '../spec/cluster.js';
 import { INFEASIBLE_NOTE, planCluster, PLAN_METHODS, type PlannerOptions, type PlannerProgress } from '../search/planner.js';
 import { assemblePlan } from '../plan/assemble.js';
@@ -228,14 +228,10 @@ export const planCommand: CommandSpec = {
     // A plan that carries nothing is shown (the table says why) but never saved: an `-o` path
     // may hold the plan in force, and a script that ignores the exit code would deploy nothing.
     const save = plan.throughput > 0;
-    if (flags.output && save) {
-      writeFileAtomic(flags.output, text);
-      if (!flags.quiet && !flags.json) io.err(`wrote ${flags.output}\n`);
-    }
-    if (flags.svg && save) {
-      writeFileAtomic(flags.svg, renderSvg(plan));
-      if (!flags.quiet && !flags.json) io.err(`wrote ${flags.svg}\n`);
-    }
+    // Both outputs or neither: a plan file beside a stale drawing (or the reverse) misleads.
+    const outputs = save ? [...(flags.output ? [{ path: flags.output, content: text }] : []), ...(flags.svg ? [{ path: flags.svg, content: renderSvg(plan) }] : [])] : [];
+    writeFilesAtomic(outputs);
+    if (!flags.quiet && !flags.json) for (const o of outputs) io.err(`wrote ${o.path}\n`);
     if (flags.json) io.out(text);
     else io.out(formatPlan(plan, { color: colorFor(io, flags.color) }));
     if (plan.throughput <= 0) {

@@ -92,6 +92,22 @@ describe('helix plan (built binary)', () => {
     }
   });
 
+  it('refuses an output it cannot write before planning, and writes neither output then', () => {
+    const dir = mkdtempSync(join(tmp, 'outputs-'));
+    writeFileSync(join(dir, 'file'), 'x');
+    // The output is checked first: the missing cluster below is never read.
+    const early = helix(['plan', join(dir, 'no-such-cluster.yaml'), '-o', join(dir, 'file', 'plan.json')]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/file\/plan\.json: cannot write output file: a part of the path is a file, not a folder \(ENOTDIR\)/);
+    const both = helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '-o', join(dir, 'plan.json'), '--svg', dir]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/cannot write output file: it is a folder/);
+    expect(readdirSync(dir)).toEqual(['file']);
+    const same = helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '-o', join(dir, 'x'), '--svg', join(dir, 'x')]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/--output and --svg name the same file/);
+  });
+
   it('exits 2 for malformed YAML, naming the file', () => {
     const file = join(tmp, 'bad.yaml');
     writeFileSync(file, 'name: [unclosed\nnodes:\n  - {gpu: A100');

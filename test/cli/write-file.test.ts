@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/cli/write-file.js';
+import { checkOutputPath, writeFileAtomic, writeFilesAtomic } from '../../src/cli/write-file.js';
 import { HelixError } from '../../src/errors.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'helix-write-'));
@@ -23,7 +23,7 @@ describe('writeFileAtomic', () => {
 
   // Node's recursive mkdir loops for ever on a missing folder under /proc; ours reports it.
   it.runIf(statSync('/proc/self', { throwIfNoEntry: false }) !== undefined)('reports a folder it cannot make under /proc instead of hanging', () => {
-    expect(() => writeFileAtomic('/proc/helix-no-such/plan.json', '{}')).toThrow(/cannot write output file: ENOENT/);
+    expect(() => writeFileAtomic('/proc/helix-no-such/plan.json', '{}')).toThrow(/cannot write output file: a folder on the path cannot be made \(ENOENT\)/);
   });
 
   it('reports a parent that is a file as an input error naming the file, not as its own cleanup failure', () => {
@@ -62,7 +62,59 @@ describe('writeFileAtomic', () => {
   it('refuses a directory as the output file', () => {
     const dir = join(tmp, 'a-dir');
     mkdirSync(dir);
-    expect(() => writeFileAtomic(dir, '{}')).toThrow(/cannot write output file: EISDIR/);
+    expect(() => writeFileAtomic(dir, '{}')).toThrow(/cannot write output file: it is a folder \(EISDIR\)/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('writeFilesAtomic: all or none', () => {
+  it('leaves every target as it was when one of them cannot be written, and no temp file behind', () => {
+    const dir = join(tmp, 'both');
+    mkdirSync(dir);
+    const plan = join(dir, 'plan.json');
+    writeFileSync(plan, 'plan in force');
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => writeFilesAtomic([{ path: plan, content: 'new plan' }, { path: join(dir, 'file', 'plan.svg'), content: '<svg/>' }])).toThrow(/plan\.svg|not a folder/);
+    expect(readFileSync(plan, 'utf8')).toBe('plan in force');
+    expect(readdirSync(dir).sort()).toEqual(['file', 'plan.json']);
+  });
+
+  it('writes them all when all can be written', () => {
+    const a = join(tmp, 'all', 'a.json');
+    const b = join(tmp, 'all', 'deeper', 'b.svg');
+    writeFilesAtomic([{ path: a, content: 'A' }, { path: b, content: 'B' }]);
+    expect([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')]).toEqual(['A', 'B']);
+  });
+});
+
+describe('checkOutputPath: refuses before any work what a write would refuse after it', () => {
+  it('a folder, and a path under a file, naming the path and the reason; writes nothing', () => {
+    const dir = join(tmp, 'check');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'file'), 'x');
+    for (const [path, reason] of [
+      [dir, /it is a folder \(EISDIR\)/],
+      [join(dir, 'file', 'plan.json'), /not a folder \(ENOTDIR\)/],
+      [join(dir, 'file', 'more', 'plan.json'), /not a folder \(ENOTDIR\)/],
+    ] as const) {
+      let caught: unknown;
+      try {
+        checkOutputPath(path);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, path).toBeInstanceOf(HelixError);
+      expect((caught as HelixError).message).toMatch(reason);
+      expect((caught as HelixError).details.file).toBe(path);
+    }
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('accepts new files in folders still to be made, existing files, and devices', () => {
+    expect(() => checkOutputPath(join(tmp, 'not', 'yet', 'made.json'))).not.toThrow();
+    writeFileSync(join(tmp, 'exists.json'), '{}');
+    expect(() => checkOutputPath(join(tmp, 'exists.json'))).not.toThrow();
+    expect(() => checkOutputPath('/dev/null')).not.toThrow();
+    expect(statSync(join(tmp, 'not'), { throwIfNoEntry: false })).toBeUndefined();
   });
 });
