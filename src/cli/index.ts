@@ -46,7 +46,9 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
         throw inputError('unreadable', `cannot read standard input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: STDIN_FILE });
       }
     }
-    exit.code = await spec.run(args, options, io);
+    const command = received[spec.args.length + 1] as Command;
+    const given = new Set(spec.options.map((o) => new Option(o.flags).attributeName()).filter((k) => command.getOptionValueSource(k) === 'cli'));
+    exit.code = await spec.run(args, options, io, given);
   });
 }
 

@@ -125,14 +125,23 @@ const MILP_ONLY_FLAGS = [
   ['threads', '--threads'],
 ] as const;
 
+/** Flags with defaults that only the planner reads: refused with a baseline when typed. */
+const MILP_ONLY_DEFAULTED = [
+  ['objective', '--objective'],
+  ['solver', '--solver'],
+  ['gap', '--gap'],
+] as const;
+
 /** Refuses flag combinations that would be silently ignored (and then recorded as if honoured). */
-function checkMethodFlags(flags: PlanFlags): void {
+function checkMethodFlags(flags: PlanFlags, given: ReadonlySet<string> = new Set()): void {
   if (flags.method !== 'milp') {
-    for (const [key, flag] of MILP_ONLY_FLAGS) {
-      if (flags[key] !== undefined) {
-        throw usageError('flag-needs-milp', `${flag} applies to the planner (--method milp); --method ${flags.method} places layers by its own rule and would ignore it`);
-      }
+    const typed = [...MILP_ONLY_FLAGS.filter(([key]) => flags[key] !== undefined), ...MILP_ONLY_DEFAULTED.filter(([key]) => given.has(key))];
+    if (typed.length > 0) {
+      throw usageError('flag-needs-milp', `${typed[0][1]} applies to the planner (--method milp); --method ${flags.method} places layers by its own rule and would ignore it`);
     }
+  }
+  if (flags.stallWithin !== undefined && flags.stall === undefined) {
+    throw usageError('flag-needs-stall', '--stall-within says when --stall starts counting; without --stall it does nothing', { expected: '--stall <seconds> with it, or neither' });
   }
   if (flags.threads !== undefined && flags.method === 'milp' && flags.objective === 'maxflow') {
     throw usageError('flag-needs-delivered', '--threads sets the searches of --objective delivered; --objective maxflow runs one MILP search');
@@ -143,8 +152,8 @@ function checkMethodFlags(flags: PlanFlags): void {
 }
 
 /** Plans and verifies: the whole of `helix plan` but printing and writing. */
-export async function runPlan(file: string, flags: PlanFlags, io: Io): Promise<PlanOutcome> {
-  checkMethodFlags(flags);
+export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: ReadonlySet<string>): Promise<PlanOutcome> {
+  checkMethodFlags(flags, given);
   const cluster = loadCluster(file, { profilesDir: flags.profiles });
   const progress = showProgress(io, flags.quiet);
   const controller = new AbortController();
@@ -216,9 +225,9 @@ export const planCommand: CommandSpec = {
     'helix plan clusters/single24.yaml --max-stages 12       # shallower pipelines (9 is the least single24 allows)',
     'helix plan clusters/single24.yaml --objective maxflow   # Helix\'s objective: max flow, proved bound',
   ],
-  async run(args, options, io) {
+  async run(args, options, io, given) {
     const flags = options as unknown as PlanFlags;
-    const { plan, verification } = await runPlan(args[0], flags, io);
+    const { plan, verification } = await runPlan(args[0], flags, io, given);
     if (!verification.valid) {
       // Never print or save a plan the independent check rejects.
       io.err(`helix: the plan failed verification and was not written:\n${formatProblems(verification.problems)}\n`);

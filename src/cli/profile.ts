@@ -164,6 +164,8 @@ export const profileCommand: CommandSpec = {
     if (!flags.gpu) throw usageError('missing-option', '--gpu is required', { expected: 'a machine type, e.g. --gpu H100-80G' });
     if (!flags.model) throw usageError('missing-option', '--model is required', { expected: 'a model card id, e.g. --model llama3.1-70b' });
     if (action === 'estimate' && flags.timings) throw usageError('bad-option', '--timings is for `profile import`; estimate works from hardware figures');
+    // Import reads roofline factors only for --pipeline machines it must estimate.
+    if (action === 'import' && flags.factors && !flags.pipeline) throw usageError('bad-option', '--factors is for `profile estimate`, or for import with a --pipeline whose machines have no timings');
     // As `plan -p` does: a mistyped folder must not silently fall back to the bundled profiles.
     if (flags.profiles && !existsSync(flags.profiles)) {
       throw usageError('no-profiles', `profile folder not found: ${flags.profiles}`, { field: '--profiles', expected: 'an existing folder' });

@@ -170,12 +170,15 @@ export const simulateCommand: CommandSpec = {
     'helix simulate plan.json -c clusters/geo3.yaml --rate 1 --compare --policy iwrr,random,swarm',
     'helix simulate milp.json swarm.json -c clusters/geo3.yaml --offline 500 --compare --json',
   ],
-  async run(args, options, io) {
+  async run(args, options, io, given) {
     const flags = options as unknown as SimulateFlags;
     if (!flags.cluster) throw usageError('missing-cluster', 'simulate needs --cluster <file>: the cluster spec the plans are for');
     const policies = [...new Set(flags.policy)];
     if (!flags.compare && (args.length > 1 || policies.length > 1)) {
       throw usageError('bad-option', 'several plans or policies need --compare', { expected: 'one plan and one policy, or --compare' });
+    }
+    if (given?.has('duration') && flags.offline !== undefined) {
+      throw usageError('bad-option', '--duration is the arrival window of --rate/--load runs; --offline sends every request at time 0', { expected: '--duration with --rate or --load, or --until to end an offline run' });
     }
     if (flags.warmup > 0 && flags.until !== undefined && flags.warmup >= flags.until) {
       throw usageError('bad-option', '--warmup must end before --until');
@@ -185,6 +188,9 @@ export const simulateCommand: CommandSpec = {
     const lengths = lengthSpec(flags, plans[0].plan);
     // One stream for every run: the first plan sets the rate for --load, so all runs see the same requests.
     const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
+    if (requests.arrival.length === 0 && !flags.quiet) {
+      io.err(`warning: the request stream is empty (${requests.description}): no request arrives, so the run serves none; raise --rate or --duration\n`);
+    }
     const base: Omit<SimOptions, 'policy'> = {
       requests,
       seed: flags.seed,
@@ -241,7 +247,7 @@ export const simulateCommand: CommandSpec = {
     } else {
       io.out(formatSimReport(shown[0], { color: c }));
     }
-    // Exit 1 when a run could serve none of its requests (all rejected or none finished).
-    return runs.every((r) => r.report.requests.finished > 0 || r.report.requests.total === 0) ? 0 : 1;
+    // Exit 1 when a run serves no request: all rejected, none finished, or none arrived.
+    return runs.every((r) => r.report.requests.finished > 0) ? 0 : 1;
   },
 };

@@ -70,9 +70,10 @@ export const validateCommand: CommandSpec = {
     'helix validate plans/*.json --cluster clusters/geo3.yaml --json',
     'helix plan clusters/tiny.yaml --json | helix validate - -c clusters/tiny.yaml   # "-": standard input',
   ],
-  async run(args, options, io) {
+  async run(args, options, io, given) {
     const flags = options as unknown as ValidateFlags;
     if (!flags.cluster) throw usageError('missing-cluster', 'validate needs --cluster <file>: the cluster spec the plan is for');
+    if (given?.has('timeLimit') && !flags.fresh) throw usageError('flag-needs-fresh', '--time-limit is the time for the fresh plan of --fresh; without --fresh nothing is planned', { expected: '--fresh with it, or neither' });
     // A cluster that can no longer serve the model (nodes removed since the plan was made) fails
     // every plan, each with its own result, rather than ending the gate on one line with no JSON.
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles, skipServableCheck: true });

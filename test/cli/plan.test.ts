@@ -69,6 +69,11 @@ describe('helix plan (built binary)', () => {
       [['-m', 'petals', '--threads', '2'], /--threads applies to the planner/],
       [['--threads', '65'], /--threads must be at most 64/],
       [['-o', ''], /--output needs a path/],
+      // Typed flags with defaults that a baseline would record and ignore.
+      [['-m', 'swarm', '--objective', 'maxflow'], /--objective applies to the planner/],
+      [['-m', 'petals', '--solver', 'highs'], /--solver applies to the planner/],
+      [['-m', 'petals', '--gap', '0.1'], /--gap applies to the planner/],
+      [['--stall-within', '0.5'], /--stall-within says when --stall starts counting/],
     ];
     for (const [flags, message] of cases) {
       const r = helix(['plan', 'clusters/tiny.yaml', '-t', '1', ...flags]);
@@ -163,6 +168,10 @@ describe('helix validate (built binary)', () => {
     const v = helix(['validate', 'x.json']);
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/--cluster/);
+    // -t is the fresh plan's time: without --fresh nothing would use it.
+    const t = helix(['validate', 'x.json', '-c', 'clusters/tiny.yaml', '-t', '5']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/--time-limit is the time for the fresh plan of --fresh/);
   });
 
   it('exits 2 for a plan made for another cluster', () => {

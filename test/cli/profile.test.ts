@@ -101,6 +101,7 @@ describe('helix profile (in-process)', () => {
     await expectUsage(['estimate'], { model: 'llama2-70b' }, /--gpu/);
     await expectUsage(['import'], { gpu: 'H100-80G', model: 'llama3.1-70b' }, /no per-layer timings/);
     await expectUsage(['estimate'], { gpu: 'T4', model: 'llama2-70b', timings: 'x' }, /--timings is for/);
+    await expectUsage(['import'], { gpu: 'T4', model: 'llama2-70b', factors: 'x' }, /--factors is for `profile estimate`/);
     await expectUsage(['import'], { gpu: 'T4', model: 'llama2-70b', pipeline: 'A100-40G:4' }, /must include T4/);
     // A mistyped --profiles folder is refused, not replaced by the bundled profiles.
     await expectUsage(['estimate'], { gpu: 'T4', model: 'llama2-70b', profiles: '/nonexistent/profiles' }, /profile folder not found: \/nonexistent\/profiles/);

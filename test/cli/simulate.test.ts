@@ -102,6 +102,13 @@ describe('helix simulate (built binary)', () => {
     expect(table.stdout.match(/shortest-queue/g)!.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('exits 1 with a warning when no request arrives: an empty stream serves nothing', () => {
+    const r = helix(['simulate', chain, '-c', tinyFile, '--rate', '1e-9', '-d', '5', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).requests.total).toBe(0);
+    expect(r.stderr).toMatch(/warning: the request stream is empty \(Poisson 1e-9 req\/s for 5 s/);
+  });
+
   it('exits 2 for usage errors, with one line on stderr', () => {
     const cases = [
       ['simulate', chain, '-c', tinyFile], // no arrivals chosen
@@ -112,6 +119,8 @@ describe('helix simulate (built binary)', () => {
       ['simulate', chain, '-c', tinyFile, '--rate', '1', '--trace', 'sharegpt'],
       ['simulate', chain, '--offline', '5'],
       ['simulate', chain, '-c', tinyFile, '--offline', '5', '--kv-fill', '0'],
+      // --duration is the window of online arrivals; an offline run would ignore it.
+      ['simulate', chain, '-c', tinyFile, '--offline', '5', '-d', '5'],
     ];
     for (const args of cases) {
       const r = helix(args);
