@@ -65,11 +65,13 @@ function parseKvFill(value: string): number {
   return n;
 }
 
-function parseTrace(value: string): string {
-  if (!(BUNDLED_TRACES as readonly string[]).includes(value)) {
-    throw usageError('bad-option', `trace must be one of ${BUNDLED_TRACES.join(', ')}`, { found: JSON.stringify(value) });
-  }
-  return value;
+function parseTrace(flag: string): (value: string) => string {
+  return (value) => {
+    if (!(BUNDLED_TRACES as readonly string[]).includes(value)) {
+      throw usageError('bad-option', `${flag} must name a bundled trace: ${BUNDLED_TRACES.join(', ')}`, { found: JSON.stringify(value) });
+    }
+    return value;
+  };
 }
 
 function lengthSpec(flags: SimulateFlags, plan: Plan): LengthSpec {
@@ -152,9 +154,9 @@ export const simulateCommand: CommandSpec = {
     { flags: '--offline <n>', description: 'n requests all at time 0 (peak throughput)', parse: parsePositiveInt('--offline') },
     { flags: '--rate <req/s>', description: 'mean arrival rate, requests/s (Poisson, or the --trace pattern)', parse: parsePositiveNumber('--rate') },
     { flags: '--load <fraction>', description: 'arrival rate that loads the (first) plan to this fraction of its planned throughput', parse: parsePositiveNumber('--load') },
-    { flags: '--trace <name>', description: `arrival pattern and lengths from a trace: ${BUNDLED_TRACES.join(', ')} (rescaled to --rate/--load)`, parse: parseTrace },
+    { flags: '--trace <name>', description: `arrival pattern and lengths from a trace: ${BUNDLED_TRACES.join(', ')} (rescaled to --rate/--load)`, parse: parseTrace('--trace') },
     { flags: '-d, --duration <seconds>', description: 'arrival window of --rate/--load runs; they then run until every request is done', parse: parsePositiveNumber('--duration'), defaultValue: 60 },
-    { flags: '--lengths <trace>', description: `sample request lengths from this trace (default: --trace, else the workload the (first) plan was made for, settings.workload: azure-conv unless planned with --workload)`, parse: parseTrace },
+    { flags: '--lengths <trace>', description: `sample request lengths from this trace (default: --trace, else the workload the (first) plan was made for, settings.workload: azure-conv unless planned with --workload)`, parse: parseTrace('--lengths') },
     { flags: '--input-len <tokens>', description: 'fixed prompt length (with --output-len)', parse: parsePositiveInt('--input-len') },
     { flags: '--output-len <tokens>', description: 'fixed number of generated tokens (with --input-len)', parse: parsePositiveInt('--output-len') },
     { flags: '--max-batch-tokens <n>', description: 'most tokens (prompt tokens + decoding sequences) in one batch (default: the model\'s context length)', parse: parsePositiveInt('--max-batch-tokens') },

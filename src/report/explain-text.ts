@@ -17,8 +17,9 @@ export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): 
   lines.push('', c.bold('What would raise throughput most (measured):'));
   for (const s of e.suggestions.slice(0, 8)) {
     const gain = s.gain > 1e-6 ? c.green(`+${tokens(s.gain)}`) : c.dim('+0');
-    // A share of nothing means nothing: a plan that carries no flow gets the gains alone.
-    const share = e.throughput > 0 ? ` (${percent(s.gain / e.throughput)})` : '';
+    // As a share of what the gain is counted over; a share of nothing means nothing, so a plan
+    // that carries no flow gets the gains alone.
+    const share = s.over > 0 ? ` (${percent(s.gain / s.over)})` : '';
     lines.push(`  ${gain.padEnd(10)} tokens/s${share}  ${s.change}`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 // Model cards: YAML files <dir>/<id>.yaml (bundled under profiles/models).
 
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { inputError, type ErrorDetails } from '../errors.js';
 import { makeModelCard } from './build.js';
 import { Fields } from './fields.js';
@@ -44,9 +44,12 @@ export function findModelCard(id: string, folders: readonly string[], where: Pic
       if (existsSync(file)) return loadModelCard(file);
     }
   }
-  throw inputError('unknown-model', `unknown model "${id}"`, {
+  // The bundled folder is often reached two ways (beside the profiles and as the fallback).
+  const distinct = [...new Set(folders.map((d) => resolve(d)))];
+  const known = [...new Set(distinct.flatMap((d) => (existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)) : [])))].sort();
+  throw inputError('unknown-model', `unknown model "${id}"${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`, {
     ...where,
-    expected: `a model card ${id}.yaml in ${folders.join(' or ')}`,
+    expected: `a model card ${id}.yaml in ${distinct.join(' or ')}`,
   });
 }
 

@@ -112,6 +112,7 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
         : b.fail('regions', 'two region names, e.g. [us-west, us-east]');
     for (const r of pair) if (!regions.has(r)) b.fail('regions', `regions of nodes or of the coordinator: ${known}`, `unknown region "${r}"`, 'unknown-region');
     if (pair[0] === pair[1]) b.fail('regions', `two different regions (links inside ${pair[0]} go under network.regions)`);
+    if (inter.has(pairKey(pair[0], pair[1]))) b.fail('regions', `one entry per pair of regions`, `a second entry for ${pair[0]} <-> ${pair[1]}`, 'duplicate-link');
     inter.set(pairKey(pair[0], pair[1]), readLinkSpec(b, ['regions']));
   }
 
@@ -141,10 +142,16 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
     });
     const [a, b] = ends;
     if (a === b) l.fail('to', 'a different end than `from`', 'a link needs two different ends');
-    if (a === -1 || b === -1) coordOverrides.set(a === -1 ? b : a, spec);
-    else {
+    // Which of two entries for one link would win is an accident of their order: refused.
+    const twice = () => l.fail('to', 'one entry per link (two one-way entries for different figures each way)', `a second entry for the link ${l.str('from')} -> ${l.str('to')}`, 'duplicate-link');
+    if (a === -1 || b === -1) {
+      if (coordOverrides.has(a === -1 ? b : a)) twice();
+      coordOverrides.set(a === -1 ? b : a, spec);
+    } else {
+      const both = l.bool('bidirectional', true);
+      if (overrides.has(a * n + b) || (both && overrides.has(b * n + a))) twice();
       overrides.set(a * n + b, spec);
-      if (l.bool('bidirectional', true)) overrides.set(b * n + a, spec);
+      if (both) overrides.set(b * n + a, spec);
     }
   }
 

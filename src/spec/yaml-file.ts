@@ -18,8 +18,31 @@ export interface YamlSpec {
   readonly lineOf: LineLocator;
 }
 
-/** Standard input can be read once; a second reader of `-` in the same run gets the same text. */
-let stdinText: string | null = null;
+/** Standard input can be read once; a second reader of `-` in the same run gets the same bytes. */
+let stdinBytes: Buffer | null = null;
+
+/**
+ * Bytes as UTF-8, refusing what is not: a lenient decoder would turn a Latin-1 node name into
+ * one with U+FFFD in it, and the plan would name a node the spec's author never wrote.
+ */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // The first offending byte, for the message: where the lenient decoding first put a U+FFFD
+    // that the file does not hold as the character itself (EF BF BD).
+    const lenient = bytes.toString('utf8');
+    let at = 0;
+    for (let i = lenient.indexOf('\uFFFD'); i >= 0; i = lenient.indexOf('\uFFFD', i + 1)) {
+      at = Buffer.byteLength(lenient.slice(0, i), 'utf8');
+      if (!(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) break;
+    }
+    let line = 1;
+    for (let k = 0; k < at; k++) if (bytes[k] === 0x0a) line++;
+    const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+    throw inputError('not-utf8', `not UTF-8 text: byte 0x${hex} on line ${line} is not part of a UTF-8 character`, { file, expected: 'a file saved as UTF-8' });
+  }
+}
 
 /**
  * Reads standard input whole, ahead of the synchronous loaders. The CLI calls it when an input
@@ -27,22 +50,23 @@ let stdinText: string | null = null;
  * (`helix plan --json | helix validate -`).
  */
 export async function readStdinAhead(): Promise<void> {
-  if (stdinText !== null) return;
+  if (stdinBytes !== null) return;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  stdinText = Buffer.concat(chunks).toString('utf8');
+  stdinBytes = Buffer.concat(chunks);
 }
 
 /** A text input file (spec, plan, CSV), with the same words for every way reading it can fail; a UTF-8 byte-order mark is dropped. */
 export function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    const text = file === STDIN_FILE ? (stdinText ??= readFileSync(0, 'utf8')) : readFileSync(file, 'utf8');
-    return text.replace(/^\uFEFF/, '');
+    bytes = file === STDIN_FILE ? (stdinBytes ??= readFileSync(0)) : readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read ${file === STDIN_FILE ? 'standard input' : 'file'} (${code ?? 'error'})`;
     throw inputError('unreadable', why, { file });
   }
+  return decodeUtf8(bytes, file).replace(/^\uFEFF/, '');
 }
 
 export function readYamlSpec(file: string): YamlSpec {

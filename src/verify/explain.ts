@@ -20,6 +20,8 @@ export interface Suggestion {
   readonly change: string;
   readonly throughput: number;
   readonly gain: number;
+  /** The throughput the gain is counted over (a new machine's: over the re-placement's). */
+  readonly over: number;
 }
 
 export interface Explanation {
@@ -46,7 +48,7 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   const same = await searchPlacement(cluster, { ...search, initial: [placement] });
   const base = Math.max(flow.throughput, same.throughput);
   if (same.throughput > flow.throughput * (1 + 1e-6)) {
-    suggestions.push({ change: 're-place the layers on the same machines (no new hardware)', throughput: same.throughput, gain: same.throughput - flow.throughput });
+    suggestions.push({ change: 're-place the layers on the same machines (no new hardware)', throughput: same.throughput, gain: same.throughput - flow.throughput, over: flow.throughput });
   }
   // One more machine of each type present, placed by a short search from the current plan and
   // from that re-placement; its gain is counted over the better of the two.
@@ -55,14 +57,14 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   for (const [gpu, template] of types) {
     const bigger = withExtraNode(cluster, template, `new-${gpu.toLowerCase()}`);
     const r = await searchPlacement(bigger, { ...search, initial: [[...placement, null], [...same.placement, null]] });
-    suggestions.push({ change: `add one ${gpu} in ${cluster.nodes[template].region}`, throughput: r.throughput, gain: r.throughput - base });
+    suggestions.push({ change: `add one ${gpu} in ${cluster.nodes[template].region}`, throughput: r.throughput, gain: r.throughput - base, over: base });
   }
   // Each node-to-node link in the cut, as fast as the fastest link in the cluster.
   const fastest = Math.max(...cluster.linkCapacity);
   for (const e of cut.edges) {
     if (e.from < 0 || e.to < 0 || e.capacity >= fastest) continue;
     const t = evaluatePlacement(withLinkCapacity(cluster, e.from, e.to, fastest), placement).throughput;
-    suggestions.push({ change: `make ${label(cluster, e.from)} <-> ${label(cluster, e.to)} as fast as the fastest link`, throughput: t, gain: t - flow.throughput });
+    suggestions.push({ change: `make ${label(cluster, e.from)} <-> ${label(cluster, e.to)} as fast as the fastest link`, throughput: t, gain: t - flow.throughput, over: flow.throughput });
   }
   suggestions.sort((a, b) => b.gain - a.gain);
   return { throughput: flow.throughput, bottlenecks, suggestions };

@@ -117,6 +117,7 @@ describe('helix simulate (built binary)', () => {
       ['simulate', chain, '-c', tinyFile, '--offline', '5', '--rate', '1'],
       ['simulate', chain, '-c', tinyFile, '--rate', '1', '--input-len', '10'],
       ['simulate', chain, '-c', tinyFile, '--rate', '1', '--trace', 'sharegpt'],
+      ['simulate', chain, '-c', tinyFile, '--rate', '1', '--lengths', 'sharegpt'],
       ['simulate', chain, '--offline', '5'],
       ['simulate', chain, '-c', tinyFile, '--offline', '5', '--kv-fill', '0'],
       // --duration is the window of online arrivals; an offline run would ignore it.
@@ -128,5 +129,7 @@ describe('helix simulate (built binary)', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')[0]).toMatch(/^helix: |^error: /);
     }
+    // A bad trace name is blamed on the flag that gave it.
+    expect(helix(['simulate', chain, '-c', tinyFile, '--rate', '1', '--lengths', 'sharegpt']).stderr).toMatch(/--lengths must name a bundled trace: azure-conv, azure-code/);
   });
 });

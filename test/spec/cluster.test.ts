@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadCluster, MAX_NODES } from '../../src/spec/cluster.js';
 import { renderError } from '../../src/errors.js';
@@ -115,6 +115,17 @@ describe('spec errors name the file and the field', () => {
     expect(failure(() => loadCluster(writeTemp('- just\n- a list\n'))).code).toBe('bad-field');
   });
 
+  it('a file that is not UTF-8, with the byte and its line (a Latin-1 name once became "l4\uFFFD" in the plan)', () => {
+    const file = writeTemp('');
+    const [before, after] = spec70b(ENOUGH.replace('count: 7', 'count: 7, name: caf@'), LINKED).split('@');
+    writeFileSync(file, Buffer.concat([Buffer.from(before), Buffer.from([0xe9]), Buffer.from(after)]));
+    const e = failure(() => loadCluster(file));
+    expect(e.code).toBe('not-utf8');
+    expect(e.message).toBe(`not UTF-8 text: byte 0xE9 on line ${before.split('\n').length} is not part of a UTF-8 character`);
+    // The same name in UTF-8 (and the character U+FFFD itself) are fine.
+    expect(loadCluster(writeTemp(spec70b(ENOUGH.replace('count: 7', 'count: 7, name: "café\uFFFD"'), LINKED))).nodes[0].name).toBe('café\uFFFD-1');
+  });
+
   it('unknown GPU type, with the line of the node', () => {
     const e = expectError(spec70b('  - { gpu: A100-40G, count: 7 }\n  - { gpu: H900, region: r }\n', LINKED), 'nodes[1].gpu', 'unknown-gpu', /unknown GPU type "H900"/);
     expect(e.message).toMatch(/line 8/);
@@ -122,7 +133,10 @@ describe('spec errors name the file and the field', () => {
   });
 
   it('unknown model', () => {
-    expectError(spec70b(ENOUGH, LINKED).replace('llama2-70b', 'gpt-9'), 'model', 'unknown-model', /gpt-9/);
+    const e = expectError(spec70b(ENOUGH, LINKED).replace('llama2-70b', 'gpt-9'), 'model', 'unknown-model', /unknown model "gpt-9" \(known: [^)]*llama2-70b/);
+    // Each folder searched is named once, though the bundled one is reached two ways.
+    const folders = e.details.expected!.replace(/^a model card gpt-9\.yaml in /, '').split(' or ');
+    expect(new Set(folders).size).toBe(folders.length);
   });
 
   it('a GPU type with no profile for the model', () => {
@@ -156,6 +170,20 @@ describe('spec errors name the file and the field', () => {
   it(`at most ${MAX_NODES} nodes, in one group or in all (20,000 once exhausted the heap)`, () => {
     expect(expectError(spec70b('  - { gpu: A100-40G, count: 1000000000 }\n', LINKED), 'nodes[0].count', 'bad-field').details.expected).toBe('an integer >= 1 and <= 4096');
     expectError(spec70b(`  - { gpu: A100-40G, count: ${MAX_NODES} }\n  - { gpu: L4 }\n`, LINKED), 'nodes', 'too-many-nodes');
+  });
+
+  it('two entries for one link or one pair of regions (which would win was an accident of order)', () => {
+    const links = (a: string, b: string) => `network:\n  default: { bandwidth: 1GB/s }\n  links:\n    - ${a}\n    - ${b}\n`;
+    const one = '{ from: a100-40g-1, to: a100-40g-2, bandwidth: 1GB/s }';
+    expectError(spec70b(ENOUGH, links(one, one.replace('1GB/s', '2GB/s'))), 'network.links[1].to', 'duplicate-link', /a second entry for the link a100-40g-1 -> a100-40g-2/);
+    // Both-ways entries overlap the reverse direction too; two one-way entries do not.
+    expectError(spec70b(ENOUGH, links(one, '{ from: a100-40g-2, to: a100-40g-1, bandwidth: 2GB/s }')), 'network.links[1].to', 'duplicate-link');
+    const oneWay = (from: string, to: string, bw: string) => `{ from: ${from}, to: ${to}, bandwidth: ${bw}, bidirectional: false }`;
+    const c = loadCluster(writeTemp(spec70b(ENOUGH, links(oneWay('a100-40g-1', 'a100-40g-2', '1GB/s'), oneWay('a100-40g-2', 'a100-40g-1', '2GB/s')))));
+    expect([c.linkBandwidth[1], c.linkBandwidth[c.nodes.length]]).toEqual([1e9, 2e9]);
+    expectError(spec70b(ENOUGH, links('{ from: coordinator, to: a100-40g-1, bandwidth: 1GB/s }', '{ from: a100-40g-1, to: coordinator, bandwidth: 2GB/s }')), 'network.links[1].to', 'duplicate-link');
+    const between = 'network:\n  default: { bandwidth: 1GB/s }\n  between:\n    - { regions: [r, s], bandwidth: 1GB/s }\n    - { regions: [s, r], bandwidth: 2GB/s }\n';
+    expectError(spec70b(`${ENOUGH}  - { gpu: L4, region: s }\n`, between), 'network.between[1].regions', 'duplicate-link', /a second entry for s <-> r/);
   });
 
   it('unknown regions and nodes in the network', () => {

@@ -21,6 +21,9 @@ describe('explainPlacement', () => {
     const add = x.suggestions.find((s) => s.change.startsWith('add one X'));
     expect(add?.throughput).toBeCloseTo(300, 6);
     expect(add?.gain).toBeCloseTo(100, 6);
+    // Each gain says what it is counted over, so its share can be given on the same base.
+    expect(replace?.over).toBeCloseTo(100, 6);
+    expect(add?.over).toBeCloseTo(200, 6);
   });
 
   it('suggests no re-placement for a plan that is already max-flow optimal', async () => {
