@@ -7,6 +7,22 @@ import { readPlan } from '../plan/io.js';
 import { diffPlans } from '../plan/diff.js';
 import { formatDiff } from '../report/diff-text.js';
 import { inputError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+
+/** Each node holds nothing or a range inside the plan's own layer count. */
+function checkRanges(plan: Plan, file: string): void {
+  plan.nodes.forEach((node, i) => {
+    const none = node.start === null && node.end === null;
+    const inside = node.start !== null && node.end !== null && node.start >= 0 && node.start < node.end && node.end <= plan.cluster.layers;
+    if (!none && !inside) {
+      throw inputError('bad-plan', `node ${node.name} holds layers [${node.start}, ${node.end}), not a range of the plan's ${plan.cluster.layers} layers`, {
+        file,
+        field: `nodes[${i}]`,
+        expected: `start < end within 0..${plan.cluster.layers}, or both null`,
+      });
+    }
+  });
+}
 
 export const diffCommand: CommandSpec = {
   name: 'diff',
@@ -26,6 +42,9 @@ export const diffCommand: CommandSpec = {
         file: args[1],
       });
     }
+    // diff reads no cluster, so nothing else checks the ranges it counts layers from: a
+    // hand-edited [0, 1000) of a 60-layer model would show as 1,000 layers to load.
+    for (const [file, plan] of [[args[0], before], [args[1], after]] as const) checkRanges(plan, file);
     const d = diffPlans(before, after);
     if (flags.json) io.out(`${JSON.stringify(d, null, 2)}\n`);
     else io.out(d.identical ? 'No changes: the plans place and route identically.\n' : formatDiff(d, { color: colorFor(io, flags.color) }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helix } from '../fixtures/cli.js';
@@ -36,5 +36,15 @@ describe('helix diff (built binary)', () => {
     const r = helix(['diff', a, bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.json: cluster/);
+  });
+
+  it('exits 2 for a range outside the plan\'s own layers, which it would count as layers to load', () => {
+    const plan = JSON.parse(readFileSync(b, 'utf8'));
+    const edited = join(tmp, 'edited.json');
+    writeFileSync(edited, JSON.stringify({ ...plan, nodes: plan.nodes.map((n: { start: number | null }, i: number) => (i === 0 ? { ...n, start: 0, end: 1000 } : n)) }));
+    const r = helix(['diff', a, edited]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/edited\.json: nodes\[0\]: node \S+ holds layers \[0, 1000\), not a range of the plan's 60 layers/);
+    expect(r.stdout).toBe('');
   });
 });
