@@ -1,5 +1,6 @@
 // Wires the command specs into commander. Knows nothing about planning; maps errors to exit codes.
 
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { HelixError, exitCodeFor, inputError, renderError, usageError } from '../errors.js';
 import type { CommandSpec } from './command.js';
@@ -10,7 +11,6 @@ import { VERSION } from '../version.js';
 import { readStdinAhead } from '../spec/yaml-file.js';
 import { STDIN_FILE } from '../stdin.js';
 import { checkOutputPath } from './write-file.js';
-import { resolve } from 'node:path';
 
 function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: number }): void {
   const cmd = program.command(spec.name).description(spec.summary);
