@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadCluster, MAX_NODES } from '../../src/spec/cluster.js';
 import { renderError } from '../../src/errors.js';
@@ -81,6 +81,18 @@ describe('profiles and options', () => {
     const e = failure(() => loadCluster(file, { profilesDir: join(tempDir('nowhere'), 'missing') }));
     expect(e.kind).toBe('usage');
     expect(e.details.field).toBe('--profiles');
+  });
+});
+
+describe("README's example cluster spec", () => {
+  it('loads as written, from a clusters/ folder beside the bundled profiles (an earlier version named a node it did not have)', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const dir = tempDir('readme');
+    symlinkSync(join(repoRoot, 'profiles'), join(dir, 'profiles'));
+    const c = loadCluster(writeTemp(yaml, 'readme/clusters/example.yaml'));
+    expect(c.nodes.map((n) => n.name)).toContain('r2-l4-1');
+    expect(c.nodes.reduce((s, n) => s + n.maxLayers, 0)).toBeGreaterThanOrEqual(c.model.layers);
   });
 });
 
