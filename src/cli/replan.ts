@@ -28,6 +28,7 @@ interface ReplanFlags extends CommonFlags {
   readonly cluster?: string;
   readonly profiles?: string;
   readonly remove?: string[];
+  readonly restore?: string[];
   readonly addFrom?: string;
   readonly maxMoves?: number;
   readonly tolerance: number;
@@ -44,6 +45,7 @@ export const replanCommand: CommandSpec = {
     { flags: '-c, --cluster <file>', description: 'cluster spec of the plan in force (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
     { flags: '--remove <node>', description: 'a node that failed or left (repeatable)', parse: collect },
+    { flags: '--restore <node>', description: 'a node of the cluster spec that the plan in force leaves out (an earlier replan removed it) and that is back (repeatable)', parse: collect },
     { flags: '--add-from <file>', description: 'the cluster spec after the change (nodes matched by name; new ones join)' },
     { flags: '--max-moves <n>', description: 'at most n machines may load new layers', parse: parseNonNegativeInt('--max-moves') },
     { flags: '--tolerance <fraction>', description: 'accept the fewest moves within this fraction of a full re-plan', parse: parseFraction('--tolerance'), defaultValue: 0.02 },
@@ -75,6 +77,18 @@ export const replanCommand: CommandSpec = {
       if (i === undefined) throw usageError('unknown-node', `--remove ${name}: no such node in the cluster`, { expected: 'a node name from the cluster spec' });
       removed.add(i);
     }
+    // A node of the spec that the plan in force does not list was removed by an earlier replan
+    // (the spec still names it: no one edits specs at 3 a.m.). Planning layers onto it again
+    // would load weights onto a dead machine, so it stays out unless --restore says it is back.
+    // Nodes that only --add-from's spec names are joining, not absent.
+    const inPlan = new Set(old.nodes.map((node) => node.name));
+    const absent = before.nodes.map((node) => node.name).filter((name) => !inPlan.has(name));
+    for (const name of flags.restore ?? []) {
+      if (!absent.includes(name)) throw usageError('unknown-node', `--restore ${name}: not a node of ${flags.cluster} that the plan in force leaves out`, { expected: absent.length > 0 ? `one of ${absent.join(', ')}` : 'nothing: the plan in force lists every node of the spec' });
+    }
+    const leftOut = absent.filter((name) => !(flags.restore ?? []).includes(name) && names.has(name));
+    for (const name of leftOut) removed.add(names.get(name)!);
+    const leftOutNote = leftOut.length > 0 ? [`left out ${leftOut.join(', ')}: in ${flags.cluster} but not in the plan in force (removed by an earlier replan); --restore ${leftOut[0]} brings ${leftOut.length > 1 ? 'one' : 'it'} back`] : [];
     if (removed.size > 0) cluster = withoutNodes(cluster, removed);
     const current = placementOf(old, cluster);
     const controller = new AbortController();
@@ -101,7 +115,7 @@ export const replanCommand: CommandSpec = {
       },
     });
     // Notes the user should see beside the diff (also kept in the plan's own notes).
-    const notes = old.settings.objective === 'delivered' ? [deliveredReplanNote(before, old, cluster, draft)] : [];
+    const notes = [...leftOutNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : [])];
     // Like every saved plan: routing tables for the runtime, then what the placement is predicted to deliver.
     const { stats, ...head } = draft;
     // Predicted for the requests the plan in force was made for (its settings carry the name on).
