@@ -36,7 +36,7 @@ export interface MethodRow {
    * ignores KV-cache room and per-stage latency, this does not.
    */
   readonly delivered: { readonly throughput: number; readonly ttftSec: number; readonly tpotSec: number } | null;
-  /** The planner's status for milp; 'heuristic' for the baselines. */
+  /** The planner's status for milp; 'heuristic' for the baselines ('no-flow' where they carry nothing). */
   readonly status: string;
   /** What the method chose (stage count, groups) or why it serves nothing. */
   readonly note: string;
@@ -103,7 +103,8 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
     rows: [
       row('milp', plan.placement, plan.flow, plan.stats.wallTimeSec, plan.status, planNotes.join('; ')),
       ...(choice?.objective === 'delivered' ? [deliveredRow(choice.chosen, wall)] : []),
-      ...baselines.map((b) => row(b.method, b.placement, b.flow, b.timeSec, 'heuristic', b.note)),
+      // As `helix plan -m <baseline>` would record it: a placement that carries nothing is no-flow.
+      ...baselines.map((b) => row(b.method, b.placement, b.flow, b.timeSec, b.flow.throughput > 0 ? 'heuristic' : 'no-flow', b.note)),
     ],
     bound,
   };
