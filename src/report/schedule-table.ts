@@ -48,7 +48,11 @@ export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions):
         total > 0 ? percent(h.weight / total, 0) : '-',
       ]);
     });
-    if (shown.length === 0) t.push([name(table.from), range(table.from), c.dim('(no route)'), '', '', '', '']);
+    // "No hop at all" and "hops that carry nothing, hidden" are different findings about a node.
+    if (shown.length === 0) {
+      const hidden = table.hops.length;
+      t.push([name(table.from), range(table.from), c.dim(hidden === 0 ? '(no next hop)' : `(no flow; ${hidden} empty hop${hidden === 1 ? '' : 's'}, --all)`), '', '', '', '']);
+    }
   }
   const lines = [
     `${c.bold(`Routing tables for ${tables.cluster}`)} (${tokens(tables.throughput)} tokens/s planned)`,
