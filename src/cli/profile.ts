@@ -146,7 +146,7 @@ export const profileCommand: CommandSpec = {
     { flags: '--usable-memory <size>', description: 'weights + KV-cache bytes the engine can use (default: 0.9 x VRAM - 2 GB per GPU)', parse: parseSize('--usable-memory') },
     { flags: '--weights-per-layer <size>', description: "override the model card's weight bytes per layer", parse: parseSize('--weights-per-layer') },
     { flags: '--pipeline <mix>', description: 'cluster mix the node serves in, TYPE:COUNT[@LAYERS],... (default: a pipeline of this type alone)' },
-    { flags: '--profiles <dir>', description: 'your profiles folder: its gpus.yaml, gpu-specs.yaml, models/, layer-time/ overlay the bundled ones' },
+    { flags: '-p, --profiles <dir>', description: 'your profiles folder: its gpus.yaml, gpu-specs.yaml, models/, layer-time/ overlay the bundled ones' },
     { flags: '--factors <file>', description: 'estimate: roofline factors (default: profiles/catalog/efficiency.yaml)' },
     { flags: '--compare <profile.yaml>', description: 'show the error against an existing profile, k by k' },
     { flags: '-o, --output <file>', description: 'write the profile YAML (loadable by clusters) to this file' },

@@ -32,7 +32,7 @@ export const profilesCommand: CommandSpec = {
   args: [],
   options: [
     { flags: '--model <id>', description: 'model card id (required), e.g. llama2-70b' },
-    { flags: '--profiles <dir>', description: 'one profile folder to list (default: every bundled set)' },
+    { flags: '-p, --profiles <dir>', description: 'one profile folder to list (default: every bundled set)' },
     { flags: '--kv-reserve <fraction>', description: 'share of VRAM kept for the KV cache where a profile omits maxLayers (default 0.5)', parse: parseFraction('--kv-reserve') },
   ],
   examples: ['helix profiles --model llama3.1-70b', 'helix profiles --model llama2-70b --profiles profiles/helix-set-b --json'],

@@ -11,7 +11,7 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const c = o.color;
   const lines: string[] = [];
   for (const ch of d.changes) {
-    const moves = [ch.loadLayers ? `load ${ch.loadLayers} layers, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '']
+    const moves = [ch.loadLayers ? `load ${layerCount(ch.loadLayers)}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '']
       .filter(Boolean)
       .join('; ');
     const tail = moves ? c.dim(`  (${moves})`) : '';
@@ -26,7 +26,9 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const sign = delta >= 0 ? '+' : '-';
   lines.push(
     `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove, ${d.unchanged} unchanged; ` +
-      `${d.loadLayers} layers (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}).`,
+      `${layerCount(d.loadLayers)} (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}).`,
   );
   return `${lines.join('\n')}\n`;
 }
+
+const layerCount = (n: number): string => `${n} layer${n === 1 ? '' : 's'}`;

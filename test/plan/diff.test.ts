@@ -31,7 +31,7 @@ describe('diffPlans', () => {
     expect(d.loadBytes).toBe(2 * bytes);
     expect([d.added, d.changed, d.removed, d.unchanged]).toEqual([1, 1, 1, 0]);
     const text = formatDiff(d, { color: new Chalk({ level: 0 }) });
-    expect(text).toMatch(/^~ n0 .* \[0, 2\) -> \[0, 3\)/m);
+    expect(text).toMatch(/^~ n0 .* \[0, 2\) -> \[0, 3\) +\(load 1 layer, /m);
     expect(text).toMatch(/^- n1 /m);
     expect(text).toMatch(/^\+ n2 /m);
     expect(text.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to add, 1 to change, 1 to remove, 0 unchanged; 2 layers/);
