@@ -78,7 +78,10 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     `${c.bold('pipeline')}    ${plan.depth} stages deep, ${used} of ${plan.nodes.length} nodes used, ${plan.cluster.layers} layers of ${plan.cluster.model}`,
   ];
   const d = plan.delivered;
-  if (d) {
+  if (d && !(d.throughput > 0)) {
+    // Latencies of requests that never run would read as 0 ms: say there are none.
+    lines.push(`${c.bold('delivered')}   nothing: no request can be served (no flow); ${workloadText(plan.settings.workload, d.workload)}`);
+  } else if (d) {
     lines.push(
       `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${(d.tpotSec * 1000).toFixed(0)} ms, ${d.inflight.toFixed(0)} requests in flight, limited by ${d.limitedBy}; ${workloadText(plan.settings.workload, d.workload)}`,
     );

@@ -19,4 +19,12 @@ describe('formatSummary', () => {
     const maxflow = { ...below, settings: { ...base.settings, objective: 'maxflow' as const } };
     expect(formatSummary(maxflow, plain)).toMatch(/gap 50\.00%$/m);
   });
+
+  it('gives the prediction with its latencies, and for a plan that serves nothing says so instead of 0 ms', () => {
+    const delivered = { throughput: 120, decodeThroughput: 28, ttftSec: 0.8, tpotSec: 0.19, inflight: 7, limitedBy: 'kv' as const, workload: { input: 763, output: 232 } };
+    expect(formatSummary({ ...base, delivered }, plain)).toMatch(/^delivered {3}120 tokens\/s predicted \(28\.0 decode\), TTFT 0\.80 s, TPOT 190 ms, 7 requests in flight/m);
+    const none = formatSummary({ ...base, delivered: { ...delivered, throughput: 0, decodeThroughput: 0, ttftSec: 0, tpotSec: 0, inflight: 0, limitedBy: 'maxflow' as const } }, plain);
+    expect(none).toMatch(/^delivered {3}nothing: no request can be served \(no flow\)/m);
+    expect(none).not.toMatch(/TPOT/);
+  });
 });
