@@ -5,9 +5,9 @@ import { colorFor } from './io.js';
 import { parsePositiveNumber, type CommonFlags, parseSeed } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan } from '../plan/io.js';
-import { placementOf } from '../plan/assemble.js';
+import { placementOf, round6 } from '../plan/assemble.js';
 import { verifyPlan } from '../verify/verify.js';
-import { explainPlacement } from '../verify/explain.js';
+import { explainPlacement, type Explanation } from '../verify/explain.js';
 import { formatExplanation } from '../report/explain-text.js';
 import { HelixError, usageError } from '../errors.js';
 import { formatProblems } from '../report/problems.js';
@@ -44,9 +44,19 @@ export const explainCommand: CommandSpec = {
       plan.settings.objective === 'delivered'
         ? `this plan was made for --objective delivered${d ? `: the model says it is limited by ${d.limitedBy === 'kv' ? 'KV-cache room (requests in flight)' : d.limitedBy === 'latency' ? 'per-hop latency' : 'max flow'}` : ''}; the bottleneck and what-ifs below are about its max flow`
         : null;
-    if (flags.json) io.out(`${JSON.stringify(note ? { ...e, note } : e, null, 2)}\n`);
+    if (flags.json) io.out(`${JSON.stringify(explanationJson(e, note), null, 2)}\n`);
     else io.out(`${note ? `note: ${note}\n\n` : ''}${formatExplanation(e, { color: colorFor(io, flags.color) })}`);
     // Explained, but a plan that serves nothing still fails the exit-code contract (as in schedule and simulate).
     return plan.throughput > 0 ? 0 : 1;
   },
 };
+
+/** The same keys in every case (`note` null when there is none), figures rounded as plans round them. */
+function explanationJson(e: Explanation, note: string | null) {
+  return {
+    throughput: round6(e.throughput),
+    bottlenecks: e.bottlenecks.map((b) => ({ ...b, flow: round6(b.flow), capacity: round6(b.capacity) })),
+    suggestions: e.suggestions.map((x) => ({ ...x, throughput: round6(x.throughput), gain: round6(x.gain), over: round6(x.over) })),
+    note,
+  };
+}

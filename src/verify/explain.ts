@@ -11,7 +11,12 @@ import { formatLayerRange } from '../spec/layer-range.js';
 
 export interface Bottleneck {
   readonly kind: 'node' | 'link';
+  /** For people: `t4-1 (T4, layers [46, 53))`, `a100-2 -> coordinator`. */
   readonly name: string;
+  /** A node: its name, GPU type and layer range; null for a link. */
+  readonly node: { readonly name: string; readonly gpu: string; readonly start: number; readonly end: number } | null;
+  /** A link: its ends (node names, or "coordinator"); null for a node. */
+  readonly link: { readonly from: string; readonly to: string } | null;
   readonly flow: number;
   readonly capacity: number;
 }
@@ -36,8 +41,22 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   const flow = evaluatePlacement(cluster, placement);
   const cut = flow.cut ?? { nodes: [], edges: [] };
   const bottlenecks: Bottleneck[] = [
-    ...cut.nodes.map((i) => ({ kind: 'node' as const, name: `${cluster.nodes[i].name} (${cluster.nodes[i].gpu}, layers ${formatLayerRange(placement[i])})`, flow: flow.nodeFlow[i], capacity: flow.nodeCapacity[i] })),
-    ...cut.edges.map((e) => ({ kind: 'link' as const, name: `${label(cluster, e.from)} -> ${label(cluster, e.to)}`, flow: e.flow, capacity: e.capacity })),
+    ...cut.nodes.map((i) => ({
+      kind: 'node' as const,
+      name: `${cluster.nodes[i].name} (${cluster.nodes[i].gpu}, layers ${formatLayerRange(placement[i])})`,
+      node: { name: cluster.nodes[i].name, gpu: cluster.nodes[i].gpu, start: placement[i]!.start, end: placement[i]!.end },
+      link: null,
+      flow: flow.nodeFlow[i],
+      capacity: flow.nodeCapacity[i],
+    })),
+    ...cut.edges.map((e) => ({
+      kind: 'link' as const,
+      name: `${label(cluster, e.from)} -> ${label(cluster, e.to)}`,
+      node: null,
+      link: { from: label(cluster, e.from), to: label(cluster, e.to) },
+      flow: e.flow,
+      capacity: e.capacity,
+    })),
   ];
 
   const suggestions: Suggestion[] = [];

@@ -128,6 +128,23 @@ describe('helix explain and render (built binary)', () => {
     expect(x.note).toMatch(/made for --objective delivered: the model says it is limited by .*; the bottleneck and what-ifs below are about its max flow/);
     expect(x.suggestions.some((s: any) => /add one A100-40G/.test(s.change))).toBe(true);
     for (const s of x.suggestions) expect(s.gain).toBeGreaterThanOrEqual(-1e-6);
+    // Scripts read the bottleneck's parts, not its display name; figures are rounded as plans are.
+    const plan = JSON.parse(readFileSync(file, 'utf8'));
+    for (const b of x.bottlenecks) {
+      if (b.kind === 'node') {
+        expect(b.link).toBeNull();
+        const held = plan.nodes.find((n: any) => n.name === b.node.name);
+        expect([b.node.start, b.node.end]).toEqual([held.start, held.end]);
+      } else expect(b.node).toBeNull();
+      for (const v of [b.flow, b.capacity]) expect(v).toBe(Math.round(v * 1e6) / 1e6);
+    }
+    for (const s of x.suggestions) expect(s.gain).toBe(Math.round(s.gain * 1e6) / 1e6);
+    // The same keys for a max-flow plan, whose note is null.
+    const mf = join(tmp, 'geo3-mf.json');
+    writeFileSync(mf, helix(['plan', 'clusters/geo3.yaml', '--json', '--time-limit', '2', '--objective', 'maxflow']).stdout);
+    const y = JSON.parse(helix(['explain', mf, '-c', 'clusters/geo3.yaml', '--json', '--try-time', '0.3']).stdout);
+    expect(Object.keys(y)).toEqual(Object.keys(x));
+    expect(y.note).toBeNull();
     const svg = join(tmp, 'geo3.svg');
     const r = helix(['render', file, '-o', svg]);
     expect(r.code).toBe(0);
