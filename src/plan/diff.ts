@@ -16,6 +16,11 @@ export interface NodeChange {
   /** Layers the node held before but not after: weights to drop. */
   readonly dropLayers: number;
   readonly loadBytes: number;
+  /**
+   * A removal: true when the node is not in the new plan at all (it left the cluster), false
+   * when it stays but holds nothing (idle, e.g. its chain broke elsewhere). Null otherwise.
+   */
+  readonly leaves: boolean | null;
 }
 
 export interface PlanDiff {
@@ -26,6 +31,8 @@ export interface PlanDiff {
   readonly added: number;
   readonly changed: number;
   readonly removed: number;
+  /** Of the removed: nodes that stay in the cluster but hold nothing. */
+  readonly idled: number;
   readonly unchanged: number;
   readonly loadLayers: number;
   readonly loadBytes: number;
@@ -72,6 +79,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
       loadLayers,
       dropLayers: size(a) - overlap(a, b),
       loadBytes: loadLayers * bytesPerLayer(cur.get(name)),
+      leaves: b === null ? !cur.has(name) : null,
     });
   }
   const key = (f: { from: string; to: string }) => `${f.from}\u0000${f.to}`;
@@ -90,6 +98,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     added: count('add'),
     changed: count('change'),
     removed: count('remove'),
+    idled: changes.filter((c) => c.leaves === false).length,
     unchanged,
     loadLayers: changes.reduce((s, c) => s + c.loadLayers, 0),
     loadBytes: changes.reduce((s, c) => s + c.loadBytes, 0),

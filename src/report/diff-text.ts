@@ -11,7 +11,7 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const c = o.color;
   const lines: string[] = [];
   for (const ch of d.changes) {
-    const moves = [ch.loadLayers ? `load ${layerCount(ch.loadLayers)}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '']
+    const moves = [ch.loadLayers ? `load ${layerCount(ch.loadLayers)}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '', ch.leaves === true ? 'leaves the cluster' : ch.leaves === false ? 'stays, idle' : '']
       .filter(Boolean)
       .join('; ');
     const tail = moves ? c.dim(`  (${moves})`) : '';
@@ -25,7 +25,7 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const delta = Number(d.throughputAfter.toFixed(digits)) - Number(d.throughputBefore.toFixed(digits));
   const sign = delta >= 0 ? '+' : '-';
   lines.push(
-    `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove, ${d.unchanged} unchanged; ` +
+    `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove${d.idled > 0 ? ` (${d.idled} staying idle)` : ''}, ${d.unchanged} unchanged; ` +
       `${layerCount(d.loadLayers)} (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}).`,
   );
   return `${lines.join('\n')}\n`;

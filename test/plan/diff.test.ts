@@ -32,9 +32,17 @@ describe('diffPlans', () => {
     expect([d.added, d.changed, d.removed, d.unchanged]).toEqual([1, 1, 1, 0]);
     const text = formatDiff(d, { color: new Chalk({ level: 0 }) });
     expect(text).toMatch(/^~ n0 .* \[0, 2\) -> \[0, 3\) +\(load 1 layer, /m);
-    expect(text).toMatch(/^- n1 /m);
+    // n1 is still in the new plan, holding nothing: it stays, idle (a replan's broken chain),
+    // which is not the same action as a machine leaving.
+    expect(text).toMatch(/^- n1 .*\(drop 2; stays, idle\)$/m);
     expect(text).toMatch(/^\+ n2 /m);
-    expect(text.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to add, 1 to change, 1 to remove, 0 unchanged; 2 layers/);
+    expect(text.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to add, 1 to change, 1 to remove \(1 staying idle\), 0 unchanged; 2 layers/);
+    const gone = diffPlans(a, { ...b, nodes: b.nodes.filter((n) => n.name !== 'n1') });
+    expect(gone.changes.find((c) => c.node === 'n1')!.leaves).toBe(true);
+    expect(gone.idled).toBe(0);
+    const goneText = formatDiff(gone, { color: new Chalk({ level: 0 }) });
+    expect(goneText).toMatch(/^- n1 .*\(drop 2; leaves the cluster\)$/m);
+    expect(goneText.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to add, 1 to change, 1 to remove, 0 unchanged/);
   });
 
   it('gives the throughput change at the precision of its two ends, so the figures add up', () => {
