@@ -30,7 +30,7 @@ function table(head: string[], c: ChalkInstance, align?: ('left' | 'right')[]): 
 
 export function formatNodes(plan: Plan, o: FormatOptions): string {
   const c = o.color;
-  const t = table(['node', 'gpu', 'region', 'layers', 'count', 'weights / VRAM', 'capacity', 'flow', 'util'], c, [
+  const t = table(['node', 'gpu', 'region', 'layers', '# layers', 'weights / VRAM', 'capacity', 'flow', 'util'], c, [
     'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right',
   ]);
   const nodes = [...plan.nodes].sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity) || (a.end ?? 0) - (b.end ?? 0));
