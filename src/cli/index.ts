@@ -132,7 +132,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const program = buildProgram(io, exit);
   try {
     if (argv.length === 0) {
-      program.outputHelp();
+      // A usage error like any other: the help goes to stderr, so a script's stdout stays empty.
+      program.outputHelp({ error: true });
       return 2;
     }
     await program.parseAsync([...argv], { from: 'user' });

@@ -197,6 +197,13 @@ describe('helix', () => {
     expect(r.stdout).toMatch(/Exit codes/);
     expect(existsSync('bin/helix.js')).toBe(true);
   });
+
+  it('with no command: the help on stderr, nothing on stdout, exit 2 (a usage error)', () => {
+    const r = helix([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Usage: helix/);
+  });
 });
 
 describe('helix validate gates (built binary)', () => {
