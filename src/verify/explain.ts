@@ -79,7 +79,10 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
     suggestions.push({ change: `add one ${gpu} in ${cluster.nodes[template].region}`, throughput: r.throughput, gain: r.throughput - base, over: base });
   }
   // Each node-to-node link in the cut, as fast as the fastest link in the cluster.
-  const fastest = Math.max(...cluster.linkCapacity);
+  // A loop, not Math.max(...): the table is nodes x nodes, past the engine's argument limit from
+  // about 400 nodes.
+  let fastest = 0;
+  for (const capacity of cluster.linkCapacity) if (capacity > fastest) fastest = capacity;
   for (const e of cut.edges) {
     if (e.from < 0 || e.to < 0 || e.capacity >= fastest) continue;
     const t = evaluatePlacement(withLinkCapacity(cluster, e.from, e.to, fastest), placement).throughput;

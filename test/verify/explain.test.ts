@@ -31,4 +31,14 @@ describe('explainPlacement', () => {
     expect(x.suggestions.some((s) => s.change.startsWith('re-place'))).toBe(false);
     expect(x.suggestions.find((s) => s.change.startsWith('add one X'))?.gain).toBeCloseTo(100, 6);
   });
+
+  it('explains a 500-node cluster (the fastest link was found by spreading nodes x nodes capacities into Math.max, past the engine\'s argument limit)', async () => {
+    const n = 500;
+    // Two layers; node k links only to node k + 1, so some links are slower and the cut has links.
+    const big = handCluster(2, Array.from({ length: n }, () => [100, 100]), { link: (i, j) => (j === i + 1 ? 50 : 0) });
+    const placement: Placement = Array.from({ length: n }, (_, k) => (k < 2 ? { start: k, end: k + 1 } : null));
+    const x = await explainPlacement(big, placement, { secondsPerTry: 0.05, seed: 1 });
+    expect(x.throughput).toBeCloseTo(50, 6);
+    expect(x.bottlenecks.map((b) => b.kind)).toEqual(['link']);
+  });
 });
