@@ -45,6 +45,11 @@ export function makeLayerTimeTable(raw: readonly LayerTimePoint[], file: string,
     if (!Number.isFinite(b) || b < 0 || !Number.isFinite(ms) || ms < 0) {
       tableError(file, field, 'invalid timing point', 'batch tokens >= 0 and milliseconds >= 0', `${b},${ms}`);
     }
+    // Work takes time: a 0 ms batch is a reading rounded to whole milliseconds, and would give
+    // an infinite token rate (and a profile of Infinity no cluster can load).
+    if (b > 0 && ms === 0) {
+      tableError(file, field, `0 ms per layer at batch ${b}`, 'a time > 0 ms for every batch of one token or more (record fractions of a millisecond)', `${b},${ms}`);
+    }
   }
   const points = [...raw].sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < points.length; i++) {

@@ -38,7 +38,13 @@ describe('parseLayerTimeCsv', () => {
     expect(() => parseLayerTimeCsv('0,0\n10,1\n10,2\n', 'x')).toThrow(/listed twice/);
     expect(() => parseLayerTimeCsv('0,0\n10,-1\n', 'x')).toThrow(HelixError);
     expect(() => parseLayerTimeCsv('10,1\n', 'x')).toThrow(/too few/);
-    expect(() => parseLayerTimeCsv('0,0\n10,0\n', 'x')).toThrow(/zero/);
+    expect(() => parseLayerTimeCsv('0,0\n10,0\n', 'x')).toThrow(/0 ms per layer at batch 10/);
+  });
+
+  it('rejects 0 ms for any real batch, not only the last (whole-millisecond readings of a fast GPU gave Infinity tokens/s)', () => {
+    expect(() => parseLayerTimeCsv('0,0\n1,0\n8,0\n64,1\n512,3\n', 'x.csv')).toThrow(/0 ms per layer at batch 1/);
+    // Batch 0 costs nothing and is how the bundled tables start.
+    expect(parseLayerTimeCsv('0,0\n1,0.4\n64,1\n', 'x.csv').points).toHaveLength(3);
   });
 });
 
