@@ -149,7 +149,7 @@ export const simulateCommand: CommandSpec = {
   options: [
     { flags: '-c, --cluster <file>', description: 'cluster spec the plans are for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
-    { flags: '--layer-times <dir>', description: 'folder of per-layer timing tables (default: the bundled profiles/layer-time)' },
+    { flags: '--layer-times <dir>', description: "folder of per-layer timing tables (default: the profile folder's layer-time/ or the one beside it, then the bundled profiles/layer-time)" },
     { flags: '--policy <names>', description: `routing: ${POLICY_NAMES.join(', ')} (comma list or repeated, with --compare)`, parse: parsePolicies, defaultValue: DEFAULT_POLICIES },
     { flags: '--offline <n>', description: 'n requests all at time 0 (peak throughput)', parse: parsePositiveInt('--offline') },
     { flags: '--rate <req/s>', description: 'mean arrival rate, requests/s (Poisson, or the --trace pattern)', parse: parsePositiveNumber('--rate') },

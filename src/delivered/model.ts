@@ -11,8 +11,7 @@ import type { Plan } from '../plan/types.js';
 import { smallestMeasuredBatch } from '../sim/engine.js';
 import { bundledGpusPerMachine, DEFAULT_KV_FILL, kvTokenSlots } from '../sim/kv.js';
 import { loadLengths } from '../sim/traces.js';
-import { bundledProfilesDir } from '../spec/bundled.js';
-import { loadLayerTimes, msPerLayer, type LayerTimeTable } from '../spec/layer-time.js';
+import { clusterLayerTimes, msPerLayer, type LayerTimeTable } from '../spec/layer-time.js';
 import type { Cluster } from '../spec/types.js';
 import { fillKvRoom } from './kv-fill.js';
 import { mixRatio } from './mix.js';
@@ -124,17 +123,9 @@ export function azureConvWorkload(): Workload {
   return defaultWorkload;
 }
 
-const tableCache = new Map<string, ReadonlyMap<string, PhaseTimes>>();
-
-function bundledTimes(modelId: string): ReadonlyMap<string, PhaseTimes> {
-  let t = tableCache.get(modelId);
-  if (!t) tableCache.set(modelId, (t = loadLayerTimes(bundledProfilesDir, modelId)));
-  return t;
-}
-
-/** The per-layer timings the model uses for a cluster's model: the options' own, else the bundled tables. */
+/** The per-layer timings the model uses for a cluster's model: the options' own, else the cluster's (its profiles' layer-time, then the bundled tables). */
 export function phaseTimes(cluster: Cluster, options: Pick<DeliveredOptions, 'layerTimes'> = {}): ReadonlyMap<string, PhaseTimes> {
-  return options.layerTimes ?? bundledTimes(cluster.model.id);
+  return options.layerTimes ?? clusterLayerTimes(cluster);
 }
 
 /** GPU types of the cluster with no per-layer timings for its model: the model cannot predict plans using them. */

@@ -9,7 +9,7 @@ import { createPolicy, type PolicyName } from '../schedule/policies.js';
 import { buildRoutingTables, type RoutingTables } from '../schedule/routing.js';
 import { createRng } from '../search/rng.js';
 import { bundledProfilesDir } from '../spec/bundled.js';
-import { loadLayerTimes, type LayerTimeTable } from '../spec/layer-time.js';
+import { clusterLayerTimes, loadLayerTimes, type LayerTimeTable } from '../spec/layer-time.js';
 import type { Cluster } from '../spec/types.js';
 import { Engine, PHASE_DONE, type EngineNode, type EngineResult } from './engine.js';
 import { bundledGpusPerMachine, DEFAULT_KV_FILL, kvTokenSlots } from './kv.js';
@@ -26,9 +26,9 @@ export interface SimOptions {
   readonly policy?: PolicyName;
   /** Seeds the policy's random choices (the request stream carries its own seed). */
   readonly seed?: number;
-  /** GPU type -> per-layer timings; default: the bundled layer-time tables for the model. */
+  /** GPU type -> per-layer timings; default: the cluster's (its profiles' layer-time, then the bundled tables). */
   readonly layerTimes?: ReadonlyMap<string, PhaseTables>;
-  /** Folder to load layer-time tables from when `layerTimes` is not given (default: bundled). */
+  /** Folder to load layer-time tables from when `layerTimes` is not given (default: the cluster's). */
   readonly layerTimeDir?: string;
   /** Tokens (prompt tokens + decoding sequences) one batch may hold; default: the model's context length. */
   readonly maxBatchTokens?: number;
@@ -109,12 +109,12 @@ export const SIM_DEFAULTS = { policy: 'iwrr' as PolicyName, seed: 1, kvFill: DEF
 
 /** GPU -> timings for the cluster's model, checked to cover every GPU the plan uses. */
 function timingsFor(cluster: Cluster, tables: RoutingTables, options: SimOptions): ReadonlyMap<string, PhaseTables> {
-  const times = options.layerTimes ?? loadLayerTimes(options.layerTimeDir ?? bundledProfilesDir, cluster.model.id);
+  const times = options.layerTimes ?? (options.layerTimeDir ? loadLayerTimes(options.layerTimeDir, cluster.model.id) : clusterLayerTimes(cluster));
   for (let i = 0; i < cluster.nodes.length; i++) {
     const gpu = cluster.nodes[i].gpu;
     if (tables.placement[i] && !times.has(gpu)) {
       throw inputError('no-layer-time', `no per-layer timings for ${gpu} serving ${cluster.model.id}; the simulator needs them for every GPU type the plan uses`, {
-        file: options.layerTimeDir ?? bundledProfilesDir,
+        file: options.layerTimeDir ?? [...(cluster.layerTimeDirs ?? []), bundledProfilesDir].join(' + '),
         expected: `layer-time/${cluster.model.id}/${gpu}.yaml (have: ${[...times.keys()].join(', ') || 'none'})`,
       });
     }

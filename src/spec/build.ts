@@ -33,6 +33,8 @@ export interface ClusterInit {
   readonly link: (i: number, j: number) => LinkInit | null;
   /** Coordinator <-> node i link (same both ways); null when the coordinator cannot reach it. */
   readonly coordinatorLink: (i: number) => LinkInit | null;
+  /** Per-layer timing folders before the bundled ones (Cluster.layerTimeDirs). */
+  readonly layerTimeDirs?: readonly string[];
 }
 
 /** Link capacities are capped at this multiple of the fastest node's tokens/s (see buildCluster). */
@@ -110,6 +112,7 @@ export function buildCluster(init: ClusterInit): Cluster {
     sinkLatency,
     coordinatorRegion: init.coordinatorRegion,
     inputHash: `sha256:${hash.digest('hex')}`,
+    ...(init.layerTimeDirs && init.layerTimeDirs.length > 0 ? { layerTimeDirs: init.layerTimeDirs } : {}),
   };
 }
 

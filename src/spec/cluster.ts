@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { inputError, usageError } from '../errors.js';
-import { bundledGpuCatalog, bundledModelsDir, defaultProfileSet } from './bundled.js';
+import { bundledGpuCatalog, bundledModelsDir, bundledProfilesDir, defaultProfileSet } from './bundled.js';
 import { buildCluster, type NodeInit } from './build.js';
 import { Fields } from './fields.js';
 import { loadGpuCatalogs, type GpuType } from './gpus.js';
@@ -70,6 +70,18 @@ function profileContext(root: Fields, file: string, options: LoadOptions): Profi
     root.fail('model', expected, `no bundled profiles for model ${model.id}; name a profile folder`, 'no-profiles');
   }
   return { dir, model, catalog: loadGpuCatalogs(catalogFiles), catalogFiles, files, kvReserve };
+}
+
+/**
+ * Per-layer timing folders of the user's profiles, searched before the bundled tables as model
+ * cards are: `<profiles>/layer-time`, then one level up (the bundled layout keeps layer-time/
+ * beside the profile sets). The bundled folder itself is left to the loaders' fallback.
+ */
+function userLayerTimeDirs(dir: string): string[] {
+  const bundled = resolve(bundledProfilesDir, 'layer-time');
+  return [join(dir, 'layer-time'), join(dirname(dir), 'layer-time')]
+    .map((d) => resolve(d))
+    .filter((d, i, all) => d !== bundled && all.indexOf(d) === i && existsSync(d));
 }
 
 /**
@@ -143,6 +155,7 @@ export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
     coordinatorRegion: network.coordinatorRegion,
     link: network.link,
     coordinatorLink: network.coordinatorLink,
+    layerTimeDirs: userLayerTimeDirs(ctx.dir),
   });
   // A coordinator that reaches nobody is a gap in the file (no figures apply), not a property of the hardware.
   if (!cluster.sourceCapacity.some((c) => c > 0)) {

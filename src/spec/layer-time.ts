@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { Fields } from './fields.js';
 import { readYamlFile } from './yaml-file.js';
+import { bundledProfilesDir } from './bundled.js';
+import type { Cluster } from './types.js';
 
 /** [batch tokens, milliseconds per layer]. */
 export type LayerTimePoint = readonly [batchTokens: number, msPerLayer: number];
@@ -174,6 +176,25 @@ export function loadLayerTimes(dir: string, modelId: string): Map<string, LayerT
       throw inputError('bad-field', 'layer-time file names another GPU', { file, field: 'gpu', expected: `"${gpu}" (its file name)`, found: JSON.stringify(t.gpu) });
     }
     out.set(gpu, t);
+  }
+  return out;
+}
+
+const clusterTimesCache = new Map<string, ReadonlyMap<string, LayerTimes>>();
+
+/**
+ * The per-layer timings for a cluster's model: its own folders first (Cluster.layerTimeDirs, the
+ * user's profiles), then the bundled tables, GPU type by GPU type. Cached per folder list: the
+ * delivered search asks for them many times.
+ */
+export function clusterLayerTimes(cluster: Pick<Cluster, 'model' | 'layerTimeDirs'>): ReadonlyMap<string, LayerTimes> {
+  const dirs = [...(cluster.layerTimeDirs ?? []), bundledProfilesDir];
+  const key = `${cluster.model.id}\u0000${dirs.join('\u0000')}`;
+  let out = clusterTimesCache.get(key);
+  if (!out) {
+    const merged = new Map<string, LayerTimes>();
+    for (const dir of dirs) for (const [gpu, t] of loadLayerTimes(dir, cluster.model.id)) if (!merged.has(gpu)) merged.set(gpu, t);
+    clusterTimesCache.set(key, (out = merged));
   }
   return out;
 }

@@ -79,6 +79,11 @@ export interface Cluster {
   readonly coordinatorRegion: string;
   /** sha256 over the resolved inputs: a plan names the inputs it was made for. */
   readonly inputHash: string;
+  /**
+   * Folders of per-layer timing tables that come before the bundled ones (the profile folder's
+   * own `layer-time/`, then its parent's, as model cards are found); absent: the bundled only.
+   */
+  readonly layerTimeDirs?: readonly string[];
 }
 
 /** A half-open layer range [start, end). */

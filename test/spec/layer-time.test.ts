@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HelixError } from '../../src/errors.js';
+import { loadCluster } from '../../src/spec/cluster.js';
+import { predictDelivered } from '../../src/delivered/model.js';
+import { evaluatePlacement } from '../../src/graph/placement-flow.js';
+import { assemblePlan } from '../../src/plan/assemble.js';
+import { testSettings } from '../fixtures/plans.js';
+import { repoRoot } from '../fixtures/cli.js';
 import {
+  clusterLayerTimes,
   formatLayerTimeYaml,
   loadLayerTimeFile,
   loadLayerTimes,
@@ -137,5 +144,34 @@ describe('layer-time files', () => {
       }
     }
     expect(loadLayerTimeFile('profiles/layer-time/llama2-70b/A100-40G.yaml').gpu).toBe('A100-40G');
+  });
+});
+
+describe("a cluster's own layer-time tables", () => {
+  it('come before the bundled ones, GPU type by GPU type, from the profile folder or the one above it', () => {
+    const repo = repoRoot;
+    const root = mkdtempSync(join(tmpdir(), 'helix-own-times-'));
+    // The bundled layout: a profile set beside layer-time/; the user's T4 is ten times slower.
+    const set = join(root, 'set', 'llama1-30b');
+    mkdirSync(set, { recursive: true });
+    for (const gpu of ['A100-40G', 'L4', 'T4']) writeFileSync(join(set, `${gpu}.yaml`), readFileSync(join(repo, 'profiles', 'helix-set-a', 'llama1-30b', `${gpu}.yaml`)));
+    const bundledT4 = loadLayerTimeFile(join(repo, 'profiles', 'layer-time', 'llama1-30b', 'T4.yaml'));
+    const slow = (t: typeof bundledT4.decode) => ({ points: t.points.map(([b, ms]) => [b, 10 * ms] as [number, number]) });
+    mkdirSync(join(root, 'layer-time', 'llama1-30b'), { recursive: true });
+    writeFileSync(join(root, 'layer-time', 'llama1-30b', 'T4.yaml'), formatLayerTimeYaml({ gpu: 'T4', model: 'llama1-30b', prompt: slow(bundledT4.prompt), decode: slow(bundledT4.decode) }));
+    const spec = readFileSync(join(repo, 'clusters', 'tiny.yaml'), 'utf8').replace('../profiles/helix-set-a', join(root, 'set'));
+    writeFileSync(join(root, 'tiny.yaml'), spec);
+    const own = loadCluster(join(root, 'tiny.yaml'));
+    const bundled = loadCluster(join(repo, 'clusters', 'tiny.yaml'));
+    expect(own.layerTimeDirs).toEqual([join(root, 'layer-time')]);
+    expect(bundled.layerTimeDirs).toBeUndefined();
+    const times = clusterLayerTimes(own);
+    expect(msPerLayer(times.get('T4')!.decode, 100)).toBeCloseTo(10 * msPerLayer(bundledT4.decode, 100), 9);
+    expect(times.get('L4')!.file).toMatch(/profiles\/layer-time\/llama1-30b\/L4\.yaml$/);
+    // The delivered model reads them: the same placement is predicted slower with slow T4s.
+    const placement = [{ start: 0, end: 18 }, { start: 18, end: 36 }, { start: 36, end: 46 }, { start: 46, end: 53 }, { start: 53, end: 60 }];
+    const planOn = (c: ReturnType<typeof loadCluster>) => assemblePlan({ cluster: c, placement, settings: testSettings, status: 'heuristic', bound: { value: 1e9, source: 'test', all: {} }, stats: { wallTimeSec: 0, timeToFirstSec: null, timeToBestSec: null, linksDropped: 0, notes: [] } });
+    expect(evaluatePlacement(own, placement).throughput).toBeGreaterThan(0);
+    expect(predictDelivered(own, planOn(own)).tpotSec).toBeGreaterThan(1.5 * predictDelivered(bundled, planOn(bundled)).tpotSec);
   });
 });
