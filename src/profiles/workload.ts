@@ -30,14 +30,18 @@ export function workloadFromLengthsCsv(text: string, file: string): Workload {
   let n = 0;
   let sumIn = 0;
   let sumOut = 0;
+  let first = true;
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) return;
+    const header = first;
+    first = false;
     const cells = t.split(/\s*[,;\t]\s*/);
     const a = Number(cells[0]);
     const b = Number(cells[1]);
-    if (cells.length < 2 || !Number.isFinite(a) || !Number.isFinite(b)) {
-      if (n === 0 && i === 0) return; // a header line
+    // Exactly two columns: a third is more likely a file of another shape than data to ignore.
+    if (cells.length !== 2 || cells.some((c) => c === '') || !Number.isFinite(a) || !Number.isFinite(b)) {
+      if (header) return; // a header line, after any comments (the bundled files have both)
       throw inputError('bad-workload', 'not a request-length line', { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
     }
     if (a < 0 || b < 0) throw inputError('bad-workload', 'negative length', { file, field: `line ${i + 1}`, found: t });

@@ -14,11 +14,23 @@ describe('workload', () => {
     expect(meanDecodeContext(w)).toBe(1393);
   });
 
-  it('a lengths CSV gives its means (the shared Azure conversation trace: 763 in, 232 out)', () => {
-    const w = parseWorkloadArg('../shared/helix-data/workloads/azure_conv_lengths.csv');
+  it('a lengths CSV gives its means (the bundled Azure conversation trace, comments then a header: 763 in, 232 out)', () => {
+    const w = parseWorkloadArg('profiles/workloads/azure-conv-lengths.csv');
     expect(w.meanInput).toBeCloseTo(763.08, 1);
     expect(w.meanOutput).toBeCloseTo(232.45, 1);
     expect(w.source).toMatch(/16657 requests/);
+  });
+
+  it('takes a header after comment lines, and refuses a third column', () => {
+    expect(workloadFromLengthsCsv('# lengths\ninput,output\n10,2\n30,4\n', 'w.csv')).toMatchObject({ meanInput: 20, meanOutput: 3 });
+    expect(() => workloadFromLengthsCsv('input,output\n500,300,extra\n', 'w.csv')).toThrow(/not a request-length line/);
+    // Only the first line of content may be a header.
+    try {
+      workloadFromLengthsCsv('10,2\ninput,output\n', 'w.csv');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as HelixError).details.field).toBe('line 2');
+    }
   });
 
   it('rejects bad values with errors that say what was expected', () => {
