@@ -80,7 +80,17 @@ function settingsFrom(flags: ProfileFlags, sources: ProfileSources, model: Model
 }
 
 function targetTimings(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string): Timings {
-  if (flags.timings) return readTimings(flags.timings);
+  if (flags.timings) {
+    const t = readTimings(flags.timings);
+    // A layer-time file names what it measured; another GPU's or model's times would be passed off as these.
+    if (t.measured && (t.measured.gpu !== gpu || t.measured.model !== model.id)) {
+      throw usageError('timings-mismatch', `--timings ${flags.timings} holds ${t.measured.gpu} timings for ${t.measured.model}, not ${gpu} for ${model.id}`, {
+        field: '--timings',
+        expected: `a layer-time file with gpu: ${gpu} and model: ${model.id}, or a folder of CSVs`,
+      });
+    }
+    return t;
+  }
   const bundled = measuredTimings(sources, model.id).get(gpu);
   if (!bundled) {
     throw usageError('no-timings', `no per-layer timings for ${gpu} serving ${model.id}: give --timings`, {

@@ -11,6 +11,8 @@ export interface Timings {
   readonly times: PhaseTimes;
   /** Where they came from, for provenance lines. */
   readonly from: string;
+  /** What a layer-time YAML file says it measured (CSV folders do not say). */
+  readonly measured?: { readonly gpu: string; readonly model: string };
 }
 
 const PROMPT_CSV = 'prompt_bs2time.csv';
@@ -33,7 +35,7 @@ export function readTimings(path: string): Timings {
     return { times: { prompt: readCsv(join(path, PROMPT_CSV)), decode: readCsv(join(path, DECODE_CSV)) }, from: path };
   }
   const t = loadLayerTimeFile(path);
-  return { times: { prompt: t.prompt, decode: t.decode }, from: path };
+  return { times: { prompt: t.prompt, decode: t.decode }, from: path, measured: { gpu: t.gpu, model: t.model } };
 }
 
 /** Bundled or given layer-time folder: GPU -> timings for the model. */

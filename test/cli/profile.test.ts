@@ -102,6 +102,8 @@ describe('helix profile (in-process)', () => {
     await expectUsage(['import'], { gpu: 'H100-80G', model: 'llama3.1-70b' }, /no per-layer timings/);
     await expectUsage(['estimate'], { gpu: 'T4', model: 'llama2-70b', timings: 'x' }, /--timings is for/);
     await expectUsage(['import'], { gpu: 'T4', model: 'llama2-70b', factors: 'x' }, /--factors is for `profile estimate`/);
+    // A layer-time file says what it measured: another GPU's or model's times are refused.
+    await expectUsage(['import'], { gpu: 'A100-40G', model: 'llama2-70b', timings: 'profiles/layer-time/llama1-30b/T4.yaml' }, /holds T4 timings for llama1-30b, not A100-40G for llama2-70b/);
     await expectUsage(['import'], { gpu: 'T4', model: 'llama2-70b', pipeline: 'A100-40G:4' }, /must include T4/);
     // A mistyped --profiles folder is refused, not replaced by the bundled profiles.
     await expectUsage(['estimate'], { gpu: 'T4', model: 'llama2-70b', profiles: '/nonexistent/profiles' }, /profile folder not found: \/nonexistent\/profiles/);
