@@ -27,16 +27,46 @@ const LINK_KEYS = ['bandwidth', 'latency', 'jitter', 'latencyJitter'];
  */
 export const MAX_LINK_LATENCY_SEC = 10;
 
+/** Link figures as written: a latency left out is taken from the entry this one refines. */
+export interface WrittenLink {
+  readonly bandwidth: number;
+  readonly jitter: number;
+  readonly latency?: number;
+  readonly latencyJitter?: number;
+}
+
 /** Reads link figures; `extraKeys` are the other keys allowed beside them in that place. */
-export function readLinkSpec(f: Fields, extraKeys: readonly string[] = [], allowZero = true): LinkSpec {
+export function readWrittenLink(f: Fields, extraKeys: readonly string[] = [], allowZero = true): WrittenLink {
   f.onlyKeys([...LINK_KEYS, ...extraKeys]);
   return {
     bandwidth: f.bandwidth('bandwidth', allowZero),
-    latency: f.has('latency') ? f.duration('latency', MAX_LINK_LATENCY_SEC) : 0,
     // Below 1, so a draw can never make a bandwidth zero or negative.
     jitter: f.optNum('jitter', { min: 0, below: 1 }) ?? 0,
-    latencyJitter: f.has('latencyJitter') ? f.duration('latencyJitter', MAX_LINK_LATENCY_SEC) : 0,
+    ...(f.has('latency') ? { latency: f.duration('latency', MAX_LINK_LATENCY_SEC) } : {}),
+    ...(f.has('latencyJitter') ? { latencyJitter: f.duration('latencyJitter', MAX_LINK_LATENCY_SEC) } : {}),
   };
+}
+
+/**
+ * The figures of a written entry over the entry it refines (a link over its regions' figures, a
+ * region's over the default): bandwidth is always written, with its own jitter; a latency left
+ * out is the refined entry's, with that entry's jitter unless one is written. Without a refined
+ * entry a missing latency is 0. (A link override that gave only a bandwidth once dropped a 2 s
+ * cross-region latency to 0.)
+ */
+export function refine(written: WrittenLink, base: LinkSpec | undefined): LinkSpec {
+  const inherited = written.latency === undefined;
+  return {
+    bandwidth: written.bandwidth,
+    jitter: written.jitter,
+    latency: written.latency ?? base?.latency ?? 0,
+    latencyJitter: written.latencyJitter ?? (inherited ? (base?.latencyJitter ?? 0) : 0),
+  };
+}
+
+/** Reads link figures that refine nothing (missing latency: 0). */
+export function readLinkSpec(f: Fields, extraKeys: readonly string[] = [], allowZero = true): LinkSpec {
+  return refine(readWrittenLink(f, extraKeys, allowZero), undefined);
 }
 
 function hashString(s: string): number {
@@ -100,7 +130,7 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
   const regionsField = net?.optObj('regions');
   for (const r of Object.keys(regionsField?.data ?? {})) {
     if (!regions.has(r)) regionsField!.fail(r, `a region of some node or of the coordinator: ${known}`, `unknown region "${r}"`, 'unknown-region');
-    intra.set(r, readLinkSpec(regionsField!.obj(r)));
+    intra.set(r, refine(readWrittenLink(regionsField!.obj(r)), fallback));
   }
 
   const inter = new Map<string, LinkSpec>();
@@ -113,7 +143,7 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
     for (const r of pair) if (!regions.has(r)) b.fail('regions', `regions of nodes or of the coordinator: ${known}`, `unknown region "${r}"`, 'unknown-region');
     if (pair[0] === pair[1]) b.fail('regions', `two different regions (links inside ${pair[0]} go under network.regions)`);
     if (inter.has(pairKey(pair[0], pair[1]))) b.fail('regions', `one entry per pair of regions`, `a second entry for ${pair[0]} <-> ${pair[1]}`, 'duplicate-link');
-    inter.set(pairKey(pair[0], pair[1]), readLinkSpec(b, ['regions']));
+    inter.set(pairKey(pair[0], pair[1]), refine(readWrittenLink(b, ['regions']), fallback));
   }
 
   // A coordinator region that no node has and no network entry names is almost always a typo:
@@ -130,11 +160,11 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
   }
 
   const index = new Map(nodes.map((n, i) => [n.name, i]));
-  const overrides = new Map<number, LinkSpec>();
+  const overrides = new Map<number, WrittenLink>();
   const n = nodes.length;
-  const coordOverrides = new Map<number, LinkSpec>();
+  const coordOverrides = new Map<number, WrittenLink>();
   for (const l of net?.optList('links') ?? []) {
-    const spec = readLinkSpec(l, ['from', 'to', 'bidirectional']);
+    const spec = readWrittenLink(l, ['from', 'to', 'bidirectional']);
     const ends = (['from', 'to'] as const).map((key): number => {
       const name = l.str(key);
       if (name === COORDINATOR) return -1;
@@ -143,8 +173,18 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
     const [a, b] = ends;
     if (a === b) l.fail('to', 'a different end than `from`', 'a link needs two different ends');
     // Which of two entries for one link would win is an accident of their order: refused.
-    const twice = () => l.fail('to', 'one entry per link (two one-way entries for different figures each way)', `a second entry for the link ${l.str('from')} -> ${l.str('to')}`, 'duplicate-link');
-    if (a === -1 || b === -1) {
+    const coordinator = a === -1 || b === -1;
+    const twice = () =>
+      l.fail(
+        'to',
+        coordinator ? 'one entry per coordinator link (a coordinator link has the same figures both ways)' : 'one entry per link (two one-way entries for different figures each way)',
+        `a second entry for the link ${l.str('from')} -> ${l.str('to')}`,
+        'duplicate-link',
+      );
+    if (coordinator) {
+      // The coordinator's links are one figure both ways (Cluster.sourceCapacity = sinkCapacity):
+      // a one-way entry would be applied both ways without a word.
+      if (l.has('bidirectional') && !l.bool('bidirectional', true)) l.fail('bidirectional', 'true, or left out: a coordinator link has the same figures both ways', 'a one-way coordinator link');
       if (coordOverrides.has(a === -1 ? b : a)) twice();
       coordOverrides.set(a === -1 ? b : a, spec);
     } else {
@@ -161,11 +201,15 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
   return {
     coordinatorRegion,
     link(i, j) {
-      const spec = overrides.get(i * n + j) ?? between(nodes[i].region, nodes[j].region);
+      const general = between(nodes[i].region, nodes[j].region);
+      const own = overrides.get(i * n + j);
+      const spec = own ? refine(own, general) : general;
       return spec ? realiseLink(spec, seed, nodes[i].name, nodes[j].name) : null;
     },
     coordinatorLink(i) {
-      const spec = coordOverrides.get(i) ?? coordSpec ?? between(coordinatorRegion, nodes[i].region);
+      const general = coordSpec ?? between(coordinatorRegion, nodes[i].region);
+      const own = coordOverrides.get(i);
+      const spec = own ? refine(own, general) : general;
       return spec ? realiseLink(spec, seed, COORDINATOR, nodes[i].name) : null;
     },
   };

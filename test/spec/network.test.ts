@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/spec/cluster.js';
 import type { Cluster } from '../../src/spec/types.js';
-import { setA, writeTemp } from './spec-files.js';
+import { failure, setA, writeTemp } from './spec-files.js';
 
 // Link tests look at links only: these small clusters cannot hold llama2-70b, so skip that check.
 const load = (yaml: string): Cluster => loadCluster(writeTemp(`model: llama2-70b\nprofiles: ${setA}\n${yaml}`), { skipServableCheck: true });
@@ -77,7 +77,49 @@ nodes:
     expect(c.coordinatorRegion).toBe('r2');
     expect(coord(c, 'c')).toEqual({ capacity: 1e9 / 2, sink: 1e9 / 2, latency: 0.005 }); // inside r2: default
     expect(coord(c, 'a-1')).toMatchObject({ capacity: 1e8 / 2, latency: 0.02 }); // r2-r1
-    expect(coord(c, 'b').capacity).toBe(8e6 / 2); // explicit
+    // Explicit bandwidth; its latency, not written, is the r2-r3 figure it refines (the default's).
+    expect(coord(c, 'b')).toMatchObject({ capacity: 8e6 / 2, latency: 0.005 });
+  });
+
+  it('an entry that leaves out latency keeps the latency, and its jitter, of the entry it refines', () => {
+    const d = load(`coordinator: { region: r1 }
+network:
+  seed: 7
+  default: { bandwidth: 1GB/s, latency: 2s }
+  regions:
+    r1: { bandwidth: 2GB/s }
+  between:
+    - { regions: [r1, r2], bandwidth: 10MB/s, latency: 100ms, latencyJitter: 20ms }
+  links:
+    - { from: a-1, to: b, bandwidth: 1GB/s }
+    - { from: a-2, to: b, bandwidth: 1GB/s, latency: 1ms }
+    - { from: a-1, to: a-2, bandwidth: 5GB/s }
+nodes:
+  - { name: a, gpu: A100-40G, count: 2, region: r1 }
+  - { name: b, gpu: L4, region: r2 }
+`);
+    expect(at(d, 'a-1', 'a-2')).toMatchObject({ bandwidth: 5e9, latency: 2 }); // over r1's, over the default's 2 s
+    // Over the r1-r2 figures: 100 ms with their +-20 ms drawn for this link (once, both ways).
+    const over = at(d, 'a-1', 'b').latency;
+    expect(over).toBeGreaterThanOrEqual(0.08);
+    expect(over).toBeLessThanOrEqual(0.12);
+    expect(at(d, 'b', 'a-1').latency).toBe(over);
+    // A latency written is the link's own, without the refined entry's jitter.
+    expect(at(d, 'a-2', 'b').latency).toBe(0.001);
+  });
+
+  it('a one-way coordinator link is refused: coordinator links have one figure both ways', () => {
+    const e = failure(() =>
+      load(`network:
+  default: { bandwidth: 1GB/s }
+  links:
+    - { from: coordinator, to: a, bandwidth: 10MB/s, bidirectional: false }
+nodes:
+  - { name: a, gpu: A100-40G }
+`),
+    );
+    expect(e.message).toMatch(/a one-way coordinator link/);
+    expect(e.details.field).toBe('network.links[0].bidirectional');
   });
 
   it('a coordinator bandwidth applies to every node, in any region', () => {
