@@ -19,9 +19,10 @@ interface ProfilesFlags extends CommonFlags {
 }
 
 /** Bundled profile sets: every folder under profiles/ holding <model>/<GPU>.yaml files. */
-function bundledSets(modelId: string): string[] {
-  return readdirSync(bundledProfilesDir)
-    .map((d) => join(bundledProfilesDir, d))
+/** The profile sets for the model under a profiles root (each a folder holding <model>/). */
+function setsUnder(root: string, modelId: string): string[] {
+  return readdirSync(root)
+    .map((d) => join(root, d))
     .filter((d) => statSync(d).isDirectory() && existsSync(join(d, modelId)) && basename(d) !== 'layer-time')
     .sort();
 }
@@ -39,10 +40,11 @@ export const profilesCommand: CommandSpec = {
   async run(_args, options, io) {
     const flags = options as ProfilesFlags;
     if (!flags.model) throw usageError('missing-option', '--model is required', { expected: 'a model card id, e.g. --model llama2-70b' });
+    if (flags.profiles && !existsSync(flags.profiles)) throw usageError('no-profiles', `profile folder not found: ${flags.profiles}`, { field: '--profiles' });
     const sources = profileSources(flags.profiles);
     const model = findModel(sources, flags.model);
-    const sets = flags.profiles ? [flags.profiles] : bundledSets(model.id);
-    if (flags.profiles && !existsSync(flags.profiles)) throw usageError('no-profiles', `profile folder not found: ${flags.profiles}`, { field: '--profiles' });
+    // -p names one set (holding <model>/), or a root of sets as the bundled folder is.
+    const sets = flags.profiles ? (existsSync(join(flags.profiles, model.id)) ? [flags.profiles] : setsUnder(flags.profiles, model.id)) : setsUnder(bundledProfilesDir, model.id);
     const timings = measuredTimings(sources, model.id);
     const rows: ProfileListRow[] = [];
     for (const dir of sets) {

@@ -2,7 +2,7 @@
 // profiles folder (its gpus.yaml, gpu-specs.yaml, models/, layer-time/, catalog/efficiency.yaml).
 
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { bundledGpuCatalog, bundledModelsDir, bundledProfilesDir } from '../spec/bundled.js';
 import { loadGpuCatalogs } from '../spec/gpus.js';
 import { findModelCard } from '../spec/model-card.js';
@@ -26,17 +26,20 @@ export interface ProfileSources {
 const existing = (files: readonly string[]) => files.filter((f, i) => existsSync(f) && files.indexOf(f) === i);
 
 export function profileSources(dir?: string): ProfileSources {
-  const roots = dir ? [bundledProfilesDir, dir] : [bundledProfilesDir];
-  const catalogFiles = existing([bundledGpuCatalog, ...roots.slice(1).map((r) => join(r, 'gpus.yaml'))]);
+  // The user's folder and the one above it (a profile set inside a profiles root, as the bundled
+  // layout has, and as cluster specs find their catalog and model cards), nearest last.
+  const user = dir ? [...new Set([resolve(dirname(dir)), resolve(dir)])] : [];
+  const roots = [bundledProfilesDir, ...user];
+  const catalogFiles = existing([...new Set([bundledGpuCatalog, ...user.map((r) => join(r, 'gpus.yaml'))])]);
   const interconnects = new Map<string, number>();
   for (const r of roots) for (const [k, v] of loadInterconnects(join(r, 'gpu-specs.yaml'))) interconnects.set(k, v);
   return {
     ...(dir ? { dir } : {}),
     catalog: hardwareCatalog(loadGpuCatalogs(catalogFiles), interconnects),
     catalogFiles,
-    modelDirs: existing([...(dir ? [join(dir, 'models')] : []), bundledModelsDir]),
+    modelDirs: existing([...new Set([...[...user].reverse().map((r) => join(r, 'models')), bundledModelsDir])]),
     // The user's timings first: they win over the bundled ones for the same type.
-    layerTimeDirs: existing([...(dir ? [join(dir, 'layer-time')] : []), join(bundledProfilesDir, 'layer-time')]),
+    layerTimeDirs: existing([...new Set([...[...user].reverse().map((r) => join(r, 'layer-time')), join(bundledProfilesDir, 'layer-time')])]),
   };
 }
 

@@ -82,7 +82,8 @@ export interface ProfileSetOptions {
 /** Every profile of one model in a profile folder: GPU type -> profile. */
 export function loadProfileSet(dir: string, modelId: string, options: ProfileSetOptions = {}): Map<string, GpuProfile> {
   const model = options.model ?? findModelCard(modelId, [join(dir, 'models'), join(dirname(dir), 'models'), bundledModelsDir]);
-  const catalog = options.catalog ?? loadGpuCatalogs([bundledGpuCatalog, join(dir, 'gpus.yaml')].filter((f) => existsSync(f)));
+  // As the cluster loader finds them: beside the profiles, or one level up (the bundled layout).
+  const catalog = options.catalog ?? loadGpuCatalogs([bundledGpuCatalog, join(dirname(dir), 'gpus.yaml'), join(dir, 'gpus.yaml')].filter((f, i, all) => existsSync(f) && all.indexOf(f) === i));
   const files = profileFiles(dir, modelId);
   if (files.size === 0) {
     throw inputError('no-profiles', `no profiles for model ${modelId} in ${dir}`, { file: dir, expected: `a folder ${modelId}/ of <GPU>.yaml files` });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -121,6 +121,21 @@ describe('helix profiles (in-process)', () => {
     expect(a100).toMatchObject({ source: 'measured', maxLayers: 12, timings: true });
     expect(a100.first).toBeCloseTo(23833.87, 2);
     expect(a100.last).toBeCloseTo(952.107, 2);
+  });
+
+  it("finds a set's catalog and model cards one level up, as cluster specs do, and lists the sets of a root", async () => {
+    // A profiles root with its own GPU type and model card, and one set below it.
+    const root = mkdtempSync(join(tmpdir(), 'helix-profiles-root-'));
+    writeFileSync(join(root, 'gpus.yaml'), 'gpus:\n  B200: { vram: 192GB, nic: 400Gbps, gpus: 1, family: blackwell, memoryBandwidth: 8TB/s, fp16Flops: 2250e12 }\n');
+    mkdirSync(join(root, 'models'));
+    writeFileSync(join(root, 'models', 'mini8b.yaml'), readFileSync('profiles/models/llama3.1-8b.yaml', 'utf8').replace(/^id: .*$/m, 'id: mini8b'));
+    mkdirSync(join(root, 'set1', 'mini8b'), { recursive: true });
+    writeFileSync(join(root, 'set1', 'mini8b', 'B200.yaml'), 'gpu: B200\nmodel: mini8b\nsource: estimated\nthroughput: [9000, 5000, 3000]\n');
+    for (const dir of [join(root, 'set1'), root]) {
+      const io = capture();
+      expect(await profilesCommand.run([], { model: 'mini8b', profiles: dir, json: true }, io), dir).toBe(0);
+      expect(JSON.parse(io.stdout()).profiles).toMatchObject([{ set: 'set1', gpu: 'B200', first: 9000 }]);
+    }
   });
 
   it('lists estimated profiles for llama3.1-70b and says so', async () => {
