@@ -64,6 +64,26 @@ describe('verifyPlan rejects', () => {
     expect(r.problems.some((x) => /memory allows at most 3/.test(x.message))).toBe(true);
   });
 
+  it('ranges over memory once each, without a cascade of link, routing and capacity problems that only restate them', () => {
+    // The same machines with less memory for weights (a larger kvReserve since the plan was made).
+    const smaller = buildCluster({
+      name: 'three',
+      model,
+      coordinatorRegion: 'r',
+      nodes: ['a', 'b', 'c'].map((name) => ({ name, gpu: 'X', region: 'r', vramBytes: 1e9, maxLayers: 2, nicBytesPerSec: 0, throughput: [300, 200], profileSource: 'measured' as const })),
+      link: () => ({ bandwidth: 1000 * act, latency: 0.001 }),
+      coordinatorLink: () => ({ bandwidth: 1e9, latency: 0.001 }),
+    });
+    const r = verifyPlan(good, smaller);
+    expect(r.valid).toBe(false);
+    expect(r.problems.map((x) => x.field)).toEqual(['nodes[0]', 'nodes[1]', 'nodes[2]']);
+    for (const x of r.problems) expect(x.message).toMatch(/holds 3 layers but its memory allows at most 2/);
+    // Other faults are still found beside them: flow on a link that does not connect.
+    const p = mutable(good);
+    p.nodes[1].start = 4;
+    expect(verifyPlan(p, smaller).problems.some((x) => /do not connect/.test(x.message))).toBe(true);
+  });
+
   it('flow over a link whose ranges do not connect', () => {
     const p = mutable(good);
     p.nodes[1].start = 4;
