@@ -182,7 +182,8 @@ function report(cluster: Cluster, plan: Plan, options: SimOptions, prepared: Pre
     plannedThroughput: plan.throughput,
     requests: { total, finished: r.finished, rejected: r.rejected, unfinished: total - r.finished - r.rejected },
     simulatedSec: r.endSec,
-    window: { start: r.windowStart, end: r.windowEnd },
+    // A warm-up past the run's end leaves an empty window at the warm-up, not one that ends first.
+    window: { start: r.windowStart, end: Math.max(r.windowStart, r.windowEnd) },
     throughput: { prompt: rate(r.promptTokens), decode: rate(r.decodeTokens), total: rate(r.promptTokens + r.decodeTokens) },
     ttft: summarize(ttft),
     tpot: summarize(tpot),

@@ -123,7 +123,8 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
   const known = `one of ${[...regions].join(', ')}`;
   const net = root.optObj('network');
   net?.onlyKeys(['seed', 'default', 'regions', 'between', 'links']);
-  const seed = net?.optNum('seed', { int: true, min: 0 }) ?? 1;
+  // The draws use 32 bits of it: a larger seed would repeat a smaller one's draws.
+  const seed = net?.optNum('seed', { int: true, min: 0, max: 2 ** 32 - 1 }) ?? 1;
   const fallback = net?.has('default') ? readLinkSpec(net.obj('default')) : undefined;
 
   const intra = new Map<string, LinkSpec>();

@@ -32,6 +32,8 @@ describe('helix simulate (built binary)', () => {
     const r = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--warmup', '100000', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).throughput.total).toBe(0);
+    // An empty window at the warm-up, not one that ends before it starts.
+    expect(JSON.parse(r.stdout).window).toEqual({ start: 100000, end: 100000 });
     expect(r.stderr).toMatch(/the run ended at [\d.]+ s, before --warmup 100000 s ended; its throughput figures measure nothing/);
   });
 

@@ -168,6 +168,8 @@ describe('spec errors name the file and the field', () => {
     expectError(spec70b(ENOUGH, `coordinator: { bandwidth: 0 }\n${LINKED}`), 'coordinator.bandwidth');
     expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 10 GB }\n'), 'network.default.bandwidth');
     expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, jitter: 1.5 }\n'), 'network.default.jitter');
+    // The draws use 32 bits of the seed: 2^32 would repeat seed 0's.
+    expectError(spec70b(ENOUGH, 'network:\n  seed: 4294967296\n  default: { bandwidth: 1GB/s }\n'), 'network.seed');
     expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 5 parsecs }\n'), 'network.default.latency');
   });
 
