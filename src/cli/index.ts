@@ -106,7 +106,7 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   program.addHelpText(
     'after',
-    '\nExit codes: 0 success; 1 plan invalid, infeasible or no flow (diff: plans differ); 2 bad input or usage.\n',
+    '\nExit codes: 0 success; 1 plan invalid, infeasible or no flow (diff: plans differ); 2 bad input or usage; 130 interrupted (Ctrl-C; plan still prints its best plan so far).\n',
   );
   for (const spec of commands) addCommand(program, spec, io, exit);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -127,8 +127,26 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   return code;
 }
 
-async function run(argv: readonly string[], io: Io): Promise<number> {
+/**
+ * Exit code of a command that Ctrl-C stopped early (128 + SIGINT, as a shell reports it): `plan`
+ * still prints and writes its best verified plan so far, `simulate` its figures so far, but a
+ * script's `helix plan -o p.json && deploy` must not go on as if the search had run its course.
+ */
+export const EXIT_INTERRUPTED = 130;
+
+async function run(argv: readonly string[], outer: Io): Promise<number> {
   const exit = { code: 0 };
+  let interrupted = false;
+  const io: Io = outer.onInterrupt
+    ? {
+        ...outer,
+        onInterrupt: (handler) =>
+          outer.onInterrupt!(() => {
+            interrupted = true;
+            handler();
+          }),
+      }
+    : outer;
   const program = buildProgram(io, exit);
   try {
     if (argv.length === 0) {
@@ -137,7 +155,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     }
     await program.parseAsync([...argv], { from: 'user' });
-    return exit.code;
+    return interrupted && exit.code === 0 ? EXIT_INTERRUPTED : exit.code;
   } catch (e) {
     if (e instanceof HelixError) {
       io.err(`helix: ${renderError(e)}\n`);

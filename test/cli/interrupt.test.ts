@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../fixtures/cli.js';
 
 describe('helix plan under Ctrl-C (built binary)', () => {
-  it('returns the best verified plan found so far, status interrupted', async () => {
+  it('returns the best verified plan found so far, status interrupted, and exits 130', async () => {
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'helix.js'), 'plan', 'clusters/geo3.yaml', '--json', '--time-limit', '120'], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -17,7 +17,9 @@ describe('helix plan under Ctrl-C (built binary)', () => {
     child.kill('SIGINT');
     const code = await exited;
     expect(Date.now() - t0).toBeLessThan(10_000);
-    expect(code).toBe(0);
+    // The plan is printed, but the exit code says the search was cut short (128 + SIGINT): a
+    // script's `helix plan -o p.json && deploy` must not go on.
+    expect(code).toBe(130);
     const plan = JSON.parse(stdout);
     expect(plan.status).toBe('interrupted');
     expect(plan.throughput).toBeGreaterThan(0);
