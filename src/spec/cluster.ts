@@ -113,9 +113,9 @@ function readNodes(root: Fields, ctx: ProfileContext): NodeInit[] {
       const gb = (ctx.model.weightBytesPerLayer / 1e9).toFixed(2);
       entry.fail('gpu', `a machine that can hold at least one layer of ${ctx.model.id}`, `${gpu} cannot hold a single layer (${gb} GB each, kvReserve ${ctx.kvReserve})`, 'no-layer-fits');
     }
-    const region = entry.optStr('region') ?? DEFAULT_REGION;
+    const region = entry.optName('region') ?? DEFAULT_REGION;
     const count = entry.optNum('count', { min: 1, max: MAX_NODES, int: true });
-    const base = entry.optStr('name') ?? gpu.toLowerCase();
+    const base = entry.optName('name') ?? gpu.toLowerCase();
     if (nodes.length + (count ?? 1) > MAX_NODES) {
       root.fail('nodes', `at most ${MAX_NODES} nodes in all (planning keeps tables of nodes x nodes links)`, `the cluster has more than ${MAX_NODES} nodes`, 'too-many-nodes');
     }
@@ -142,7 +142,7 @@ function readNodes(root: Fields, ctx: ProfileContext): NodeInit[] {
 export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
   const { data, lineOf } = readYamlSpec(file);
   const root = Fields.root(data, file, lineOf).onlyKeys(TOP_KEYS);
-  const name = root.optStr('name') ?? (file === STDIN_FILE ? 'stdin' : basename(file).replace(/\.ya?ml$/, ''));
+  const name = root.optName('name') ?? (file === STDIN_FILE ? 'stdin' : basename(file).replace(/\.ya?ml$/, ''));
   const ctx = profileContext(root, file, options);
   const nodes = readNodes(root, ctx);
   const network = readNetwork(root, nodes);

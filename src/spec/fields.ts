@@ -86,6 +86,17 @@ export class Fields {
     return this.has(key) ? this.str(key) : undefined;
   }
 
+  /**
+   * A name people will read in tables and pictures: no control characters. An escape sequence in
+   * a node name reached the terminal raw (recolouring it, retitling the window), a newline split
+   * table rows, and either made `render`'s SVG invalid XML.
+   */
+  optName(key: string): string | undefined {
+    const v = this.optStr(key);
+    if (v !== undefined && /[\u0000-\u001f\u007f-\u009f]/.test(v)) this.fail(key, 'a name without control characters (tabs, newlines, escape codes)');
+    return v;
+  }
+
   num(key: string, o: NumberRule = {}): number {
     const expected = describeRule(o);
     const v = this.required(key, expected);

@@ -112,7 +112,7 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `$
 export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Network {
   const coord = root.optObj('coordinator');
   coord?.onlyKeys(['region', ...LINK_KEYS]);
-  const coordinatorRegion = coord?.optStr('region') ?? nodes[0].region;
+  const coordinatorRegion = coord?.optName('region') ?? nodes[0].region;
   // Dedicated coordinator links, when given, apply to every node wherever it is.
   const coordSpec = coord?.has('bandwidth') ? readLinkSpec(coord.without('region'), [], false) : undefined;
   if (coord && !coord.has('bandwidth')) {

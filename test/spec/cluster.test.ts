@@ -216,6 +216,15 @@ describe('spec errors name the file and the field', () => {
     expect(() => loadCluster(writeTemp(spec70b(ENOUGH, `coordinator: { region: edge, bandwidth: 1GB/s }\n${net}`)))).not.toThrow();
   });
 
+  it('names with control characters: escape codes reached the terminal raw and made the SVG invalid XML', () => {
+    expectError(spec70b('  - { name: "a100\\e[31mred", gpu: A100-40G, count: 7 }\n', LINKED), 'nodes[0].name', 'bad-field');
+    expectError(spec70b('  - { gpu: A100-40G, count: 7, region: "r\\nr" }\n', LINKED), 'nodes[0].region');
+    expectError(spec70b(ENOUGH, LINKED).replace('name: t', 'name: "ctl\\e]0;title\\a"'), 'name');
+    expectError(spec70b(ENOUGH, `coordinator: { region: "r\\t" }\n${LINKED}`), 'coordinator.region');
+    // Unicode is a name like any other.
+    expect(loadCluster(writeTemp(spec70b('  - { name: "café-中文", gpu: A100-40G, count: 7 }\n', LINKED))).nodes[0].name).toBe('café-中文-1');
+  });
+
   it('duplicate and reserved node names', () => {
     expectError(spec70b(`${ENOUGH}  - { name: a100-40g-1, gpu: L4, region: r }\n`, LINKED), 'nodes[1].name', 'duplicate-node', /duplicate node name "a100-40g-1"/);
     expectError(spec70b('  - { gpu: L4 }\n  - { gpu: L4 }\n', LINKED), 'nodes[1].name', 'duplicate-node');
