@@ -55,7 +55,7 @@ export const compareCommand: CommandSpec = {
       );
       if (progress) io.err('\n');
       if (flags.json) io.out(`${JSON.stringify(comparison.rows, null, 2)}\n`);
-      else io.out(formatCompare({ cluster: cluster.name, workload: flags.workload, ...comparison }, { color: colorFor(io, flags.color) }));
+      else io.out(formatCompare({ cluster: cluster.name, workload: flags.workload, ...comparison }, { color: colorFor(io, flags.color), width: io.stdoutColumns }));
       // Exit 1 when nothing can serve the model at all, as `helix plan` does for no flow.
       return comparison.rows.some((r) => r.throughput > 0) ? 0 : 1;
     } finally {

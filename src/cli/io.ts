@@ -12,6 +12,8 @@ export interface Io {
   readonly cwd: string;
   /** Registers a Ctrl-C handler for the duration of a command; returns the function that removes it. */
   onInterrupt?(handler: () => void): () => void;
+  /** Width of the terminal standard output is, in characters; absent off a terminal. */
+  readonly stdoutColumns?: number;
   /**
    * Why standard output could not be written (a full disk, a closed file), or null. A reader that
    * went away (EPIPE: `helix validate ... | head -1`) is not a failure: the rest of the output is
@@ -34,6 +36,7 @@ export function processIo(): Io {
     outputFailure: () => (failure && failure.code !== 'EPIPE' ? failure.message : null),
     err: (t) => process.stderr.write(t),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { stdoutColumns: process.stdout.columns } : {}),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),

@@ -242,7 +242,7 @@ export const planCommand: CommandSpec = {
     writeFilesAtomic(outputs);
     if (!flags.quiet && !flags.json) for (const o of outputs) io.err(`wrote ${o.path}\n`);
     if (flags.json) io.out(text);
-    else io.out(formatPlan(plan, { color: colorFor(io, flags.color) }));
+    else io.out(formatPlan(plan, { color: colorFor(io, flags.color), width: io.stdoutColumns }));
     if (plan.throughput <= 0) {
       const why = plan.stats.notes.find((n) => n.startsWith(INFEASIBLE_NOTE))?.slice(INFEASIBLE_NOTE.length);
       const unsaved = flags.output ? ` (${flags.output} was not written)` : '';

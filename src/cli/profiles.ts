@@ -66,7 +66,7 @@ export const profilesCommand: CommandSpec = {
     if (flags.json) {
       io.out(`${JSON.stringify({ model: model.id, profiles: rows }, null, 2)}\n`);
     } else {
-      io.out(formatProfileList({ model: model.id, rows }, { color: colorFor(io, flags.color) }));
+      io.out(formatProfileList({ model: model.id, rows }, { color: colorFor(io, flags.color), width: io.stdoutColumns }));
     }
     return rows.length > 0 ? 0 : 1;
   },

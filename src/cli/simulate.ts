@@ -244,10 +244,10 @@ export const simulateCommand: CommandSpec = {
       const rows = runs.map((r) => ({ plan: r.label, ...r.report }));
       io.out(`${JSON.stringify(flags.compare ? rows : rows[0], null, 2)}\n`);
     } else if (flags.compare) {
-      io.out(formatSimCompare(shown, { color: c }));
+      io.out(formatSimCompare(shown, { color: c, width: io.stdoutColumns }));
       io.out(policies.map((p) => c.dim(`  ${p}: ${POLICY_NOTES[p]}`)).join('\n') + '\n');
     } else {
-      io.out(formatSimReport(shown[0], { color: c }));
+      io.out(formatSimReport(shown[0], { color: c, width: io.stdoutColumns }));
     }
     // Exit 1 when a run serves no request: all rejected, none finished, or none arrived.
     return runs.every((r) => r.report.requests.finished > 0) ? 0 : 1;

@@ -1,6 +1,6 @@
 // `helix compare` as a table with each method's note beneath it. Pure: (data, {color}) => string.
 
-import Table from 'cli-table3';
+import { fitTable, type Column } from './fit.js';
 import type { ChalkInstance } from 'chalk';
 import type { Comparison } from '../search/baselines/compare.js';
 import { percent, seconds, tokens } from './format.js';
@@ -12,13 +12,25 @@ export interface CompareReport extends Comparison {
   readonly workload?: string;
 }
 
-export function formatCompare(report: CompareReport, o: { color: ChalkInstance }): string {
+/** On a narrow terminal the highest `drop` goes first. */
+const COMPARE_COLUMNS: readonly Column[] = [
+  { head: 'method' },
+  { head: 'tokens/s', align: 'right' },
+  { head: 'vs best baseline', align: 'right', drop: 2 },
+  { head: 'of bound', align: 'right', drop: 5 },
+  { head: 'nodes used', align: 'right', drop: 7 },
+  { head: 'layer copies', align: 'right', drop: 8 },
+  { head: 'depth', align: 'right', drop: 4 },
+  { head: 'delivered', align: 'right' },
+  { head: 'TTFT', align: 'right', drop: 3 },
+  { head: 'TPOT', align: 'right', drop: 1 },
+  { head: 'time', align: 'right', drop: 9 },
+  { head: 'status', drop: 6 },
+];
+
+export function formatCompare(report: CompareReport, o: { color: ChalkInstance; width?: number }): string {
   const c = o.color;
-  const t = new Table({
-    head: ['method', 'tokens/s', 'vs best baseline', 'of bound', 'nodes used', 'layer copies', 'depth', 'delivered', 'TTFT', 'TPOT', 'time', 'status'].map((h) => c.bold(h)),
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-    style: { head: [], border: [], compact: true },
-  });
+  const t: string[][] = [];
   const top = Math.max(0, ...report.rows.map((r) => r.throughput));
   for (const r of report.rows) {
     t.push([
@@ -40,7 +52,7 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance }
   const notes = report.rows.filter((r) => r.note !== '').map((r) => `  ${r.method.padEnd(width)}  ${c.dim(r.note)}`);
   return [
     `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound ${tokens(report.bound)} tokens/s)`,
-    t.toString(),
+    fitTable(COMPARE_COLUMNS, t, { color: c, width: o.width }),
     'tokens/s = max flow; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path',
     `delivered, TTFT, TPOT = what the delivered-throughput model predicts for ${report.workload ?? DEFAULT_WORKLOAD} requests once KV-cache room and per-stage latency count (docs/delivered.md)`,
     ...(report.rows.some((r) => r.throughput > 0 && !r.delivered) ? ['  (- where a machine has no per-layer timings under profiles/layer-time, which the model needs)'] : []),

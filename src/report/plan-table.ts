@@ -5,12 +5,15 @@ import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
 import { gigabytes, percent, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
+import { fitTable, type Column } from './fit.js';
 import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
 
 export interface FormatOptions {
   readonly color: ChalkInstance;
   /** Show unused nodes too (default: yes when there are few). */
   readonly showUnused?: boolean;
+  /** Terminal width: the node table leaves out its least needed columns to fit (fit.ts). */
+  readonly width?: number;
 }
 
 function utilisation(flow: number, capacity: number, c: ChalkInstance): string {
@@ -28,19 +31,30 @@ function table(head: string[], c: ChalkInstance, align?: ('left' | 'right')[]): 
   });
 }
 
+/** The node table's columns; on a narrow terminal the highest `drop` goes first. */
+const NODE_COLUMNS: readonly Column[] = [
+  { head: 'node' },
+  { head: 'gpu', drop: 3 },
+  { head: 'region', drop: 6 },
+  { head: 'layers' },
+  { head: '# layers', align: 'right', drop: 7 },
+  { head: 'weights / VRAM', align: 'right', drop: 5 },
+  { head: 'capacity', align: 'right', drop: 4 },
+  { head: 'flow', align: 'right' },
+  { head: 'util', align: 'right', drop: 2 },
+];
+
 export function formatNodes(plan: Plan, o: FormatOptions): string {
   const c = o.color;
-  const t = table(['node', 'gpu', 'region', 'layers', '# layers', 'weights / VRAM', 'capacity', 'flow', 'util'], c, [
-    'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right',
-  ]);
+  const rows: string[][] = [];
   const nodes = [...plan.nodes].sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity) || (a.end ?? 0) - (b.end ?? 0));
   for (const n of nodes) {
     if (n.start === null || n.end === null) {
-      if (o.showUnused !== false) t.push([c.dim(n.name), c.dim(n.gpu), c.dim(n.region), c.dim('unused'), '', '', '', '', '']);
+      if (o.showUnused !== false) rows.push([c.dim(n.name), c.dim(n.gpu), c.dim(n.region), c.dim('unused'), '', '', '', '', '']);
       continue;
     }
     const source = n.profileSource === 'estimated' ? c.magenta(' (est.)') : '';
-    t.push([
+    rows.push([
       n.name,
       n.gpu + source,
       n.region,
@@ -52,7 +66,7 @@ export function formatNodes(plan: Plan, o: FormatOptions): string {
       utilisation(n.flow, n.capacity, c),
     ]);
   }
-  return t.toString();
+  return fitTable(NODE_COLUMNS, rows, { color: c, width: o.width });
 }
 
 export function formatFlows(plan: Plan, o: FormatOptions): string {

@@ -2,6 +2,7 @@
 // (data, {color}) => string.
 
 import Table from 'cli-table3';
+import { fitTable, type Column } from './fit.js';
 import type { ChalkInstance } from 'chalk';
 import type { ProfileSource } from '../spec/types.js';
 import { percent, tokens } from './format.js';
@@ -29,17 +30,28 @@ function table(head: readonly string[], align: readonly ('left' | 'right')[], c:
   return new Table({ head: head.map((h) => c.bold(h)), colAligns: [...align], style: { head: [], border: [], compact: true } });
 }
 
-export function formatProfileList(list: ProfileList, o: { color: ChalkInstance }): string {
+/** On a narrow terminal the highest `drop` goes first. */
+const PROFILE_COLUMNS: readonly Column[] = [
+  { head: 'set', drop: 3 },
+  { head: 'type' },
+  { head: 'source', drop: 2 },
+  { head: 'max layers', align: 'right' },
+  { head: 't(1) tokens/s', align: 'right' },
+  { head: 't(max) tokens/s', align: 'right' },
+  { head: 'timings', drop: 4 },
+];
+
+export function formatProfileList(list: ProfileList, o: { color: ChalkInstance; width?: number }): string {
   const c = o.color;
   if (list.rows.length === 0) return `No profiles for ${list.model}.\n`;
-  const t = table(['set', 'type', 'source', 'max layers', 't(1) tokens/s', 't(max) tokens/s', 'timings'], ['left', 'left', 'left', 'right', 'right', 'right', 'left'], c);
+  const t: string[][] = [];
   for (const r of list.rows) {
     t.push([r.set, r.gpu, sourceLabel(r.source, c), String(r.maxLayers), tokens(r.first), tokens(r.last), r.timings ? 'yes' : c.dim('-')]);
   }
   const estimated = list.rows.some((r) => r.source === 'estimated');
   return [
     `${c.bold(`Profiles for ${list.model}`)}`,
-    t.toString(),
+    fitTable(PROFILE_COLUMNS, t, { color: c, width: o.width }),
     'timings = per-layer timings on hand, so `helix profile import` can re-derive the table for another workload',
     ...(estimated ? [c.yellow('estimated = roofline estimate, not a measurement (docs/profiles.md gives its error)')] : []),
     '',

@@ -2,6 +2,7 @@
 // or several runs side by side. Pure: (data, {color}) => string.
 
 import Table from 'cli-table3';
+import { fitTable, type Column } from './fit.js';
 import type { ChalkInstance } from 'chalk';
 import type { SimReport } from '../sim/simulate.js';
 import type { LatencySummary } from '../sim/stats.js';
@@ -41,7 +42,21 @@ function notes(r: SimReport, c: ChalkInstance): string[] {
   return out;
 }
 
-export function formatSimReport(run: SimRun, o: { color: ChalkInstance }): string {
+/** The per-node table's columns; on a narrow terminal the highest `drop` goes first. */
+const SIM_NODE_COLUMNS: readonly Column[] = [
+  { head: 'node' },
+  { head: 'gpu', drop: 4 },
+  { head: 'layers' },
+  { head: 'busy', align: 'right' },
+  { head: 'batches', align: 'right', drop: 6 },
+  { head: 'tokens/batch', align: 'right', drop: 5 },
+  { head: 'batch time', align: 'right', drop: 3 },
+  { head: 'KV limit', align: 'right', drop: 7 },
+  { head: 'KV mean', align: 'right' },
+  { head: 'KV peak', align: 'right', drop: 2 },
+];
+
+export function formatSimReport(run: SimRun, o: { color: ChalkInstance; width?: number }): string {
   const c = o.color;
   const r = run.report;
   const q = r.requests;
@@ -58,9 +73,7 @@ export function formatSimReport(run: SimRun, o: { color: ChalkInstance }): strin
   ];
   const lat = table(['latency', 'mean', 'p50', 'p95', 'p99'], c, ['left', 'right', 'right', 'right', 'right']);
   lat.push(latencyRow('time to first token', r.ttft), latencyRow('time per output token', r.tpot), latencyRow('request (end to end)', r.latency));
-  const nodes = table(['node', 'gpu', 'layers', 'busy', 'batches', 'tokens/batch', 'batch time', 'KV limit', 'KV mean', 'KV peak'], c, [
-    'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right',
-  ]);
+  const nodes: string[][] = [];
   const used = r.nodes.filter((n) => n.start !== null).sort((a, b) => a.start! - b.start! || a.end! - b.end!);
   for (const n of used) {
     const busy = percent(n.utilisation, 0);
@@ -82,7 +95,7 @@ export function formatSimReport(run: SimRun, o: { color: ChalkInstance }): strin
     head,
     ...summary,
     lat.toString(),
-    nodes.toString(),
+    fitTable(SIM_NODE_COLUMNS, nodes, { color: c, width: o.width }),
     'busy = share of the window the node was computing; KV = share of its KV limit reserved by requests in flight',
     ...notes(r, c),
     c.dim(`${duration(r.simulatedSec)} simulated in ${duration(r.wallSec)}, ${r.events} events${rate}`),
@@ -90,13 +103,24 @@ export function formatSimReport(run: SimRun, o: { color: ChalkInstance }): strin
   ].join('\n');
 }
 
-export function formatSimCompare(runs: readonly SimRun[], o: { color: ChalkInstance }): string {
+const SIM_COMPARE_COLUMNS: readonly Column[] = [
+  { head: 'run' },
+  { head: 'policy' },
+  { head: 'tokens/s', align: 'right' },
+  { head: 'prompt', align: 'right', drop: 5 },
+  { head: 'generated', align: 'right', drop: 4 },
+  { head: 'of planned', align: 'right', drop: 6 },
+  { head: 'TTFT mean', align: 'right', drop: 3 },
+  { head: 'TTFT p95', align: 'right' },
+  { head: 'TPOT mean', align: 'right', drop: 2 },
+  { head: 'TPOT p95', align: 'right' },
+  { head: 'finished', align: 'right', drop: 7 },
+  { head: 'rejected', align: 'right', drop: 8 },
+];
+
+export function formatSimCompare(runs: readonly SimRun[], o: { color: ChalkInstance; width?: number }): string {
   const c = o.color;
-  const t = table(
-    ['run', 'policy', 'tokens/s', 'prompt', 'generated', 'of planned', 'TTFT mean', 'TTFT p95', 'TPOT mean', 'TPOT p95', 'finished', 'rejected'],
-    c,
-    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-  );
+  const t: string[][] = [];
   const top = Math.max(0, ...runs.map((x) => x.report.throughput.total));
   for (const { label, report: r } of runs) {
     t.push([
@@ -116,5 +140,5 @@ export function formatSimCompare(runs: readonly SimRun[], o: { color: ChalkInsta
   }
   const workload = runs[0]?.report.workload ?? '';
   const extra = runs.flatMap((x) => notes(x.report, c).map((n) => `  ${x.label} (${x.report.policy}): ${n}`));
-  return [`${c.bold('Simulated side by side')} on the same requests: ${workload}`, t.toString(), 'tokens/s = prompt tokens processed + tokens generated; of planned = against the plan\'s max flow', ...extra, ''].join('\n');
+  return [`${c.bold('Simulated side by side')} on the same requests: ${workload}`, fitTable(SIM_COMPARE_COLUMNS, t, { color: c, width: o.width }), 'tokens/s = prompt tokens processed + tokens generated; of planned = against the plan\'s max flow', ...extra, ''].join('\n');
 }

@@ -1,0 +1,52 @@
+// Tables that fit the terminal. A table wider than the screen wraps every row into two broken
+// lines (the plan table is 97 columns on the smallest cluster, an 80-column terminal being the
+// default), so when the width is known the least needed columns go first, and a line says which
+// went and where the rest is. Off a terminal (pipes, files, CI logs) nothing is dropped.
+
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import { stripVTControlCharacters } from 'node:util';
+
+export interface Column {
+  readonly head: string;
+  readonly align?: 'left' | 'right';
+  /** When the table is too wide, columns go in this order, the highest number first; absent: always kept. */
+  readonly drop?: number;
+}
+
+export interface FitOptions {
+  readonly color: ChalkInstance;
+  /** Terminal width in characters; absent: the table is printed whole. */
+  readonly width?: number;
+}
+
+function render(columns: readonly Column[], rows: readonly (readonly string[])[], keep: readonly number[], c: ChalkInstance): string {
+  const t = new Table({
+    head: keep.map((k) => c.bold(columns[k].head)),
+    colAligns: keep.map((k) => columns[k].align ?? 'left'),
+    style: { head: [], border: [], compact: true },
+  });
+  for (const row of rows) t.push(keep.map((k) => row[k] ?? ''));
+  return t.toString();
+}
+
+const widthOf = (text: string): number => Math.max(...text.split('\n').map((line) => stripVTControlCharacters(line).length));
+
+/** The table with as many columns as fit `o.width`, and a dim line naming those left out. */
+export function fitTable(columns: readonly Column[], rows: readonly (readonly string[])[], o: FitOptions): string {
+  let keep = columns.map((_, k) => k);
+  let text = render(columns, rows, keep, o.color);
+  if (o.width === undefined || !(o.width > 0)) return text;
+  const order = columns
+    .map((col, k) => ({ k, drop: col.drop }))
+    .filter((x): x is { k: number; drop: number } => x.drop !== undefined)
+    .sort((a, b) => b.drop - a.drop || b.k - a.k);
+  const hidden: string[] = [];
+  for (const { k } of order) {
+    if (widthOf(text) <= o.width) break;
+    keep = keep.filter((x) => x !== k);
+    hidden.push(columns[k].head);
+    text = render(columns, rows, keep, o.color);
+  }
+  return hidden.length === 0 ? text : `${text}\n${o.color.dim(`(${hidden.join(', ')}: left out to fit ${o.width} columns; a wider terminal or --json shows them)`)}`;
+}
