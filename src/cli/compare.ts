@@ -2,8 +2,8 @@
 // by the delivered model; with the default objective the plan `helix plan` would make is a row too.
 
 import type { CommandSpec } from './command.js';
-import { colorFor, showProgress } from './io.js';
-import { planOptions, plannerOptionsFrom } from './plan.js';
+import { colorFor, showProgress, statusLine } from './io.js';
+import { planOptions, plannerOptionsFrom, progressLine } from './plan.js';
 import { parseChoice, type CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { checkWorkloadFits, planningWorkload } from '../delivered/workload.js';
@@ -11,7 +11,6 @@ import { compareMethods } from '../search/baselines/compare.js';
 import type { GroupBy } from '../search/baselines/separate.js';
 import { formatCompare } from '../report/compare-table.js';
 import { DEFAULT_OBJECTIVE } from '../delivered/objective.js';
-import { tokens } from '../report/format.js';
 
 /**
  * The plan flags that tune the milp row's search. Flags that change the rules (partial inference,
@@ -41,6 +40,7 @@ export const compareCommand: CommandSpec = {
     const cluster = loadCluster(args[0], { profilesDir: flags.profiles });
     checkWorkloadFits(planningWorkload(flags.workload), cluster.model);
     const progress = showProgress(io, flags.quiet);
+    const status = statusLine(io);
     const controller = new AbortController();
     const release = io.onInterrupt?.(() => controller.abort());
     try {
@@ -49,16 +49,17 @@ export const compareCommand: CommandSpec = {
         {
           ...plannerOptionsFrom({ ...flags, method: 'milp' }),
           signal: controller.signal,
-          onProgress: progress ? (p) => io.err(`\r  milp ${p.elapsedSec.toFixed(1)}s  best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}   `) : undefined,
+          onProgress: progress ? (p) => status.show(progressLine(p)) : undefined,
         },
         flags.objective ?? DEFAULT_OBJECTIVE,
       );
-      if (progress) io.err('\n');
+      status.clear();
       if (flags.json) io.out(`${JSON.stringify(comparison.rows, null, 2)}\n`);
       else io.out(formatCompare({ cluster: cluster.name, workload: flags.workload, ...comparison }, { color: colorFor(io, flags.color), width: io.stdoutColumns }));
       // Exit 1 when nothing can serve the model at all, as `helix plan` does for no flow.
       return comparison.rows.some((r) => r.throughput > 0) ? 0 : 1;
     } finally {
+      status.clear();
       release?.();
     }
   },

@@ -14,6 +14,8 @@ export interface Io {
   onInterrupt?(handler: () => void): () => void;
   /** Width of the terminal standard output is, in characters; absent off a terminal. */
   readonly stdoutColumns?: number;
+  /** Width of the terminal standard error is; absent off a terminal. */
+  readonly stderrColumns?: number;
   /**
    * Why standard output could not be written (a full disk, a closed file), or null. A reader that
    * went away (EPIPE: `helix validate ... | head -1`) is not a failure: the rest of the output is
@@ -37,6 +39,7 @@ export function processIo(): Io {
     err: (t) => process.stderr.write(t),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     ...(process.stdout.isTTY && process.stdout.columns > 0 ? { stdoutColumns: process.stdout.columns } : {}),
+    ...(process.stderr.isTTY && process.stderr.columns > 0 ? { stderrColumns: process.stderr.columns } : {}),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
@@ -67,4 +70,42 @@ export function colorFor(io: Io, colorFlag: boolean | undefined): ChalkInstance 
 /** Progress lines go to stderr only when someone is watching it. */
 export function showProgress(io: Io, quiet: boolean | undefined): boolean {
   return !quiet && io.stderrIsTTY;
+}
+
+export interface StatusLine {
+  /** Redraws the line in place with this text. */
+  show(text: string): void;
+  /** A line that stays (a -v log line): printed above the status line, which is then redrawn. */
+  log(text: string): void;
+  /** Removes the line, leaving the cursor where it was before the first `show`. */
+  clear(): void;
+}
+
+/**
+ * One line of progress on stderr, redrawn in place. Cut to the terminal's width: a line that
+ * wraps cannot be redrawn, and every update left one more behind (92 lines on a 60-column
+ * terminal). Erased with an escape code, or with spaces where TERM=dumb has none.
+ */
+export function statusLine(io: Io): StatusLine {
+  const dumb = io.env.TERM === 'dumb';
+  let current = '';
+  const fit = (text: string) => (io.stderrColumns && text.length >= io.stderrColumns ? `${text.slice(0, Math.max(0, io.stderrColumns - 2))}…` : text);
+  const erase = () => (current ? (dumb ? `\r${' '.repeat(current.length)}\r` : '\r\u001b[2K') : '');
+  return {
+    show(text) {
+      const line = fit(text);
+      io.err(`${erase()}${line}`);
+      current = line;
+    },
+    log(text) {
+      const again = current;
+      io.err(`${erase()}${text}\n`);
+      current = '';
+      if (again) this.show(again);
+    },
+    clear() {
+      io.err(erase());
+      current = '';
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // `helix plan cluster.yaml`: load, plan, verify, print or save.
 
 import type { CommandSpec } from './command.js';
-import { colorFor, showProgress, type Io } from './io.js';
+import { colorFor, showProgress, statusLine, type Io } from './io.js';
 import {
   parseChoice,
   parseFraction,
@@ -95,10 +95,11 @@ export function plannerOptionsFrom(flags: PlanFlags): Omit<PlannerOptions, 'sign
   };
 }
 
-function progressLine(p: PlannerProgress): string {
+/** The progress line of a planning run (plan, compare): its phase and figures, no bound before one is known. */
+export function progressLine(p: PlannerProgress): string {
   if (p.predicted) return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s ${p.simulated ? 'simulated' : 'predicted'} served`;
-  const gap = p.bound > 0 ? percent(Math.max(0, (p.bound - p.incumbent) / p.bound), 2) : '-';
-  return `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${tokens(p.incumbent)} tokens/s  bound ${tokens(p.bound)}  gap ${gap}`;
+  const best = `  ${p.elapsedSec.toFixed(1)}s  ${p.phase.padEnd(10)} best ${p.incumbent > 0 ? tokens(p.incumbent) : '-'} tokens/s`;
+  return p.bound > 0 ? `${best}  bound ${tokens(p.bound)}  gap ${percent(Math.max(0, (p.bound - p.incumbent) / p.bound), 2)}` : best;
 }
 
 export interface PlanOutcome {
@@ -158,19 +159,13 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
   const progress = showProgress(io, flags.quiet);
   const controller = new AbortController();
   const release = io.onInterrupt?.(() => controller.abort());
-  let lastLine = 0;
+  const status = statusLine(io);
   try {
     const plannerOptions = {
       ...plannerOptionsFrom(flags),
       signal: controller.signal,
-      onProgress: progress
-        ? (p: PlannerProgress) => {
-            const line = progressLine(p);
-            io.err(`\r${line}${' '.repeat(Math.max(0, lastLine - line.length))}`);
-            lastLine = line.length;
-          }
-        : undefined,
-      log: flags.verbose && !flags.quiet ? (line: string) => io.err(`${lastLine ? '\n' : ''}${line}\n`) : undefined,
+      onProgress: progress ? (p: PlannerProgress) => status.show(progressLine(p)) : undefined,
+      log: flags.verbose && !flags.quiet ? (line: string) => status.log(line) : undefined,
     };
     // With --objective delivered the planner runs several times under depth controls and the
     // delivered-throughput model (then a short simulation) picks; baselines have nothing to re-rank.
@@ -183,7 +178,8 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
     // What the plan was really made for: delivered falls back to max flow where nothing can be predicted.
     const objective = choice ? choice.objective : asked;
     const result = choice ? choice.chosen.result : await planCluster(cluster, plannerOptions);
-    if (lastLine) io.err('\n');
+    // The tables follow; the last progress figures are in them.
+    status.clear();
     const assembled = assemblePlan({
       cluster,
       placement: result.placement,
@@ -209,6 +205,8 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
     const plan: Plan = hint ? { ...predicted, stats: { ...predicted.stats, notes: [...predicted.stats.notes, hint] } } : predicted;
     return { plan, verification: verifyPlan(plan, cluster), cluster };
   } finally {
+    // Also when planning fails: the error is printed on a line of its own.
+    status.clear();
     release?.();
   }
 }

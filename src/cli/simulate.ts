@@ -3,7 +3,7 @@
 // several plans and/or routing policies run on the identical request stream.
 
 import type { CommandSpec } from './command.js';
-import { colorFor, showProgress, type Io } from './io.js';
+import { colorFor, showProgress, statusLine, type Io } from './io.js';
 import { parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, type CommonFlags, parseSeed } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan } from '../plan/io.js';
@@ -127,17 +127,17 @@ function checkedPlan(file: string, cluster: Cluster): Plan {
 /** A one-line bar on stderr, redrawn in place; shown only once a run has taken a second. */
 function progressBar(io: Io, label: string): { update(fraction: number): void; done(): void } {
   const started = Date.now();
-  let drawn = false;
+  const status = statusLine(io);
+  const width = 30;
+  // The bar and the percentage come first, so a long file name is what a narrow terminal cuts.
   return {
     update(fraction) {
       if (Date.now() - started < 1000) return;
-      const width = 30;
       const fill = Math.round(Math.max(0, Math.min(1, fraction)) * width);
-      io.err(`\r  ${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(fraction * 100).toFixed(0).padStart(3)}%`);
-      drawn = true;
+      status.show(`  [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${label}`);
     },
     done() {
-      if (drawn) io.err('\r\u001b[2K');
+      status.clear();
     },
   };
 }
