@@ -94,7 +94,9 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
       c.result.placement,
       c.result.flow,
       timeSec,
-      c.result.status,
+      // As `helix plan` records it: Ctrl-C during the later phases interrupted the choice whatever
+      // that candidate's own run reported.
+      planner.signal?.aborted ? 'interrupted' : c.result.status,
       `the default plan (--objective delivered): ${c.label}${c.simulated !== null ? `, simulated ${c.simulated.toFixed(0)} tokens/s offline` : ''}; the milp row is its max-flow candidate`,
     );
   const planNotes = [...plan.stats.notes];

@@ -3,6 +3,9 @@ import { compareMethods, placementShape } from '../../../src/search/baselines/co
 import type { PlannerOptions } from '../../../src/search/planner.js';
 import { bigSmall } from './hand-clusters.js';
 import { bruteForceOptimum, randomSmallCluster } from '../../fixtures/clusters.js';
+import { join } from 'node:path';
+import { loadCluster } from '../../../src/spec/cluster.js';
+import { repoRoot } from '../../fixtures/cli.js';
 
 const planner: PlannerOptions = {
   method: 'milp',
@@ -26,6 +29,16 @@ describe('placementShape', () => {
 });
 
 describe('compareMethods', () => {
+  it('marks the delivered row interrupted when Ctrl-C cut the run short, as helix plan records it', async () => {
+    // Stopped once the max-flow run (optimal, in well under a second on tiny) is done: the row
+    // must not take that candidate's own status.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 1500);
+    const { rows } = await compareMethods(loadCluster(join(repoRoot, 'clusters', 'tiny.yaml')), { ...planner, timeLimitSec: 20, signal: controller.signal }, 'delivered');
+    clearTimeout(timer);
+    expect(rows.find((r) => r.method === 'delivered')?.status).toBe('interrupted');
+  });
+
   it('puts the MILP first, at least as good as every baseline and within the bound', async () => {
     // bigSmall: every baseline reaches 350 (worked out in the per-method tests), which is also the
     // compute bound (400 + 400 + 300 + 300) / 4 layers: the MILP row must match it exactly.
