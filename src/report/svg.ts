@@ -6,17 +6,29 @@ import type { Plan, PlanNode } from '../plan/types.js';
 import { tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac', '#e15759'];
+// Tableau's 20 colours without its two reds, which the saturated outline uses: 18 GPU types get
+// colours of their own (the bundled catalog has 19; a cluster rarely mixes more than a few).
+const PALETTE = [
+  '#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#bab0ac', '#499894',
+  '#a0cbe8', '#ffbe7d', '#8cd17d', '#d4a6c8', '#86bcb6', '#f1ce63', '#d7b5a6', '#79706e', '#d37295',
+];
 const ROW = 20;
-const LEFT = 190;
-const WIDTH = 1100;
 const TOP = 70;
+/** The chart's own width (layers axis), whatever the labels beside it take. */
+const CHART = 790;
+/** Approximate width of one character of 11 px Helvetica, for laying out text without a renderer. */
+const CHAR = 6.4;
+const LEGEND_ROW = 18;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 const saturated = (flow: number, capacity: number) => capacity > 0 && flow >= capacity * 0.999;
 
 export function renderSvg(plan: Plan): string {
   const L = plan.cluster.layers;
+  // The label column is as wide as the longest label (long names were cut at the left edge).
+  const labelOf = (n: PlanNode) => `${n.name} (${n.gpu})`;
+  const LEFT = Math.max(190, Math.ceil(40 + CHAR * Math.max(0, ...plan.nodes.map((n) => labelOf(n).length))));
+  const WIDTH = LEFT + CHART + 120;
   const right = WIDTH - 120;
   const x = (layer: number) => LEFT + ((right - LEFT) * layer) / L;
   const regions = [...new Set(plan.nodes.map((n) => n.region))].sort();
@@ -28,14 +40,29 @@ export function renderSvg(plan: Plan): string {
   const bands: { region: string; from: number; to: number }[] = [];
   for (const region of regions) {
     const from = rows.length;
-    rows.push(...plan.nodes.filter((n) => n.region === region).sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity) || a.name.localeCompare(b.name)));
+    // Names in natural order: t4-9 before t4-10.
+    rows.push(...plan.nodes.filter((n) => n.region === region).sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity) || a.name.localeCompare(b.name, 'en', { numeric: true })));
     bands.push({ region, from, to: rows.length });
   }
   const rowOf = new Map(rows.map((n, i) => [n.name, i]));
   // Each region band starts with a gap that holds its name.
   const bandOf = (i: number) => (i >= rows.length ? bands.length - 1 : bands.findIndex((b) => i >= b.from && i < b.to));
   const y = (i: number) => TOP + i * ROW + (bandOf(i) + 1) * 18;
-  const height = y(rows.length) + 60;
+  // The legend wraps onto as many rows as its entries need (nine types once ran off the picture).
+  const legendItems = [...gpus.map((g) => ({ text: g, colour: colour(g) as string | null })), { text: 'red outline: saturated', colour: null }];
+  const legend: { text: string; colour: string | null; x: number; row: number }[] = [];
+  let lx = 16;
+  let lrow = 0;
+  for (const item of legendItems) {
+    const w = (item.colour ? 16 : 0) + CHAR * item.text.length + 24;
+    if (lx + w > WIDTH - 16 && lx > 16) {
+      lrow++;
+      lx = 16;
+    }
+    legend.push({ ...item, x: lx, row: lrow });
+    lx += w;
+  }
+  const height = y(rows.length) + 40 + (lrow + 1) * LEGEND_ROW;
   const maxFlow = Math.max(1e-9, ...plan.flows.map((f) => f.flow));
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
@@ -46,7 +73,7 @@ export function renderSvg(plan: Plan): string {
   ];
   // Layer axis.
   for (let l = 0; l <= L; l += Math.max(1, Math.round(L / 16))) {
-    out.push(`<line x1="${x(l)}" y1="${TOP - 8}" x2="${x(l)}" y2="${height - 50}" stroke="#eee"/>`, `<text x="${x(l)}" y="${TOP - 12}" text-anchor="middle" fill="#777">${l}</text>`);
+    out.push(`<line x1="${x(l)}" y1="${TOP - 8}" x2="${x(l)}" y2="${y(rows.length) + 10}" stroke="#eee"/>`, `<text x="${x(l)}" y="${TOP - 12}" text-anchor="middle" fill="#777">${l}</text>`);
   }
   // Region bands.
   for (const b of bands) {
@@ -77,7 +104,7 @@ export function renderSvg(plan: Plan): string {
   // Node bars and labels.
   rows.forEach((n, i) => {
     const top = y(i);
-    const label = `${n.name} (${n.gpu})`;
+    const label = labelOf(n);
     out.push(`<text x="${LEFT - 24}" y="${top + 12}" text-anchor="end" fill="${n.start === null ? '#aaa' : '#222'}">${esc(label)}</text>`);
     if (n.start === null || n.end === null) {
       out.push(`<text x="${LEFT}" y="${top + 12}" fill="#aaa">unused</text>`);
@@ -90,10 +117,12 @@ export function renderSvg(plan: Plan): string {
     );
   });
   // Legend.
-  const ly = height - 28;
-  gpus.forEach((g, k) => {
-    out.push(`<rect x="${16 + k * 110}" y="${ly}" width="12" height="12" fill="${colour(g)}"/>`, `<text x="${32 + k * 110}" y="${ly + 10}">${esc(g)}</text>`);
-  });
-  out.push(`<text x="${WIDTH - 16}" y="${ly + 10}" text-anchor="end" fill="#d62728">red outline: saturated</text>`, '</svg>', '');
+  const ly = y(rows.length) + 30;
+  for (const item of legend) {
+    const top = ly + item.row * LEGEND_ROW;
+    if (item.colour) out.push(`<rect x="${item.x}" y="${top}" width="12" height="12" fill="${item.colour}"/>`, `<text x="${item.x + 16}" y="${top + 10}">${esc(item.text)}</text>`);
+    else out.push(`<text x="${item.x}" y="${top + 10}" fill="#d62728">${esc(item.text)}</text>`);
+  }
+  out.push('</svg>', '');
   return out.join('\n');
 }

@@ -32,6 +32,34 @@ describe('renderSvg', () => {
     expect(svg).toContain('a&lt;b &amp; &quot;c&quot;');
   });
 
+  it('widens the label column for long names, wraps the legend inside the picture, and sorts names naturally', () => {
+    const c = randomSmallCluster(5, { nodes: 4, layers: 5, maxLayers: 3, regions: 1 });
+    const plan = planFor(c, bruteForceOptimum(c).placement);
+    const long = 'node-in-rack-42-row-7-of-the-south-hall';
+    const types = Array.from({ length: 12 }, (_, k) => `GPU-TYPE-${k}`);
+    const many = {
+      ...plan,
+      nodes: [
+        ...plan.nodes.map((n, k) => ({ ...n, name: k === 0 ? long : n.name })),
+        ...types.map((gpu, k) => ({ ...plan.nodes[0], name: `x-${k}`, gpu, start: null, end: null, flow: 0 })),
+      ],
+      flows: [],
+    };
+    const svg = renderSvg(many);
+    expect(wellFormed(svg)).toBe(true);
+    const width = Number(/width="(\d+(?:\.\d+)?)"/.exec(svg)![1]);
+    // The label ends 24 px left of the chart, whose left edge is past the label's approximate width.
+    const label = new RegExp(`<text x="([\\d.]+)"[^>]*>${long} \\(`).exec(svg)!;
+    expect(Number(label[1])).toBeGreaterThanOrEqual(16 + 6 * `${long} (X)`.length);
+    // Every legend entry lies inside the picture.
+    for (const m of svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="12"/g)) expect(Number(m[1]) + 12).toBeLessThan(width);
+    for (const gpu of types) expect(svg).toContain(`>${gpu}</text>`);
+    // Unused nodes (no start layer to sort by) in natural order: x-2 before x-10.
+    const order = ['x-2', 'x-10'].map((n) => svg.indexOf(`>${n} (`));
+    expect(order[0]).toBeGreaterThan(0);
+    expect(order[0]).toBeLessThan(order[1]);
+  });
+
   it('the checker itself rejects broken markup', () => {
     expect(wellFormed('<svg><g></svg>')).toBe(false);
     expect(wellFormed('<svg>a & b</svg>')).toBe(false);
