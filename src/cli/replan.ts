@@ -2,7 +2,8 @@
 // joins, keeping most machines' weights where they are.
 
 import type { CommandSpec } from './command.js';
-import { colorFor } from './io.js';
+import { colorFor, showProgress, statusLine } from './io.js';
+import { progressLine } from './plan.js';
 import { collect, parseFraction, parseNonNegativeInt, parsePositiveNumber, type CommonFlags, parseSeed } from './options.js';
 import { writeFileAtomic } from './write-file.js';
 import { loadCluster } from '../spec/cluster.js';
@@ -13,7 +14,7 @@ import { assemblePlan, placementOf } from '../plan/assemble.js';
 import { diffPlans } from '../plan/diff.js';
 import { withoutNodes } from '../graph/extend.js';
 import { replan } from '../search/replan.js';
-import { DEFAULT_PLANNER_OPTIONS } from '../search/planner.js';
+import { DEFAULT_PLANNER_OPTIONS, type PlannerProgress } from '../search/planner.js';
 import { bestBound } from '../search/bounds.js';
 import { verifyPlan } from '../verify/verify.js';
 import { formatDiff } from '../report/diff-text.js';
@@ -93,11 +94,16 @@ export const replanCommand: CommandSpec = {
     const current = placementOf(old, cluster);
     const controller = new AbortController();
     const release = io.onInterrupt?.(() => controller.abort());
+    const status = statusLine(io);
+    const progress = showProgress(io, flags.quiet) ? { onProgress: (p: PlannerProgress) => status.show(progressLine(p)) } : {};
     const r = await replan(cluster, current, {
-      planner: { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit, seed: flags.seed, signal: controller.signal },
+      planner: { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit, seed: flags.seed, signal: controller.signal, ...progress },
       maxMoves: flags.maxMoves ?? null,
       tolerance: flags.tolerance,
-    }).finally(() => release?.());
+    }).finally(() => {
+      status.clear();
+      release?.();
+    });
     const bounds = bestBound(cluster);
     const draft = assemblePlan({
       cluster,

@@ -1,7 +1,8 @@
 // `helix validate plan.json --cluster cluster.yaml`: the CI gate. Exit 0 valid, 1 invalid, 2 bad input.
 
 import type { CommandSpec } from './command.js';
-import { colorFor } from './io.js';
+import { colorFor, showProgress, statusLine } from './io.js';
+import { progressLine } from './plan.js';
 import type { CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { servabilityProblem } from '../spec/servable.js';
@@ -13,7 +14,7 @@ import { tokens } from '../report/format.js';
 import { usageError } from '../errors.js';
 import { parseFraction, parseNonNegativeNumber, parsePositiveNumber } from './options.js';
 import { bestBound } from '../search/bounds.js';
-import { DEFAULT_PLANNER_OPTIONS, planCluster } from '../search/planner.js';
+import { DEFAULT_PLANNER_OPTIONS, planCluster, type PlannerProgress } from '../search/planner.js';
 import { percent } from '../report/format.js';
 import { planForDelivered } from '../delivered/objective.js';
 import { workloadOfPlan } from '../delivered/workload.js';
@@ -94,10 +95,16 @@ export const validateCommand: CommandSpec = {
     // Delivered plans are judged against a fresh plan for the requests each was made for.
     const freshDelivered = new Map<string, Awaited<ReturnType<typeof planForDelivered>>>();
     if (flags.fresh && !unservable) {
-      const options = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit };
-      if (plans.some((p) => objectiveOf(p.plan) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
-      for (const workload of new Set(delivered.map((p) => workloadOfPlan(p.plan).name))) {
-        freshDelivered.set(workload, await planForDelivered(cluster, { ...options, workload }));
+      // Each fresh plan takes its time limit: the same progress line as `plan` says so.
+      const status = statusLine(io);
+      const options = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit, ...(showProgress(io, flags.quiet) ? { onProgress: (p: PlannerProgress) => status.show(`${progressLine(p)}  (fresh plan)`) } : {}) };
+      try {
+        if (plans.some((p) => objectiveOf(p.plan) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
+        for (const workload of new Set(delivered.map((p) => workloadOfPlan(p.plan).name))) {
+          freshDelivered.set(workload, await planForDelivered(cluster, { ...options, workload }));
+        }
+      } finally {
+        status.clear();
       }
     }
     const results: ValidationResult[] = plans.map(({ file, plan }) => {
