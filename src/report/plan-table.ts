@@ -83,7 +83,8 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   // A plan made for delivered throughput gives up max flow on purpose: its gap says how much
   // (where there is one; on a small cluster the delivered plan is often the max-flow optimum).
   const forDelivery = plan.settings.objective === 'delivered';
-  const traded = forDelivery && plan.gap > 0.00005;
+  // A plan that carries nothing traded nothing: its gap is a failure, not a choice.
+  const traded = forDelivery && plan.gap > 0.00005 && plan.throughput > 0;
   const lines = [
     ...(plan.settings.objective ? [`${c.bold('objective')}   ${forDelivery ? 'delivered (tokens/s served, by the model and a short simulation)' : 'maxflow (Helix)'}`] : []),
     `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow)`,

@@ -18,6 +18,9 @@ describe('formatSummary', () => {
     // A max-flow plan's gap is the search's own shortfall, not a trade.
     const maxflow = { ...below, settings: { ...base.settings, objective: 'maxflow' as const } };
     expect(formatSummary(maxflow, plain)).toMatch(/gap 50\.00%$/m);
+    // A delivered plan that carries nothing traded nothing.
+    const none = { ...below, throughput: 0, gap: 1 };
+    expect(formatSummary(none, plain)).toMatch(/gap 100\.00%$/m);
   });
 
   it('gives the prediction with its latencies, and for a plan that serves nothing says so instead of 0 ms', () => {
