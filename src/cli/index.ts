@@ -1,6 +1,6 @@
 // Wires the command specs into commander. Knows nothing about planning; maps errors to exit codes.
 
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { HelixError, exitCodeFor, inputError, renderError, usageError } from '../errors.js';
 import type { CommandSpec } from './command.js';
@@ -10,7 +10,7 @@ import { commonOptions } from './options.js';
 import { VERSION } from '../version.js';
 import { readStdinAhead } from '../spec/yaml-file.js';
 import { STDIN_FILE } from '../stdin.js';
-import { checkOutputPath } from './write-file.js';
+import { checkOutputPath, writeTarget } from './write-file.js';
 
 function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: number }): void {
   const cmd = program.command(spec.name).description(spec.summary);
@@ -66,10 +66,20 @@ function checkOutputs(spec: CommandSpec, options: Record<string, unknown>): void
     const flag = opt.long ?? opt.flags;
     const value = options[opt.attributeName()];
     if (!OUTPUT_FLAGS.has(flag) || typeof value !== 'string' || value === '' || value === STDIN_FILE) continue;
-    const same = seen.get(resolve(value));
-    if (same) throw usageError('same-output', `${same} and ${flag} name the same file (${value}); each output needs its own`);
-    seen.set(resolve(value), flag);
+    // Compared where the writes land, through symlinks: a link to the other output is the same file.
     checkOutputPath(value);
+    const target = writeTarget(value);
+    // And by inode where the file exists: a hard link is the same file under another name.
+    let node: ReturnType<typeof statSync> | undefined;
+    try {
+      node = statSync(target);
+    } catch {
+      // A file still to be made.
+    }
+    const keys = [target, ...(node ? [`inode ${node.dev}:${node.ino}`] : [])];
+    const same = keys.map((k) => seen.get(k)).find((f) => f !== undefined);
+    if (same) throw usageError('same-output', `${same} and ${flag} name the same file (${value}); each output needs its own`);
+    for (const k of keys) seen.set(k, flag);
   }
 }
 

@@ -3,7 +3,7 @@
 // leaves none of them changed; and `checkOutputPath` lets a command refuse a path it cannot
 // write before a minute of planning rather than after.
 
-import { accessSync, constants, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 
@@ -14,6 +14,31 @@ export interface OutputFile {
 
 export function writeFileAtomic(path: string, content: string): void {
   writeFilesAtomic([{ path, content }]);
+}
+
+/**
+ * The file a write to `path` lands in: through symlinks (a dangling one too: its target is
+ * created, the link kept), as an absolute path with `..` resolved the way `path.resolve` does
+ * (so `missing/../x.json` is `./x.json`, as the early check saw it).
+ */
+export function writeTarget(path: string): string {
+  let p = resolve(path);
+  for (let hops = 0; hops < 32; hops++) {
+    let link = false;
+    try {
+      link = lstatSync(p).isSymbolicLink();
+    } catch {
+      // Not there (or a parent is not a folder): a new file, or an error the write will name.
+    }
+    if (!link) break;
+    p = resolve(dirname(p), readlinkSync(p));
+  }
+  // The folder through its own links, so two spellings of one file compare equal.
+  try {
+    return join(realpathSync(dirname(p)), basename(p));
+  } catch {
+    return p;
+  }
 }
 
 /** Writes every file or, when one cannot be written, none (each target keeps what it held). */
@@ -32,9 +57,10 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
     }
   };
   for (const f of files) {
-    let target = f.path;
+    // Through a symlink the rename must replace the file it points to, not the link.
+    const target = writeTarget(f.path);
     try {
-      const existing = statOrNull(f.path);
+      const existing = statOrNull(target);
       if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       if (existing && !existing.isFile()) {
         // `-o /dev/stdout`, a FIFO a script reads from, a terminal: there is no file to replace, and
@@ -42,8 +68,6 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
         inPlace.push(f);
         continue;
       }
-      // Through a symlink the rename must replace the file it points to, not the link.
-      if (existing) target = realpathSync(f.path);
     } catch (e) {
       unstage();
       throw writeFailed(f.path, e);
@@ -59,19 +83,22 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
       throw writeFailed(f.path, e);
     }
   }
+  // Devices cannot be staged, so they are written before any file is renamed into place: a full
+  // device then leaves every file as it was (written last, `-o /dev/full --svg x.svg` wrote x.svg).
+  for (const f of inPlace) {
+    try {
+      writeFileSync(f.path, f.content);
+    } catch (e) {
+      unstage();
+      throw writeFailed(f.path, e);
+    }
+  }
   for (const s of staged) {
     try {
       renameSync(s.tmp, s.target);
     } catch (e) {
       unstage();
       throw writeFailed(s.path, e);
-    }
-  }
-  for (const f of inPlace) {
-    try {
-      writeFileSync(f.path, f.content);
-    } catch (e) {
-      throw writeFailed(f.path, e);
     }
   }
 }
@@ -83,13 +110,13 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
  */
 export function checkOutputPath(path: string): void {
   try {
-    const existing = statOrNull(path);
+    const target = writeTarget(path);
+    const existing = statOrNull(target);
     if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (existing && !existing.isFile()) {
-      accessSync(path, constants.W_OK);
+      accessSync(target, constants.W_OK);
       return;
     }
-    const target = existing ? realpathSync(path) : resolve(path);
     let dir = dirname(target);
     while (!statOrNull(dir) && dirname(dir) !== dir) dir = dirname(dir);
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });

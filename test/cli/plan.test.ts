@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helix, repoRoot } from '../fixtures/cli.js';
@@ -111,6 +111,15 @@ describe('helix plan (built binary)', () => {
     const same = helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '-o', join(dir, 'x'), '--svg', join(dir, 'x')]);
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/--output and --svg name the same file/);
+    // The same file through a symlink, or a hard link, is the same file too.
+    symlinkSync(join(dir, 'file'), join(dir, 'soft'));
+    linkSync(join(dir, 'file'), join(dir, 'hard'));
+    for (const other of ['soft', 'hard']) {
+      const r = helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '-o', join(dir, other), '--svg', join(dir, 'file')]);
+      expect(r.code, other).toBe(2);
+      expect(r.stderr).toMatch(/name the same file/);
+    }
+    expect(readFileSync(join(dir, 'file'), 'utf8')).toBe('x');
   });
 
   it('exits 2 for malformed YAML, naming the file', () => {

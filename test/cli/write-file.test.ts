@@ -87,6 +87,32 @@ describe('writeFilesAtomic: all or none', () => {
   });
 });
 
+describe('where a write lands', () => {
+  it('through a dangling symlink: the file it points to is created and the link kept', () => {
+    const dir = join(tmp, 'dangling');
+    mkdirSync(dir);
+    const link = join(dir, 'plan.json');
+    symlinkSync(join(dir, 'later', 'real.json'), link);
+    writeFileAtomic(link, 'x');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'later', 'real.json'), 'utf8')).toBe('x');
+  });
+
+  it("'missing/../x.json' is ./x.json, as the early check sees it (it made 'missing' and then failed)", () => {
+    const dir = join(tmp, 'dotdot');
+    mkdirSync(dir);
+    writeFileAtomic(join(dir, 'missing', '..', 'x.json'), 'y');
+    expect(readdirSync(dir)).toEqual(['x.json']);
+  });
+
+  it('a device that cannot be written leaves the files beside it unwritten (devices go first)', () => {
+    const dir = join(tmp, 'device');
+    mkdirSync(dir);
+    expect(() => writeFilesAtomic([{ path: join(dir, 'plan.svg'), content: '<svg/>' }, { path: '/dev/full', content: 'x' }])).toThrow(/no space left/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('checkOutputPath: refuses before any work what a write would refuse after it', () => {
   it('a folder, and a path under a file, naming the path and the reason; writes nothing', () => {
     const dir = join(tmp, 'check');
