@@ -85,6 +85,7 @@ export const replanCommand: CommandSpec = {
     const inPlan = new Set(old.nodes.map((node) => node.name));
     const absent = before.nodes.map((node) => node.name).filter((name) => !inPlan.has(name));
     for (const name of flags.restore ?? []) {
+      if ((flags.remove ?? []).includes(name)) throw usageError('bad-option', `--restore ${name} and --remove ${name} contradict each other`, { expected: 'a node named by one of them' });
       if (!absent.includes(name)) throw usageError('unknown-node', `--restore ${name}: not a node of ${flags.cluster} that the plan in force leaves out`, { expected: absent.length > 0 ? `one of ${absent.join(', ')}` : 'nothing: the plan in force lists every node of the spec' });
     }
     const leftOut = absent.filter((name) => !(flags.restore ?? []).includes(name) && names.has(name));
@@ -110,7 +111,8 @@ export const replanCommand: CommandSpec = {
       placement: r.placement,
       // Replanning keeps Helix's objective whatever the plan in force was made for (see the note).
       settings: { ...old.settings, method: 'replan', timeLimitSec: flags.timeLimit, seed: flags.seed, objective: 'maxflow' },
-      status: r.throughput > 0 ? 'heuristic' : 'no-flow',
+      // Stopped by Ctrl-C, it says so, as `plan` does: a file that looks finished is not one.
+      status: r.throughput > 0 ? (controller.signal.aborted ? 'interrupted' : 'heuristic') : 'no-flow',
       bound: { value: Math.max(bounds.value, r.full.bound.value >= r.throughput ? Math.min(bounds.value, r.full.bound.value) : bounds.value), source: bounds.source, all: bounds.all },
       stats: {
         wallTimeSec: r.full.stats.wallTimeSec,

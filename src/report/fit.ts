@@ -48,5 +48,21 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly st
     hidden.push(columns[k].head);
     text = render(columns, rows, keep, o.color);
   }
-  return hidden.length === 0 ? text : `${text}\n${o.color.dim(`(${hidden.join(', ')}: left out to fit ${o.width} columns; a wider terminal or --json shows them)`)}`;
+  if (hidden.length === 0) return text;
+  // The note is wrapped to the width too: a line that wraps on its own is what this avoids.
+  return `${text}\n${wrap(`(left out to fit ${o.width} columns: ${hidden.join(', ')}; a wider terminal or --json shows them)`, o.width).map((l) => o.color.dim(l)).join('\n')}`;
+}
+
+/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

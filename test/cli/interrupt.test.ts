@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../fixtures/cli.js';
 
@@ -23,5 +25,20 @@ describe('helix plan under Ctrl-C (built binary)', () => {
     const plan = JSON.parse(stdout);
     expect(plan.status).toBe('interrupted');
     expect(plan.throughput).toBeGreaterThan(0);
+  });
+});
+
+describe('helix replan under Ctrl-C (built binary)', () => {
+  it('writes its plan with status interrupted, not as if finished, and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-replan-int-'));
+    const old = join(dir, 'old.json');
+    const next = join(dir, 'next.json');
+    writeFileSync(old, spawnSync(process.execPath, [join(repoRoot, 'bin', 'helix.js'), 'plan', 'clusters/single24.yaml', '--objective', 'maxflow', '--json'], { cwd: repoRoot, encoding: 'utf8' }).stdout);
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'helix.js'), 'replan', old, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '-t', '120', '-q', '-o', next], { cwd: repoRoot, stdio: 'ignore' });
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(JSON.parse(readFileSync(next, 'utf8')).status).toBe('interrupted');
   });
 });

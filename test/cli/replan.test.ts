@@ -46,6 +46,9 @@ describe('helix replan (built binary)', () => {
     const back = JSON.parse(helix(['replan', first, '-c', 'clusters/single24.yaml', '--restore', 'a100-1', '-t', '3', '--json']).stdout);
     expect(names(back.plan)).toContain('a100-1');
     expect(back.notes).toEqual([]);
+    const both = helix(['replan', first, '-c', 'clusters/single24.yaml', '--restore', 'a100-1', '--remove', 'a100-1']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--restore a100-1 and --remove a100-1 contradict each other/);
     const wrong = helix(['replan', first, '-c', 'clusters/single24.yaml', '--restore', 'a100-3']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--restore a100-3: not a node .* that the plan in force leaves out \(expected one of a100-1\)/);

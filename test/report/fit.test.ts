@@ -8,6 +8,12 @@ import { planFor, wrappingPlacement } from '../fixtures/plans.js';
 
 const plain = new Chalk({ level: 0 });
 const widest = (text: string) => Math.max(...text.split('\n').map((l) => stripVTControlCharacters(l).length));
+/** The table itself, and the note beneath it joined into one line. */
+const parts = (text: string) => {
+  const lines = text.split('\n');
+  const end = lines.findIndex((l) => l.startsWith('└')) + 1;
+  return { table: lines.slice(0, end).join('\n'), note: lines.slice(end).join(' ') };
+};
 const columns: Column[] = [
   { head: 'name' },
   { head: 'wide column one', drop: 1 },
@@ -30,15 +36,14 @@ describe('fitTable', () => {
   it('drops the highest `drop` first, only as many as it takes, and says which', () => {
     const full = widest(fitTable(columns, rows, { color: plain }));
     const one = fitTable(columns, rows, { color: plain, width: full - 5 });
-    const tableOf = (text: string) => text.split('\n').slice(0, -1).join('\n');
-    expect(tableOf(one)).toContain('wide column one');
-    expect(tableOf(one)).not.toContain('wide column two');
-    expect(one.split('\n').at(-1)).toBe(`(wide column two: left out to fit ${full - 5} columns; a wider terminal or --json shows them)`);
-    const table = one.split('\n').slice(0, -1).join('\n');
-    expect(widest(table)).toBeLessThanOrEqual(full - 5);
+    expect(parts(one).table).toContain('wide column one');
+    expect(parts(one).table).not.toContain('wide column two');
+    expect(parts(one).note).toBe(`(left out to fit ${full - 5} columns: wide column two; a wider terminal or --json shows them)`);
+    // The note wraps to the width as well: every line of the output fits.
+    expect(widest(one)).toBeLessThanOrEqual(full - 5);
     const both = fitTable(columns, rows, { color: plain, width: 20 });
-    expect(tableOf(both)).not.toMatch(/wide column/);
-    expect(both.split('\n').at(-1)).toMatch(/^\(wide column two, wide column one: left out/);
+    expect(parts(both).table).not.toMatch(/wide column/);
+    expect(parts(both).note).toMatch(/^\(left out to fit 20 columns: wide column two, wide column one;/);
     // Columns without `drop` stay even when the table is still too wide.
     expect(both).toContain('alpha');
     expect(both).toContain('22');
@@ -49,10 +54,10 @@ describe('fitTable', () => {
     const plan = planFor(cluster, wrappingPlacement(cluster));
     const full = formatNodes(plan, { color: plain });
     const fitted = formatNodes(plan, { color: plain, width: widest(full) - 1 });
-    const table = fitted.split('\n').slice(0, -1).join('\n');
+    const { table, note } = parts(fitted);
     expect(table).not.toContain('# layers');
     expect(table).toContain('region');
-    expect(fitted.split('\n').at(-1)).toMatch(/^\(# layers: left out/);
+    expect(note).toMatch(/: # layers; a wider/);
     expect(widest(table)).toBeLessThan(widest(full));
   });
 });
