@@ -2,6 +2,7 @@
 // lines (the plan table is 97 columns on the smallest cluster, an 80-column terminal being the
 // default), so when the width is known the least needed columns go first, and a line says which
 // went and where the rest is. Off a terminal (pipes, files, CI logs) nothing is dropped.
+// Every report's tables are built by `table` here, so they share one style.
 
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
@@ -20,12 +21,17 @@ export interface FitOptions {
   readonly width?: number;
 }
 
+/** The one table style of every report: bold headings, compact rows. */
+export function table(head: readonly string[], c: ChalkInstance, align?: readonly ('left' | 'right')[]): Table.Table {
+  return new Table({ head: head.map((h) => c.bold(h)), ...(align ? { colAligns: [...align] } : {}), style: { head: [], border: [], compact: true } });
+}
+
 function render(columns: readonly Column[], rows: readonly (readonly string[])[], keep: readonly number[], c: ChalkInstance): string {
-  const t = new Table({
-    head: keep.map((k) => c.bold(columns[k].head)),
-    colAligns: keep.map((k) => columns[k].align ?? 'left'),
-    style: { head: [], border: [], compact: true },
-  });
+  const t = table(
+    keep.map((k) => columns[k].head),
+    c,
+    keep.map((k) => columns[k].align ?? 'left'),
+  );
   for (const row of rows) t.push(keep.map((k) => row[k] ?? ''));
   return t.toString();
 }

@@ -1,11 +1,10 @@
 // The human view of a plan: nodes, used links, summary. Pure: (plan, {color}) => string.
 
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
 import { gigabytes, percent, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
-import { fitTable, type Column } from './fit.js';
+import { fitTable, table, type Column } from './fit.js';
 import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
 
 export interface FormatOptions {
@@ -21,14 +20,6 @@ function utilisation(flow: number, capacity: number, c: ChalkInstance): string {
   const u = flow / capacity;
   const text = percent(u, 0);
   return u >= 0.999 ? c.red(text) : u >= 0.8 ? c.yellow(text) : text;
-}
-
-function table(head: string[], c: ChalkInstance, align?: ('left' | 'right')[]): Table.Table {
-  return new Table({
-    head: head.map((h) => c.bold(h)),
-    colAligns: align,
-    style: { head: [], border: [], compact: true },
-  });
 }
 
 /** The node table's columns; on a narrow terminal the highest `drop` goes first. */

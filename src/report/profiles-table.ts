@@ -1,8 +1,7 @@
 // Human-readable output of `helix profiles` and `helix profile import|estimate`. Pure functions:
 // (data, {color}) => string.
 
-import Table from 'cli-table3';
-import { fitTable, type Column } from './fit.js';
+import { fitTable, table, type Column } from './fit.js';
 import type { ChalkInstance } from 'chalk';
 import type { ProfileSource } from '../spec/types.js';
 import { percent, tokens } from './format.js';
@@ -25,10 +24,6 @@ export interface ProfileList {
 }
 
 const sourceLabel = (s: ProfileSource, c: ChalkInstance): string => (s === 'estimated' ? c.yellow(s) : s === 'imported' ? c.cyan(s) : s);
-
-function table(head: readonly string[], align: readonly ('left' | 'right')[], c: ChalkInstance): Table.Table {
-  return new Table({ head: head.map((h) => c.bold(h)), colAligns: [...align], style: { head: [], border: [], compact: true } });
-}
 
 /** On a narrow terminal the highest `drop` goes first. */
 const PROFILE_COLUMNS: readonly Column[] = [
@@ -84,7 +79,7 @@ export function formatDerivedProfile(v: DerivedProfileView, o: { color: ChalkIns
   const c = o.color;
   const withRef = v.rows.some((r) => r.reference !== undefined);
   const head = ['k', 't(k) tokens/s', 'decode batch', 'prompts/step', 'share of trip', ...(withRef ? ['compared', 'error'] : [])];
-  const t = table(head, head.map((_, i) => (i === 0 ? 'right' : 'right')), c);
+  const t = table(head, c, head.map(() => 'right'));
   for (const r of v.rows) {
     const ref = r.reference;
     t.push([

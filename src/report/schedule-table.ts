@@ -2,11 +2,11 @@
 // flow each carries, the IWRR weight and the share of requests that weight gives.
 // Pure: (tables, {color}) => string.
 
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { SINK, SOURCE, type RoutingTable, type RoutingTables } from '../schedule/routing.js';
 import { percent, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
+import { table } from './fit.js';
 
 export interface ScheduleFormatOptions {
   readonly color: ChalkInstance;
@@ -24,11 +24,7 @@ export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions):
     const r = v === SOURCE || v === SINK ? null : tables.placement[v];
     return formatLayerRange(r, '');
   };
-  const t = new Table({
-    head: ['from', 'layers', 'next hop', 'layers', 'flow', 'weight', 'share'].map((h) => c.bold(h)),
-    colAligns: ['left', 'left', 'left', 'left', 'right', 'right', 'right'],
-    style: { head: [], border: [], compact: true },
-  });
+  const t = table(['from', 'layers', 'next hop', 'layers', 'flow', 'weight', 'share'], c, ['left', 'left', 'left', 'left', 'right', 'right', 'right']);
   const order = tables.nodes
     .filter((tb) => tables.placement[tb.from] !== null)
     .sort((a, b) => tables.placement[a.from]!.start - tables.placement[b.from]!.start || a.from - b.from);

@@ -1,8 +1,7 @@
 // `helix simulate` as text: one run in detail (throughput, latency percentiles, per-node load),
 // or several runs side by side. Pure: (data, {color}) => string.
 
-import Table from 'cli-table3';
-import { fitTable, type Column } from './fit.js';
+import { fitTable, table, type Column } from './fit.js';
 import type { ChalkInstance } from 'chalk';
 import type { SimReport } from '../sim/simulate.js';
 import type { LatencySummary } from '../sim/stats.js';
@@ -13,10 +12,6 @@ export interface SimRun {
   /** What was run, e.g. the plan file. */
   readonly label: string;
   readonly report: SimReport;
-}
-
-function table(head: string[], c: ChalkInstance, align: ('left' | 'right')[]): Table.Table {
-  return new Table({ head: head.map((h) => c.bold(h)), colAligns: align, style: { head: [], border: [], compact: true } });
 }
 
 /** Seconds with a unit that keeps three significant digits: 4.2 ms, 1.35 s, 512 s. */
