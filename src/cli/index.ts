@@ -96,7 +96,7 @@ function checkStdinUse(spec: CommandSpec, args: readonly string[], options: Reco
     // Folders (`<dir>`, `<path>`) cannot come on standard input.
     if (!/<file>/.test(o.flags) || options[opt.attributeName()] !== STDIN_FILE) continue;
     const flag = opt.long ?? opt.flags;
-    if (flag === '--output' || flag === '--svg') {
+    if (OUTPUT_FLAGS.has(flag)) {
       throw usageError('stdin-as-output', `${flag} needs a file to write; "-" is standard input here`, { expected: spec.name === 'render' ? 'a file name (leave -o out to write the SVG to standard output)' : 'a file name (--json writes to standard output)' });
     }
     readers.push(flag);

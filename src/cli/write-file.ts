@@ -60,11 +60,7 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
     // Through a symlink the rename must replace the file it points to, not the link.
     const target = writeTarget(f.path);
     try {
-      const existing = statOrNull(target);
-      if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      if (existing && !existing.isFile()) {
-        // `-o /dev/stdout`, a FIFO a script reads from, a terminal: there is no file to replace, and
-        // renaming over one would swap the device (or the link to it) for a plain file.
+      if (existingOutput(target) === 'device') {
         inPlace.push(f);
         continue;
       }
@@ -111,9 +107,7 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
 export function checkOutputPath(path: string): void {
   try {
     const target = writeTarget(path);
-    const existing = statOrNull(target);
-    if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (existing && !existing.isFile()) {
+    if (existingOutput(target) === 'device') {
       accessSync(target, constants.W_OK);
       return;
     }
@@ -124,6 +118,18 @@ export function checkOutputPath(path: string): void {
   } catch (e) {
     throw writeFailed(path, e);
   }
+}
+
+/**
+ * What is at an output's target: nothing or a file (written by temp file and rename), or a device
+ * (`-o /dev/stdout`, a FIFO a script reads from, a terminal), which has no file to replace and
+ * is written in place: renaming over it would swap the device (or the link to it) for a plain
+ * file. A folder throws EISDIR.
+ */
+function existingOutput(target: string): 'file' | 'device' {
+  const existing = statOrNull(target);
+  if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  return existing && !existing.isFile() ? 'device' : 'file';
 }
 
 /**
