@@ -2,8 +2,8 @@
 // profiles folder (its gpus.yaml, gpu-specs.yaml, models/, layer-time/, catalog/efficiency.yaml).
 
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { bundledGpuCatalog, bundledModelsDir, bundledProfilesDir } from '../spec/bundled.js';
+import { join } from 'node:path';
+import { bundledGpuCatalog, bundledModelsDir, bundledProfilesDir, catalogFilesFor, modelDirsFor, overlayRoots } from '../spec/bundled.js';
 import { loadGpuCatalogs } from '../spec/gpus.js';
 import { findModelCard } from '../spec/model-card.js';
 import type { ModelCard } from '../spec/types.js';
@@ -26,20 +26,19 @@ export interface ProfileSources {
 const existing = (files: readonly string[]) => files.filter((f, i) => existsSync(f) && files.indexOf(f) === i);
 
 export function profileSources(dir?: string): ProfileSources {
-  // The user's folder and the one above it (a profile set inside a profiles root, as the bundled
-  // layout has, and as cluster specs find their catalog and model cards), nearest last.
-  const user = dir ? [...new Set([resolve(dirname(dir)), resolve(dir)])] : [];
-  const roots = [bundledProfilesDir, ...user];
-  const catalogFiles = existing([...new Set([bundledGpuCatalog, ...user.map((r) => join(r, 'gpus.yaml'))])]);
+  // The user's folder and the one above it, as cluster specs find their catalog and model cards.
+  const user = dir ? overlayRoots(dir) : [];
+  const catalogFiles = dir ? catalogFilesFor(dir) : existing([bundledGpuCatalog]);
   const interconnects = new Map<string, number>();
-  for (const r of roots) for (const [k, v] of loadInterconnects(join(r, 'gpu-specs.yaml'))) interconnects.set(k, v);
+  // Nearest last: later files win.
+  for (const r of [bundledProfilesDir, ...[...user].reverse()]) for (const [k, v] of loadInterconnects(join(r, 'gpu-specs.yaml'))) interconnects.set(k, v);
   return {
     ...(dir ? { dir } : {}),
     catalog: hardwareCatalog(loadGpuCatalogs(catalogFiles), interconnects),
     catalogFiles,
-    modelDirs: existing([...new Set([...[...user].reverse().map((r) => join(r, 'models')), bundledModelsDir])]),
+    modelDirs: existing(dir ? modelDirsFor(dir) : [bundledModelsDir]),
     // The user's timings first: they win over the bundled ones for the same type.
-    layerTimeDirs: existing([...new Set([...[...user].reverse().map((r) => join(r, 'layer-time')), join(bundledProfilesDir, 'layer-time')])]),
+    layerTimeDirs: existing([...user.map((r) => join(r, 'layer-time')), join(bundledProfilesDir, 'layer-time')]),
   };
 }
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { inputError, usageError } from '../errors.js';
-import { bundledGpuCatalog, bundledModelsDir, bundledProfilesDir, defaultProfileSet } from './bundled.js';
+import { bundledProfilesDir, catalogFilesFor, defaultProfileSet, modelDirsFor, overlayRoots } from './bundled.js';
 import { buildCluster, type NodeInit } from './build.js';
 import { Fields } from './fields.js';
 import { loadGpuCatalogs, type GpuType } from './gpus.js';
@@ -60,8 +60,8 @@ function profileContext(root: Fields, file: string, options: LoadOptions): Profi
     root.fail('profiles', `a profile folder, relative to ${file === STDIN_FILE ? 'the working folder (the spec came on standard input)' : 'this file'}`, `profile folder not found: ${dir}`, 'no-profiles');
   }
   // Cards next to the profiles (or one level up, as in the bundled layout) win over the bundled ones.
-  const model = findModelCard(root.str('model'), [join(dir, 'models'), join(dirname(dir), 'models'), bundledModelsDir], { file, field: 'model' });
-  const catalogFiles = [bundledGpuCatalog, join(dirname(dir), 'gpus.yaml'), join(dir, 'gpus.yaml')].filter((f, i, all) => existsSync(f) && all.indexOf(f) === i);
+  const model = findModelCard(root.str('model'), modelDirsFor(dir), { file, field: 'model' });
+  const catalogFiles = catalogFilesFor(dir);
   const files = profileFiles(dir, model.id);
   if (files.size === 0) {
     const expected = `a folder ${model.id}/ of <GPU>.yaml profiles in ${dir}`;
@@ -79,9 +79,9 @@ function profileContext(root: Fields, file: string, options: LoadOptions): Profi
  */
 function userLayerTimeDirs(dir: string): string[] {
   const bundled = resolve(bundledProfilesDir, 'layer-time');
-  return [join(dir, 'layer-time'), join(dirname(dir), 'layer-time')]
-    .map((d) => resolve(d))
-    .filter((d, i, all) => d !== bundled && all.indexOf(d) === i && existsSync(d));
+  return overlayRoots(dir)
+    .map((r) => join(r, 'layer-time'))
+    .filter((d) => d !== bundled && existsSync(d));
 }
 
 /**

@@ -3,9 +3,9 @@
 // as Helix does, from the share of VRAM left for weights after the KV-cache reserve.
 
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { inputError } from '../errors.js';
-import { bundledGpuCatalog, bundledModelsDir } from './bundled.js';
+import { catalogFilesFor, modelDirsFor } from './bundled.js';
 import { Fields } from './fields.js';
 import { loadGpuCatalogs, type GpuType } from './gpus.js';
 import { findModelCard } from './model-card.js';
@@ -81,9 +81,9 @@ export interface ProfileSetOptions {
 
 /** Every profile of one model in a profile folder: GPU type -> profile. */
 export function loadProfileSet(dir: string, modelId: string, options: ProfileSetOptions = {}): Map<string, GpuProfile> {
-  const model = options.model ?? findModelCard(modelId, [join(dir, 'models'), join(dirname(dir), 'models'), bundledModelsDir]);
   // As the cluster loader finds them: beside the profiles, or one level up (the bundled layout).
-  const catalog = options.catalog ?? loadGpuCatalogs([bundledGpuCatalog, join(dirname(dir), 'gpus.yaml'), join(dir, 'gpus.yaml')].filter((f, i, all) => existsSync(f) && all.indexOf(f) === i));
+  const model = options.model ?? findModelCard(modelId, modelDirsFor(dir));
+  const catalog = options.catalog ?? loadGpuCatalogs(catalogFilesFor(dir));
   const files = profileFiles(dir, modelId);
   if (files.size === 0) {
     throw inputError('no-profiles', `no profiles for model ${modelId} in ${dir}`, { file: dir, expected: `a folder ${modelId}/ of <GPU>.yaml files` });
