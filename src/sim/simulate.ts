@@ -8,8 +8,7 @@ import type { Plan } from '../plan/types.js';
 import { createPolicy, type PolicyName } from '../schedule/policies.js';
 import { buildRoutingTables, type RoutingTables } from '../schedule/routing.js';
 import { createRng } from '../search/rng.js';
-import { bundledProfilesDir } from '../spec/bundled.js';
-import { clusterLayerTimes, loadLayerTimes, type LayerTimeTable } from '../spec/layer-time.js';
+import { clusterLayerTimeDirs, clusterLayerTimes, loadLayerTimes, type LayerTimeTable } from '../spec/layer-time.js';
 import type { Cluster } from '../spec/types.js';
 import { Engine, PHASE_DONE, type EngineNode, type EngineResult } from './engine.js';
 import { bundledGpusPerMachine, DEFAULT_KV_FILL, kvTokenSlots } from './kv.js';
@@ -114,7 +113,7 @@ function timingsFor(cluster: Cluster, tables: RoutingTables, options: SimOptions
     const gpu = cluster.nodes[i].gpu;
     if (tables.placement[i] && !times.has(gpu)) {
       throw inputError('no-layer-time', `no per-layer timings for ${gpu} serving ${cluster.model.id}; the simulator needs them for every GPU type the plan uses`, {
-        file: options.layerTimeDir ?? [...(cluster.layerTimeDirs ?? []), bundledProfilesDir].join(' + '),
+        file: options.layerTimeDir ?? clusterLayerTimeDirs(cluster).join(' + '),
         expected: `layer-time/${cluster.model.id}/${gpu}.yaml (have: ${[...times.keys()].join(', ') || 'none'})`,
       });
     }

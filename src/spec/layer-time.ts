@@ -182,13 +182,18 @@ export function loadLayerTimes(dir: string, modelId: string): Map<string, LayerT
 
 const clusterTimesCache = new Map<string, ReadonlyMap<string, LayerTimes>>();
 
+/** Where a cluster's per-layer timings are looked for, first wins: its own folders, then the bundled ones. */
+export function clusterLayerTimeDirs(cluster: Pick<Cluster, 'layerTimeDirs'>): string[] {
+  return [...(cluster.layerTimeDirs ?? []), bundledProfilesDir];
+}
+
 /**
  * The per-layer timings for a cluster's model: its own folders first (Cluster.layerTimeDirs, the
  * user's profiles), then the bundled tables, GPU type by GPU type. Cached per folder list: the
  * delivered search asks for them many times.
  */
 export function clusterLayerTimes(cluster: Pick<Cluster, 'model' | 'layerTimeDirs'>): ReadonlyMap<string, LayerTimes> {
-  const dirs = [...(cluster.layerTimeDirs ?? []), bundledProfilesDir];
+  const dirs = clusterLayerTimeDirs(cluster);
   const key = `${cluster.model.id}\u0000${dirs.join('\u0000')}`;
   let out = clusterTimesCache.get(key);
   if (!out) {
