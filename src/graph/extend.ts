@@ -50,9 +50,14 @@ export function withLinkCapacity(cluster: Cluster, i: number, j: number, capacit
 /** The cluster without the given nodes (a machine failed or left), under its own input hash. */
 export function withoutNodes(cluster: Cluster, remove: ReadonlySet<number>): Cluster {
   const keep = cluster.nodes.map((_, i) => i).filter((i) => !remove.has(i));
+  return { ...subCluster(cluster, keep), inputHash: inputHashWithout(cluster, remove) };
+}
+
+/**
+ * The input hash of the cluster without the given nodes: derived from the spec's own, so a plan
+ * made after a failure can still be traced to the spec that names the failed machine.
+ */
+export function inputHashWithout(cluster: Cluster, remove: ReadonlySet<number>): string {
   const removed = [...remove].map((i) => cluster.nodes[i].name).sort();
-  return {
-    ...subCluster(cluster, keep),
-    inputHash: `sha256:${createHash('sha256').update(`${cluster.inputHash} without ${removed.join(',')}`).digest('hex')}`,
-  };
+  return `sha256:${createHash('sha256').update(`${cluster.inputHash} without ${removed.join(',')}`).digest('hex')}`;
 }

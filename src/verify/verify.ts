@@ -3,6 +3,7 @@
 // conservation, a decomposition into source-to-sink paths, totals, and the exact max flow.
 
 import { shownFile } from '../stdin.js';
+import { inputHashWithout } from '../graph/extend.js';
 import { connects, evaluatePlacement, nodeCapacityFor } from '../graph/placement-flow.js';
 import { inputError } from '../errors.js';
 import type { Cluster, LayerRange } from '../spec/types.js';
@@ -49,7 +50,12 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   const slack = (cap: number) => tol * Math.max(1, cap);
 
   assertSameCluster(plan, cluster, options.planFile);
-  if (plan.cluster.inputHash !== cluster.inputHash) {
+  // A replan leaves failed nodes out and records the spec's hash without them: such a plan was
+  // made for these very inputs, and only the nodes it leaves out need saying.
+  const listed = new Set(plan.nodes.map((pn) => pn.name));
+  const leftOut = cluster.nodes.flatMap((node, i) => (listed.has(node.name) ? [] : [i]));
+  const replanned = leftOut.length > 0 && plan.cluster.inputHash === inputHashWithout(cluster, new Set(leftOut));
+  if (plan.cluster.inputHash !== cluster.inputHash && !replanned) {
     warnings.push('the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs');
   }
 
@@ -111,8 +117,13 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     }
     ranges[i] = { start: pn.start, end: pn.end };
   });
-  for (const node of cluster.nodes) {
-    if (!seen.has(node.name)) warnings.push(`node "${node.name}" is missing from the plan (treated as unused)`);
+  if (replanned) {
+    const names = leftOut.map((i) => cluster.nodes[i].name);
+    warnings.push(`left out by a replan: ${names.join(', ')} (in the spec, not in the plan; treated as unused)`);
+  } else {
+    for (const node of cluster.nodes) {
+      if (!seen.has(node.name)) warnings.push(`node "${node.name}" is missing from the plan (treated as unused)`);
+    }
   }
 
   /**

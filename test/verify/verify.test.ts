@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyPlan } from '../../src/verify/verify.js';
 import { buildCluster } from '../../src/spec/build.js';
+import { withoutNodes } from '../../src/graph/extend.js';
 import { HelixError } from '../../src/errors.js';
 import { randomSmallCluster, testModel, bruteForceOptimum } from '../fixtures/clusters.js';
 import { mutable, planFor } from '../fixtures/plans.js';
@@ -28,6 +29,17 @@ const cluster = buildCluster({
 const good = planFor(cluster, [{ start: 0, end: 3 }, { start: 3, end: 6 }, { start: 0, end: 3 }]);
 
 describe('verifyPlan accepts', () => {
+  it('a plan a replan made without a failed node, against the spec that still names it: no "changed" warning', () => {
+    const reduced = withoutNodes(cluster, new Set([2]));
+    const replanned = planFor(reduced, [{ start: 0, end: 3 }, { start: 3, end: 6 }]);
+    const r = verifyPlan(replanned, cluster);
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toEqual(['left out by a replan: c (in the spec, not in the plan; treated as unused)']);
+    // The same plan with another node gone from the spec is not the replan's: the inputs changed.
+    const other = verifyPlan({ ...replanned, cluster: { ...replanned.cluster, inputHash: withoutNodes(cluster, new Set([1])).inputHash } }, cluster);
+    expect(other.warnings.some((w) => w.includes('input hash differs'))).toBe(true);
+  });
+
   it('an assembled plan, with its max flow recomputed', () => {
     const r = verifyPlan(good, cluster);
     expect(r.problems).toEqual([]);
