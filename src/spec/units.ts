@@ -21,18 +21,27 @@ const examples: Record<string, string> = {
   duration: 'a duration such as 5ms, 50us or 1s',
 };
 
+/**
+ * A number and its unit. A number without one is refused unless it is 0: `latency: 1` could mean
+ * a second or a millisecond, and `bandwidth: 10` bits or bytes, and a guess would only show up
+ * later as a plan a thousand times off.
+ */
 function split(value: unknown, what: string, where: Where): [number, string] {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) fail(what, value, where);
-    return [value, ''];
+  let n: number;
+  let unit: string;
+  if (typeof value === 'number') [n, unit] = [value, ''];
+  else {
+    if (typeof value !== 'string') fail(what, value, where);
+    const m = /^\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([A-Za-zµ/]*)\s*$/.exec(value);
+    if (!m) fail(what, value, where);
+    [n, unit] = [Number(m[1]), m[2]];
   }
-  if (typeof value !== 'string') fail(what, value, where);
-  const m = /^\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([A-Za-zµ/]*)\s*$/.exec(value);
-  if (!m) fail(what, value, where);
-  const n = Number(m[1]);
   // "1e400" matches the pattern and is Infinity.
-  if (!Number.isFinite(n)) fail(what, value, where);
-  return [n, m[2]];
+  if (!Number.isFinite(n) || n < 0) fail(what, value, where);
+  if (unit === '' && n !== 0) {
+    throw inputError('bad-unit', `${JSON.stringify(value)} has no unit`, { ...where, expected: `${examples[what]} (only 0 may be written without one)`, found: JSON.stringify(value) });
+  }
+  return [n, unit];
 }
 
 /** The value in base units, refused when the prefix overflows it ("1e300TB/s"). */
@@ -45,7 +54,7 @@ function prefixFactor(prefix: string): number | undefined {
   return BINARY[prefix] ?? SI[prefix];
 }
 
-/** Bytes: `40GB` = 40e9, `40GiB` = 40 * 2^30, a plain number = bytes. */
+/** Bytes: `40GB` = 40e9, `40GiB` = 40 * 2^30, `512B` bytes. */
 export function parseBytes(value: unknown, where: Where = {}): number {
   const [n, unit] = split(value, 'size', where);
   if (unit === '') return n;
@@ -65,7 +74,7 @@ export function parseBandwidth(value: unknown, where: Where = {}): number {
   fail('bandwidth', value, where);
 }
 
-/** Seconds: `5ms`, `50us`, `1s`, `2min`; a plain number is seconds. */
+/** Seconds: `5ms`, `50us`, `1s`, `2min`. */
 export function parseDuration(value: unknown, where: Where = {}): number {
   const [n, unit] = split(value, 'duration', where);
   const factor: Record<string, number> = { '': 1, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9, min: 60 };

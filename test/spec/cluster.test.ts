@@ -174,7 +174,7 @@ describe('spec errors name the file and the field', () => {
   });
 
   it('latencies beyond 10 s are refused as unit slips, and YAML .nan is shown as NaN, not null', () => {
-    expect(expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 10000 }\n'), 'network.default.latency', 'bad-field').details.expected).toBe('a duration of at most 10s');
+    expect(expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 10000s }\n'), 'network.default.latency', 'bad-field').details.expected).toBe('a duration of at most 10s');
     expectError(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 1ms, latencyJitter: 1min }\n'), 'network.default.latencyJitter');
     expect(loadCluster(writeTemp(spec70b(ENOUGH, 'network:\n  default: { bandwidth: 1GB/s, latency: 10s }\n'))).linkLatency[1]).toBe(10);
     const e = expectError(spec70b('  - { gpu: A100-40G, count: .nan }\n', LINKED), 'nodes[0].count');

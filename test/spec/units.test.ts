@@ -13,9 +13,9 @@ describe('parseBytes', () => {
     ['16kB', 16e3],
     ['2TB', 2e12],
     ['1e3 MB', 1e9],
-    ['40', 40],
-    [1024, 1024],
+    ['512B', 512],
     [0, 0],
+    ['0', 0],
   ])('%s = %d bytes', (input, bytes) => expect(parseBytes(input)).toBeCloseTo(bytes, 3));
 
   it.each([['-1GB'], ['40GX'], ['GB'], [''], ['   '], ['forty GB'], ['4 0GB'], ['40 Gb'], ['40GiBs'], [null], [-5], [Number.NaN], [Infinity], [true], ['1e400GB'], ['1e300TiB']])(
@@ -39,9 +39,9 @@ describe('parseBandwidth (bytes/s)', () => {
     ['12.5MB/s', 12.5e6],
     ['1GBps', 1e9],
     ['1 GiB/s', 2 ** 30],
-    ['1000', 1000],
+    ['8kbps', 1000],
     ['0', 0],
-    [5e8, 5e8],
+    [0, 0],
   ])('%s = %d B/s', (input, bytesPerSec) => expect(parseBandwidth(input)).toBeCloseTo(bytesPerSec, 3));
 
   // '1e400GB/s' reads as Infinity and '1e300TB/s' overflows to it: both once reached the planner.
@@ -61,13 +61,30 @@ describe('parseDuration (seconds)', () => {
     ['1 s', 1],
     ['0.5s', 0.5],
     ['2min', 120],
-    ['7', 7],
-    [3, 3],
+    ['0', 0],
+    [0, 0],
   ])('%s = %d s', (input, s) => expect(parseDuration(input)).toBeCloseTo(s, 12));
 
   it.each([['5 msec'], ['-1ms'], ['soon'], [''], ['ms'], ['1h'], [Number.NaN], [-0.5], ['1e400s'], ['1e307min']])('rejects %s', (input) => {
     const e = failure(() => parseDuration(input, { file: 'c.yaml', field: 'network.default.latency' }));
     expect(e.details.field).toBe('network.default.latency');
     expect(e.details.expected).toMatch(/5ms/);
+  });
+});
+
+describe('a number without a unit', () => {
+  // `latency: 1` read as a second once planned a cluster at 5 tokens/s that serves 154 with 1ms.
+  it.each([
+    ['size', parseBytes, '40'],
+    ['size', parseBytes, 1024],
+    ['bandwidth', parseBandwidth, '1000'],
+    ['bandwidth', parseBandwidth, 5e8],
+    ['duration', parseDuration, '7'],
+    ['duration', parseDuration, 1],
+  ] as const)('is refused for a %s (%s), saying a unit is missing; only 0 needs none', (_, parse, input) => {
+    const e = failure(() => parse(input, where));
+    expect(e.code).toBe('bad-unit');
+    expect(e.message).toBe(`${JSON.stringify(input)} has no unit`);
+    expect(e.details).toMatchObject({ ...where, expected: expect.stringMatching(/only 0 may be written without one/) });
   });
 });
