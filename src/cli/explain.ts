@@ -4,6 +4,7 @@ import type { CommandSpec } from './command.js';
 import { colorFor } from './io.js';
 import { parsePositiveNumber, type CommonFlags, parseSeed } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
+import { clusterOfPlan } from '../graph/extend.js';
 import { readPlan } from '../plan/io.js';
 import { placementOf, round6 } from '../plan/assemble.js';
 import { verifyPlan } from '../verify/verify.js';
@@ -37,7 +38,9 @@ export const explainCommand: CommandSpec = {
     const plan = readPlan(args[0]);
     const check = verifyPlan(plan, cluster, { planFile: args[0] });
     if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
-    const e = await explainPlacement(cluster, placementOf(plan, cluster), { secondsPerTry: flags.tryTime, seed: flags.seed });
+    // What-ifs on the machines the plan can use: not on those a replan left out as failed.
+    const own = clusterOfPlan(cluster, plan);
+    const e = await explainPlacement(own, placementOf(plan, own), { secondsPerTry: flags.tryTime, seed: flags.seed });
     // The cut and the what-ifs are about max flow; a plan made for delivery is limited elsewhere.
     const d = plan.delivered;
     const note =

@@ -13,6 +13,8 @@ import type { Cluster } from '../spec/types.js';
 import { assemblePlan, placementOf } from '../plan/assemble.js';
 import { diffPlans } from '../plan/diff.js';
 import { withoutNodes } from '../graph/extend.js';
+import { servabilityProblem } from '../spec/servable.js';
+import { BASELINE_METHODS } from '../search/baselines/index.js';
 import { replan } from '../search/replan.js';
 import { DEFAULT_PLANNER_OPTIONS, type PlannerProgress } from '../search/planner.js';
 import { bestBound } from '../search/bounds.js';
@@ -49,7 +51,7 @@ export const replanCommand: CommandSpec = {
     { flags: '--restore <node>', description: 'a node of the cluster spec that the plan in force leaves out (an earlier replan removed it) and that is back (repeatable)', parse: collect },
     { flags: '--add-from <file>', description: 'the cluster spec after the change (nodes matched by name; new ones join)' },
     { flags: '--max-moves <n>', description: 'at most n machines may load new layers', parse: parseNonNegativeInt('--max-moves') },
-    { flags: '--tolerance <fraction>', description: 'accept the fewest moves within this fraction of a full re-plan', parse: parseFraction('--tolerance'), defaultValue: 0.02 },
+    { flags: '--tolerance <fraction>', description: 'accept the fewest moves within this fraction of a full re-plan (of the plan in force\'s own max flow, where that is lower and it was made for delivered throughput or is a baseline placement)', parse: parseFraction('--tolerance'), defaultValue: 0.02 },
     { flags: '-t, --time-limit <seconds>', description: 'total planning time', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
     { flags: '--seed <n>', description: 'search seed', parse: parseSeed(), defaultValue: 1 },
     { flags: '-o, --output <file>', description: 'write the new plan (atomically)' },
@@ -91,16 +93,44 @@ export const replanCommand: CommandSpec = {
     const leftOut = absent.filter((name) => !(flags.restore ?? []).includes(name) && names.has(name));
     for (const name of leftOut) removed.add(names.get(name)!);
     const leftOutNote = leftOut.length > 0 ? [`left out ${leftOut.join(', ')}: in ${flags.cluster} but not in the plan in force (removed by an earlier replan); --restore ${leftOut[0]} brings ${leftOut.length > 1 ? 'one' : 'it'} back`] : [];
+    const gone = [...removed].map((i) => cluster.nodes[i].name);
     if (removed.size > 0) cluster = withoutNodes(cluster, removed);
+    const unservable = servabilityProblem(cluster);
+    if (unservable) {
+      throw new HelixError(unservable.code, 'infeasible', `no placement of the changed cluster can serve ${cluster.model.id}${gone.length > 0 ? ` (without ${gone.join(', ')})` : ''}: ${unservable.why}`, {
+        file: flags.addFrom ?? flags.cluster,
+        field: 'nodes',
+        expected: unservable.expected,
+      });
+    }
     const current = placementOf(old, cluster);
+    // Machines that join are there to be used; otherwise a plan in force that gave up max flow
+    // on purpose keeps what it carried rather than chasing a full re-plan's flow.
+    const joined = cluster.nodes.some((node) => !before.nodes.some((b) => b.name === node.name));
+    const aimedElsewhere = old.settings.objective === 'delivered' || (BASELINE_METHODS as readonly string[]).includes(old.settings.method);
+    const keepFlow = aimedElsewhere && !joined ? old.throughput : null;
+    const unchanged = !flags.addFrom && removed.size === leftOut.length && (flags.restore ?? []).length === 0 && old.cluster.inputHash === (leftOut.length > 0 ? cluster.inputHash : before.inputHash);
+    const unchangedNote = unchanged ? ['nothing changed since the plan in force was made (no node removed, restored or added; the same spec and profiles)'] : [];
     const controller = new AbortController();
     const release = io.onInterrupt?.(() => controller.abort());
     const status = statusLine(io);
     const progress = showProgress(io, flags.quiet) ? { onProgress: (p: PlannerProgress) => status.show(progressLine(p)) } : {};
     const r = await replan(cluster, current, {
-      planner: { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit, seed: flags.seed, signal: controller.signal, ...progress },
+      // The plan in force's own controls hold for its successor (the verifier checks them).
+      planner: {
+        ...DEFAULT_PLANNER_OPTIONS,
+        timeLimitSec: flags.timeLimit,
+        seed: flags.seed,
+        signal: controller.signal,
+        minLayers: old.settings.minLayers,
+        maxStages: old.settings.maxStages,
+        keepLinks: old.settings.keepLinks,
+        partialInference: old.settings.partialInference,
+        ...progress,
+      },
       maxMoves: flags.maxMoves ?? null,
       tolerance: flags.tolerance,
+      keepFlow,
     }).finally(() => {
       status.clear();
       release?.();
@@ -123,7 +153,8 @@ export const replanCommand: CommandSpec = {
       },
     });
     // Notes the user should see beside the diff (also kept in the plan's own notes).
-    const notes = [...leftOutNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : [])];
+    const keptNote = keepFlow !== null && r.reference < r.full.throughput ? [`moves aimed to keep the plan in force's own max flow (${tokens(r.reference)} tokens/s), not a full re-plan's (${tokens(r.full.throughput)}): it was ${old.settings.objective === 'delivered' ? 'made for delivered throughput' : `a ${old.settings.method} placement`}`] : [];
+    const notes = [...unchangedNote, ...leftOutNote, ...keptNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : [])];
     // Like every saved plan: routing tables for the runtime, then what the placement is predicted to deliver.
     const { stats, ...head } = draft;
     // Predicted for the requests the plan in force was made for (its settings carry the name on).
@@ -138,7 +169,7 @@ export const replanCommand: CommandSpec = {
     const diff = diffPlans(old, plan);
     const kept = r.full.throughput > 0 ? r.throughput / r.full.throughput : 0;
     if (flags.json) {
-      io.out(`${JSON.stringify({ throughput: r.throughput, fullReplan: r.full.throughput, untouched: r.untouched, kept, moves: r.moves, notes, diff, plan }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ throughput: r.throughput, fullReplan: r.full.throughput, reference: r.reference, untouched: r.untouched, kept, moves: r.moves, notes, diff, plan }, null, 2)}\n`);
     } else {
       const c = colorFor(io, flags.color);
       io.out(formatDiff(diff, { color: c }));

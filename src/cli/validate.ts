@@ -5,18 +5,21 @@ import { colorFor, showProgress, statusLine } from './io.js';
 import { progressLine } from './plan.js';
 import type { CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
-import { servabilityProblem } from '../spec/servable.js';
+import { servabilityProblem, type ServabilityProblem } from '../spec/servable.js';
+import type { Cluster } from '../spec/types.js';
+import { clusterOfPlan } from '../graph/extend.js';
+import { BASELINE_METHODS, runBaselineMethod, type BaselineMethod } from '../search/baselines/index.js';
 import { readPlan } from '../plan/io.js';
 import { shownFile } from '../stdin.js';
-import { verifyPlan, type VerifyReport } from '../verify/verify.js';
+import { assertSameCluster, verifyPlan, type VerifyReport } from '../verify/verify.js';
 import { formatProblems } from '../report/problems.js';
 import { tokens } from '../report/format.js';
-import { usageError } from '../errors.js';
+import { HelixError, renderError, usageError } from '../errors.js';
 import { parseFraction, parseNonNegativeNumber, parsePositiveNumber } from './options.js';
 import { bestBound } from '../search/bounds.js';
 import { DEFAULT_PLANNER_OPTIONS, planCluster, type PlannerProgress } from '../search/planner.js';
 import { percent } from '../report/format.js';
-import { planForDelivered } from '../delivered/objective.js';
+import { planForDelivered, type DeliveredChoice } from '../delivered/objective.js';
 import { workloadOfPlan } from '../delivered/workload.js';
 import { compareWithFresh } from '../delivered/fresh.js';
 import type { Plan, PlanObjective } from '../plan/types.js';
@@ -40,15 +43,29 @@ export interface ValidationResult {
   /** Upper bound recomputed from the inputs (never taken from the plan). */
   readonly bound: number;
   readonly gap: number;
-  /** What the plan was made for (plans without the field: maxflow). */
-  readonly objective: PlanObjective;
+  /**
+   * What the plan was made for: maxflow (also plans written before the field) or delivered; null
+   * for a baseline placement, which aims at neither (its method says which), and for a plan that
+   * could not be read.
+   */
+  readonly objective: PlanObjective | null;
+  readonly method: string | null;
+  /** A plan that could not be read or belongs to another cluster (exit 2): why, as one line. */
+  readonly error?: { readonly code: string; readonly message: string };
   /**
    * With --fresh: a fresh plan's figure for the same objective. maxflow: its verified max flow;
-   * delivered: its all-token tokens/s in the planner's confirming simulation.
+   * delivered: its all-token tokens/s in the planner's confirming simulation; a baseline: the
+   * same method's placement's max flow now.
    */
   readonly fresh: number | null;
   /** With --fresh on a delivered plan: this plan's tokens/s in that same simulation. */
   readonly served: number | null;
+}
+
+/** What a plan aimed at: a baseline placement records no objective and aims at neither. */
+function objectiveOf(plan: Plan): PlanObjective | null {
+  if (plan.settings.objective) return plan.settings.objective;
+  return (BASELINE_METHODS as readonly string[]).includes(plan.settings.method) ? null : 'maxflow';
 }
 
 const MAXFLOW_STALE_GAP = 0.01;
@@ -78,10 +95,19 @@ export const validateCommand: CommandSpec = {
     // A cluster that can no longer serve the model (nodes removed since the plan was made) fails
     // every plan, each with its own result, rather than ending the gate on one line with no JSON.
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles, skipServableCheck: true });
-    const unservable = servabilityProblem(cluster);
-    const bound = unservable ? 0 : bestBound(cluster).value;
-    const plans = args.map((file) => ({ file, plan: readPlan(file) }));
-    const objectiveOf = (plan: Plan): PlanObjective => plan.settings.objective ?? 'maxflow';
+    // A plan that cannot be read, or was made for another cluster, is that plan's result (exit
+    // 2 at the end): the gate still reports every other plan.
+    const read = args.map((file): { file: string; plan: Plan } | { file: string; error: HelixError } => {
+      try {
+        const plan = readPlan(file);
+        assertSameCluster(plan, cluster, file);
+        return { file, plan };
+      } catch (e) {
+        if (e instanceof HelixError) return { file, error: e };
+        throw e;
+      }
+    });
+    const plans = read.filter((p): p is { file: string; plan: Plan } => 'plan' in p);
     // A delivered plan gives up max flow on purpose, so its gap to the max-flow bound says nothing
     // about whether it is still good; only a fresh plan for the same objective does.
     const delivered = plans.filter((p) => objectiveOf(p.plan) === 'delivered');
@@ -91,28 +117,44 @@ export const validateCommand: CommandSpec = {
         `--max-gap without --fresh compares a plan's max flow with the upper bound, but ${shownFile(delivered[0].file)} was planned for --objective delivered, which trades max flow for tokens/s served; add --fresh to compare it with a fresh delivered plan, or use --min-throughput`,
       );
     }
-    let freshFlow: number | null = null;
-    // Delivered plans are judged against a fresh plan for the requests each was made for.
-    const freshDelivered = new Map<string, Awaited<ReturnType<typeof planForDelivered>>>();
-    if (flags.fresh && !unservable) {
-      // Each fresh plan takes its time limit: the same progress line as `plan` says so.
-      const status = statusLine(io);
-      const options = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit, ...(showProgress(io, flags.quiet) ? { onProgress: (p: PlannerProgress) => status.show(`${progressLine(p)}  (fresh plan)`) } : {}) };
-      try {
-        if (plans.some((p) => objectiveOf(p.plan) === 'maxflow')) freshFlow = (await planCluster(cluster, options)).throughput;
-        for (const workload of new Set(delivered.map((p) => workloadOfPlan(p.plan).name))) {
-          freshDelivered.set(workload, await planForDelivered(cluster, { ...options, workload }));
-        }
-      } finally {
-        status.clear();
+    // Each plan is judged on the cluster it was made for: the spec, less the machines a replan
+    // left out (a fresh plan on the whole spec would count a dead machine as spare capacity).
+    const contexts = new Map<string, { cluster: Cluster; unservable: ServabilityProblem | null; bound: number; fresh: Map<string, Promise<number>>; freshDelivered: Map<string, Promise<DeliveredChoice>> }>();
+    const contextOf = (plan: Plan) => {
+      const own = clusterOfPlan(cluster, plan);
+      let ctx = contexts.get(own.inputHash);
+      if (!ctx) {
+        const unservable = servabilityProblem(own);
+        contexts.set(own.inputHash, (ctx = { cluster: own, unservable, bound: unservable ? 0 : bestBound(own).value, fresh: new Map(), freshDelivered: new Map() }));
       }
+      return ctx;
+    };
+    const status = statusLine(io);
+    const planOptions = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: flags.timeLimit, ...(showProgress(io, flags.quiet) ? { onProgress: (p: PlannerProgress) => status.show(`${progressLine(p)}  (fresh plan)`) } : {}) };
+    const results: ValidationResult[] = [];
+    try {
+      for (const entry of read) {
+        if ('error' in entry) {
+          // The line already names the plan's file; the message names any other.
+          const e = entry.error;
+          const message = renderError(e.details.file === entry.file ? new HelixError(e.code, e.kind, e.message, { ...e.details, file: undefined }) : e);
+          results.push({ file: entry.file, valid: false, error: { code: e.code, message }, objective: null, method: null, throughput: 0, maxFlow: 0, problems: [], warnings: [], bound: 0, gap: 0, fresh: null, served: null });
+          continue;
+        }
+        results.push(await judge(entry.file, entry.plan, contextOf(entry.plan)));
+      }
+    } finally {
+      status.clear();
     }
-    const results: ValidationResult[] = plans.map(({ file, plan }) => {
+
+    async function judge(file: string, plan: Plan, ctx: NonNullable<ReturnType<typeof contexts.get>>): Promise<ValidationResult> {
       const objective = objectiveOf(plan);
+      const method = plan.settings.method;
       const r = verifyPlan(plan, cluster, { planFile: file });
       const problems = [...r.problems];
-      if (unservable) problems.unshift({ field: 'cluster', message: `${cluster.file}: no placement can serve ${cluster.model.id}: ${unservable.why}` });
+      if (ctx.unservable) problems.unshift({ field: 'cluster', message: `${cluster.file}: no placement can serve ${cluster.model.id}: ${ctx.unservable.why}` });
       const throughput = r.flowThroughput;
+      const bound = ctx.bound;
       const gap = bound > 0 ? Math.max(0, (bound - throughput) / bound) : 0;
       // A plan that routes nothing is consistent but serves nobody: the gate fails it, as `plan`
       // exits 1 when it finds no flow.
@@ -128,40 +170,60 @@ export const validateCommand: CommandSpec = {
       const allowed = flags.maxGap ?? (objective === 'delivered' ? DELIVERED_STALE_GAP : MAXFLOW_STALE_GAP);
       let fresh: number | null = null;
       let served: number | null = null;
-      if (objective === 'maxflow' && freshFlow !== null) {
-        fresh = freshFlow;
+      const canPlan = flags.fresh && !ctx.unservable;
+      if (objective !== 'delivered' && canPlan) {
+        // A baseline placement is stale when the same method places the cluster better now; a
+        // max-flow plan, when the planner finds more flow.
+        const key = objective ?? method;
+        let figure = ctx.fresh.get(key);
+        if (!figure) ctx.fresh.set(key, (figure = objective === 'maxflow' ? planCluster(ctx.cluster, planOptions).then((x) => x.throughput) : Promise.resolve(runBaselineMethod(method as BaselineMethod, ctx.cluster).throughput)));
+        fresh = await figure;
         if (throughput < fresh * (1 - allowed)) {
-          problems.push({ field: 'throughput', message: `stale: a fresh plan carries ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more than allowed ${percent(allowed)}` });
+          const what = objective === 'maxflow' ? 'a fresh plan carries' : `a fresh ${method} placement carries`;
+          problems.push({ field: 'throughput', message: `stale: ${what} ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more (allowed ${percent(allowed)})` });
         }
-      } else if (objective === 'delivered' && freshDelivered.size > 0 && r.problems.length === 0) {
-        const cmp = compareWithFresh(cluster, plan, freshDelivered.get(workloadOfPlan(plan).name)!);
+      } else if (objective === 'delivered' && canPlan && r.problems.length === 0) {
+        const workload = workloadOfPlan(plan).name;
+        let choice = ctx.freshDelivered.get(workload);
+        if (!choice) ctx.freshDelivered.set(workload, (choice = planForDelivered(ctx.cluster, { ...planOptions, workload })));
+        const cmp = compareWithFresh(ctx.cluster, plan, await choice);
         if (cmp) {
           ({ fresh, served } = cmp);
           if (cmp.served < cmp.fresh * (1 - allowed)) {
             const how = cmp.by === 'simulation' ? 'same simulated requests' : 'as the model predicts';
-            problems.push({ field: 'delivered', message: `stale: a fresh delivered plan serves ${cmp.fresh.toFixed(1)} tokens/s where this one serves ${cmp.served.toFixed(1)} (${how}), ${percent(1 - cmp.served / cmp.fresh)} less, more than allowed ${percent(allowed)}` });
+            problems.push({ field: 'delivered', message: `stale: a fresh delivered plan serves ${cmp.fresh.toFixed(1)} tokens/s where this one serves ${cmp.served.toFixed(1)} (${how}), ${percent(1 - cmp.served / cmp.fresh)} less (allowed ${percent(allowed)})` });
           }
         }
-      } else if (objective === 'maxflow' && flags.maxGap !== undefined && gap > flags.maxGap) {
+      } else if (objective !== 'delivered' && flags.maxGap !== undefined && !flags.fresh && gap > flags.maxGap) {
         problems.push({ field: 'gap', message: `${percent(gap)} below the upper bound ${bound.toFixed(1)} (allowed ${percent(flags.maxGap)})` });
       }
-      return { file, valid: problems.length === 0, objective, throughput, maxFlow: r.maxFlow, problems, warnings: r.warnings, bound, gap, fresh, served };
-    });
+      return { file, valid: problems.length === 0, objective, method, throughput, maxFlow: r.maxFlow, problems, warnings: r.warnings, bound, gap, fresh, served };
+    }
     const c = colorFor(io, flags.color);
     if (flags.json) {
       io.out(`${JSON.stringify(results, null, 2)}\n`);
     } else {
       for (const r of results) {
-        const served = r.served !== null && r.fresh !== null ? `; serves ${tokens(r.served)} tokens/s, a fresh delivered plan ${tokens(r.fresh)}` : '';
-        if (r.valid) io.out(`${c.green('valid')}    ${shownFile(r.file)}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})${served}\n`);
+        const fresh =
+          r.served !== null && r.fresh !== null
+            ? `; serves ${tokens(r.served)} tokens/s, a fresh delivered plan ${tokens(r.fresh)}`
+            : r.fresh !== null
+              ? `; a fresh ${r.objective === 'maxflow' ? 'plan' : `${r.method} placement`} ${tokens(r.fresh)}`
+              : '';
+        // An unreadable plan is reported as every command reports bad input, on stderr.
+        if (r.error) io.err(`helix: ${shownFile(r.file)}: ${r.error.message}\n`);
+        else if (r.valid) io.out(`${c.green('valid')}    ${shownFile(r.file)}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})${fresh}\n`);
         else io.out(`${c.red('INVALID')}  ${shownFile(r.file)}  ${r.problems.length} problem(s)\n${formatProblems(r.problems)}\n`);
         if (!flags.quiet) for (const w of r.warnings) io.err(`warning: ${shownFile(r.file)}: ${w}\n`);
       }
       if (results.length > 1) {
-        const bad = results.filter((r) => !r.valid).length;
-        io.out(`${results.length} plans, ${results.length - bad} valid, ${bad} invalid\n`);
+        const errors = results.filter((r) => r.error).length;
+        const bad = results.filter((r) => !r.valid && !r.error).length;
+        io.out(`${results.length} plans, ${results.length - bad - errors} valid, ${bad} invalid${errors > 0 ? `, ${errors} unreadable or for another cluster` : ''}\n`);
       }
     }
+    // Exit codes as for one plan: bad input (2) outranks an invalid plan (1).
+    if (results.some((r) => r.error)) return 2;
     return results.every((r) => r.valid) ? 0 : 1;
   },
 };

@@ -61,3 +61,25 @@ export function inputHashWithout(cluster: Cluster, remove: ReadonlySet<number>):
   const removed = [...remove].map((i) => cluster.nodes[i].name).sort();
   return `sha256:${createHash('sha256').update(`${cluster.inputHash} without ${removed.join(',')}`).digest('hex')}`;
 }
+
+/** What identifies the cluster a plan was made for: the nodes it lists and the input hash it records. */
+export interface PlanOrigin {
+  readonly nodes: readonly { readonly name: string }[];
+  readonly cluster: { readonly inputHash: string };
+}
+
+/**
+ * Nodes of the spec that a replan left out of the plan (indices): those the plan does not list,
+ * when its input hash is the spec's without exactly them. Empty for any other plan.
+ */
+export function leftOutByReplan(cluster: Cluster, plan: PlanOrigin): number[] {
+  const listed = new Set(plan.nodes.map((node) => node.name));
+  const missing = cluster.nodes.flatMap((node, i) => (listed.has(node.name) ? [] : [i]));
+  return missing.length > 0 && plan.cluster.inputHash === inputHashWithout(cluster, new Set(missing)) ? missing : [];
+}
+
+/** The cluster the plan was made for: the spec without the nodes a replan left out, else the spec. */
+export function clusterOfPlan(cluster: Cluster, plan: PlanOrigin): Cluster {
+  const leftOut = leftOutByReplan(cluster, plan);
+  return leftOut.length > 0 ? withoutNodes(cluster, new Set(leftOut)) : cluster;
+}

@@ -1,5 +1,6 @@
 // Re-planning after machines fail, leave or join, moving as few weights as possible. A full
-// re-plan gives the reference throughput; then searches seeded with the plan in force allow
+// re-plan gives the reference throughput (or the plan in force's own, where it gave up flow on
+// purpose); then searches seeded with the plan in force allow
 // 0, 1, 2, 4, ... machines to load new layers, and the first that keeps within `tolerance` of
 // the full re-plan wins. What an operator needs at 3 a.m.: most machines keep their weights.
 
@@ -14,8 +15,15 @@ export interface ReplanOptions {
   readonly planner: PlannerOptions;
   /** Most machines allowed to load new layers (default: as many as it takes). */
   readonly maxMoves: number | null;
-  /** Accept the fewest moves that keep within this fraction of the full re-plan. */
+  /** Accept the fewest moves that keep within this fraction of the reference. */
   readonly tolerance: number;
+  /**
+   * Max flow the plan in force carried before the change, where it gave up flow on purpose (a
+   * plan made for delivered throughput): the reference is then the lower of it and the full
+   * re-plan, so an unchanged cluster, or one that lost only idle machines, moves nothing rather
+   * than reshuffling towards a max flow the plan never aimed at. Null: the full re-plan.
+   */
+  readonly keepFlow?: number | null;
 }
 
 export interface ReplanResult {
@@ -25,13 +33,16 @@ export interface ReplanResult {
   readonly full: PlannerResult;
   /** Throughput of the plan in force with nothing moved (lost nodes simply gone). */
   readonly untouched: number;
+  /** What the moves aimed to keep within the tolerance of (see ReplanOptions.keepFlow). */
+  readonly reference: number;
 }
 
 export async function replan(cluster: Cluster, current: Placement, o: ReplanOptions): Promise<ReplanResult> {
   const untouched = evaluatePlacement(cluster, current).throughput;
   const share = o.planner.timeLimitSec / 2;
   const full = await planCluster(cluster, { ...o.planner, timeLimitSec: share });
-  const target = full.throughput * (1 - o.tolerance);
+  const reference = o.keepFlow != null ? Math.min(full.throughput, o.keepFlow) : full.throughput;
+  const target = reference * (1 - o.tolerance);
   let best = { placement: current, throughput: untouched, moves: 0 };
   const n = cluster.nodes.length;
   const budgets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024].filter((m) => m < n && m < (o.maxMoves ?? Infinity));
@@ -60,8 +71,8 @@ export async function replan(cluster: Cluster, current: Placement, o: ReplanOpti
     }
   }
   // The full re-plan itself is the fallback when no budget gets close enough and moves are free.
-  if (best.throughput < target && o.maxMoves === null) {
+  if (best.throughput < target && o.maxMoves === null && full.throughput > best.throughput) {
     best = { placement: full.placement, throughput: full.throughput, moves: loadsAgainst(layoutOf(full.placement), layoutOf(current)) };
   }
-  return { ...best, full, untouched };
+  return { ...best, full, untouched, reference };
 }

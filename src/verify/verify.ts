@@ -3,7 +3,7 @@
 // conservation, a decomposition into source-to-sink paths, totals, and the exact max flow.
 
 import { shownFile } from '../stdin.js';
-import { inputHashWithout } from '../graph/extend.js';
+import { leftOutByReplan } from '../graph/extend.js';
 import { connects, evaluatePlacement, nodeCapacityFor } from '../graph/placement-flow.js';
 import { inputError } from '../errors.js';
 import type { Cluster, LayerRange } from '../spec/types.js';
@@ -52,9 +52,8 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   assertSameCluster(plan, cluster, options.planFile);
   // A replan leaves failed nodes out and records the spec's hash without them: such a plan was
   // made for these very inputs, and only the nodes it leaves out need saying.
-  const listed = new Set(plan.nodes.map((pn) => pn.name));
-  const leftOut = cluster.nodes.flatMap((node, i) => (listed.has(node.name) ? [] : [i]));
-  const replanned = leftOut.length > 0 && plan.cluster.inputHash === inputHashWithout(cluster, new Set(leftOut));
+  const leftOut = leftOutByReplan(cluster, plan);
+  const replanned = leftOut.length > 0;
   if (plan.cluster.inputHash !== cluster.inputHash && !replanned) {
     warnings.push('the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs');
   }
@@ -349,7 +348,7 @@ function countPaths(
   return paths;
 }
 
-function assertSameCluster(plan: Plan, cluster: Cluster, planFile: string | undefined): void {
+export function assertSameCluster(plan: Plan, cluster: Cluster, planFile: string | undefined): void {
   const names = new Set(cluster.nodes.map((node) => node.name));
   const sameNodes = plan.nodes.length === names.size && plan.nodes.every((node) => names.has(node.name));
   // A renamed cluster with the same nodes is still the same cluster; so is a same-named one that
@@ -361,9 +360,14 @@ function assertSameCluster(plan: Plan, cluster: Cluster, planFile: string | unde
   if (other) {
     // Either file may be the wrong one; the plan's is named first, since `validate plans/*.json`
     // is where a stray plan turns up.
-    throw inputError('plan-cluster-mismatch', `plan was made for another cluster ("${plan.cluster.name}", model ${plan.cluster.model}), not for ${shownFile(cluster.file)}`, {
+    // Name, model and layers on both sides, so the one that differs shows (a hand-edited
+    // `cluster.layers` once read as the same cluster twice).
+    const layersDiffer = plan.cluster.layers !== cluster.model.layers && plan.cluster.model === cluster.model.id;
+    const what = (name: string, model: string, layers: unknown) => `"${name}", model ${model}${layersDiffer ? `, ${JSON.stringify(layers)} layers` : ''}`;
+    throw inputError('plan-cluster-mismatch', `plan was made for another cluster (${what(plan.cluster.name, plan.cluster.model, plan.cluster.layers)}), not for ${shownFile(cluster.file)}`, {
       file: planFile ?? cluster.file,
-      expected: `a plan for "${cluster.name}" (model ${cluster.model.id})`,
+      ...(layersDiffer ? { field: 'cluster.layers' } : {}),
+      expected: `a plan for ${what(cluster.name, cluster.model.id, cluster.model.layers)}`,
     });
   }
 }

@@ -227,17 +227,44 @@ describe('helix validate gates (built binary)', () => {
     expect(bad.stdout).toMatch(/below the required/);
   });
 
-  it('fails a weak plan with --max-gap and a stale one with --fresh', () => {
+  it('fails a weak plan with --max-gap and a stale one with --fresh; a baseline placement is judged against its own method', () => {
     const weak = helix(['plan', 'clusters/tiny.yaml', '--json', '--method', 'petals']);
     const weakFile = join(tmp, 'weak.json');
     writeFileSync(weakFile, weak.stdout);
     const gap = helix(['validate', weakFile, '--cluster', 'clusters/tiny.yaml', '--max-gap', '0.05', '--json']);
     expect(gap.code).toBe(1);
     expect(JSON.parse(gap.stdout)[0].problems[0].field).toBe('gap');
-    const fresh = helix(['validate', weakFile, file, '--cluster', 'clusters/tiny.yaml', '--fresh', '--time-limit', '10']);
+    // The petals placement is what petals places today: not stale, and not a max-flow plan.
+    const own = helix(['validate', weakFile, '--cluster', 'clusters/tiny.yaml', '--fresh', '--json']);
+    expect(own.code, own.stdout).toBe(0);
+    expect(JSON.parse(own.stdout)[0]).toMatchObject({ objective: null, method: 'petals', fresh: JSON.parse(weak.stdout).throughput });
+    // The same placement presented as a max-flow plan is stale: the planner carries more.
+    const stale = { ...JSON.parse(weak.stdout) };
+    stale.settings = { ...stale.settings, method: 'milp', objective: 'maxflow' };
+    const staleFile = join(tmp, 'stale.json');
+    writeFileSync(staleFile, JSON.stringify(stale));
+    const fresh = helix(['validate', staleFile, file, '--cluster', 'clusters/tiny.yaml', '--fresh', '--time-limit', '10']);
     expect(fresh.code).toBe(1);
-    expect(fresh.stdout).toMatch(/INVALID +.*weak\.json[\s\S]*stale/);
+    expect(fresh.stdout).toMatch(/INVALID +.*stale\.json[\s\S]*stale: a fresh plan carries [\d.]+ tokens\/s, [\d.]+% more \(allowed 1\.0%\)/);
     expect(fresh.stdout).toMatch(/valid +.*gate\.json/);
     expect(fresh.stdout).toMatch(/2 plans, 1 valid, 1 invalid/);
+  });
+
+  it('reports every plan when one cannot be read or belongs to another cluster, and exits 2', () => {
+    const broken = join(tmp, 'broken.json');
+    writeFileSync(broken, '{');
+    const other = join(tmp, 'other.json');
+    writeFileSync(other, helix(['plan', 'clusters/single24.yaml', '--objective', 'maxflow', '-t', '2', '--json']).stdout);
+    const text = helix(['validate', file, broken, other, '--cluster', 'clusters/tiny.yaml']);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/valid +.*gate\.json/);
+    expect(text.stdout).toMatch(/3 plans, 1 valid, 0 invalid, 2 unreadable or for another cluster/);
+    expect(text.stderr).toMatch(/^helix: \S*broken\.json: plan is not valid JSON/m);
+    expect(text.stderr).toMatch(/^helix: \S*other\.json: plan was made for another cluster/m);
+    const json = helix(['validate', file, broken, '--cluster', 'clusters/tiny.yaml', '--json']);
+    expect(json.code).toBe(2);
+    const results = JSON.parse(json.stdout);
+    expect(results.map((r: { valid: boolean }) => r.valid)).toEqual([true, false]);
+    expect(results[1].error).toMatchObject({ code: 'bad-plan-json', message: expect.stringMatching(/^plan is not valid JSON/) });
   });
 });
