@@ -1,6 +1,8 @@
 // `helix schema cluster|plan|profile|model`: the JSON Schemas, for editors and other tools.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundledSchemasDir } from '../spec/bundled.js';
 import type { CommandSpec } from './command.js';
 import { usageError } from '../errors.js';
 
@@ -15,16 +17,13 @@ export const schemaCommand: CommandSpec = {
   async run(args, _options, io) {
     const which = args[0] as (typeof NAMES)[number];
     if (!NAMES.includes(which)) throw usageError('bad-schema', `no schema named "${args[0]}"`, { expected: NAMES.join(', ') });
-    // dist/src/cli/schema.js and src/cli/schema.ts are both three levels below the repo root's schemas/.
-    const candidates = ['../../../schemas/', '../../schemas/'].map((p) => new URL(`${p}${which}.schema.json`, import.meta.url));
-    for (const url of candidates) {
-      try {
-        io.out(readFileSync(url, 'utf8'));
-        return 0;
-      } catch {
-        // try the next layout
-      }
+    let text: string;
+    try {
+      text = readFileSync(join(bundledSchemasDir, `${which}.schema.json`), 'utf8');
+    } catch {
+      throw usageError('schema-missing', `schema file for "${which}" is not installed`, { file: join(bundledSchemasDir, `${which}.schema.json`) });
     }
-    throw usageError('schema-missing', `schema file for "${which}" is not installed`);
+    io.out(text);
+    return 0;
   },
 };

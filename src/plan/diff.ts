@@ -38,6 +38,8 @@ export interface PlanDiff {
   readonly loadBytes: number;
   /** Flows that differ by more than 1e-6 tokens/s, when placements are the same. */
   readonly flowsChanged: number;
+  /** Stages whose embedded routing table (hops and weights) differs. */
+  readonly routingChanged: number;
 }
 
 function range(n: PlanNode | undefined): readonly [number, number] | null {
@@ -89,9 +91,16 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   for (const k of new Set([...oldFlows.keys(), ...newFlows.keys()])) {
     if (Math.abs((oldFlows.get(k) ?? 0) - (newFlows.get(k) ?? 0)) > 1e-6) flowsChanged++;
   }
+  // The tables a runtime follows: a stage whose hops or weights differ routes differently even
+  // where the flows are the same.
+  const tables = (p: Plan) => new Map((p.routing ?? []).map((t) => [t.from, t.hops.map((h) => `${h.to}:${h.weight}`).sort().join(' ')]));
+  const oldTables = tables(before);
+  const newTables = tables(after);
+  let routingChanged = 0;
+  for (const from of new Set([...oldTables.keys(), ...newTables.keys()])) if (oldTables.get(from) !== newTables.get(from)) routingChanged++;
   const count = (kind: ChangeKind) => changes.filter((c) => c.kind === kind).length;
   return {
-    identical: changes.length === 0 && flowsChanged === 0,
+    identical: changes.length === 0 && flowsChanged === 0 && routingChanged === 0,
     changes,
     throughputBefore: before.throughput,
     throughputAfter: after.throughput,
@@ -103,5 +112,6 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     loadLayers: changes.reduce((s, c) => s + c.loadLayers, 0),
     loadBytes: changes.reduce((s, c) => s + c.loadBytes, 0),
     flowsChanged,
+    routingChanged,
   };
 }

@@ -1,9 +1,11 @@
-// Reading and writing plan files. Reading checks the shape field by field, so a hand-edited or
-// foreign JSON file is rejected with the field that is wrong, before any verification runs.
+// Reading and writing plan files. Reading checks the shape field by field, then against the
+// published schema, so a hand-edited or foreign JSON file is rejected with the field that is
+// wrong, before any verification runs.
 
 import { inputError } from '../errors.js';
 import { readText } from '../spec/yaml-file.js';
 import { BUNDLED_TRACES, canonicalWorkloadName } from '../spec/workload-name.js';
+import { planSchemaViolation } from './schema-check.js';
 import { PLAN_FORMAT_VERSION, PLAN_OBJECTIVES, PLAN_STATUSES, type Plan } from './types.js';
 
 export function serializePlan(plan: Plan): string {
@@ -35,6 +37,15 @@ export function parsePlan(text: string, file: string): Plan {
   }
   expect(file, '(top level)', isObj(data), 'a JSON object', data);
   const p = data as Record<string, Json>;
+  // `replan --json` and `compare --json` wrap a plan with their own figures; saying where the plan
+  // is beats "formatVersion: expected a number".
+  if (p.formatVersion === undefined && isObj(p.plan) && (p.plan as Record<string, Json>).formatVersion !== undefined) {
+    throw inputError('bad-plan', 'not a plan but a report that holds one under "plan" (as `helix replan --json` writes)', {
+      file,
+      field: 'formatVersion',
+      expected: 'the plan itself: `helix replan ... -o FILE` writes it, or take `.plan` of the report',
+    });
+  }
   expect(file, 'formatVersion', isNum(p.formatVersion), 'a number', p.formatVersion);
   if (p.formatVersion !== PLAN_FORMAT_VERSION) {
     throw inputError('plan-version', `plan format version ${String(p.formatVersion)} is not supported by this helix`, {
@@ -95,6 +106,9 @@ export function parsePlan(text: string, file: string): Plan {
     expect(file, `${f}.to`, typeof o.to === 'string', 'a node name, "source" or "sink"', o.to);
     expect(file, `${f}.flow`, isNum(o.flow), 'a number', o.flow);
   });
+  // Everything else a reader may rely on, by the published schema.
+  const violation = planSchemaViolation(data);
+  if (violation) throw inputError('bad-plan', 'not a valid helix plan', { file, field: violation.field, expected: violation.expected, found: describe(violation.found) });
   return data as Plan;
 }
 

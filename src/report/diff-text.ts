@@ -19,7 +19,10 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
     else if (ch.kind === 'remove') lines.push(c.red(`- ${ch.node} (${ch.gpu}) ${fmt(ch.before)}`) + tail);
     else lines.push(c.yellow(`~ ${ch.node} (${ch.gpu}) ${fmt(ch.before)} -> ${fmt(ch.after)}`) + tail);
   }
-  if (d.changes.length === 0 && d.flowsChanged > 0) lines.push(c.yellow(`~ routing: ${d.flowsChanged} flows differ, placement unchanged`));
+  if (d.changes.length === 0 && (d.flowsChanged > 0 || d.routingChanged > 0)) {
+    const what = [d.flowsChanged > 0 ? `${d.flowsChanged} flows differ` : '', d.routingChanged > 0 ? `${d.routingChanged} routing tables differ` : ''].filter(Boolean).join(', ');
+    lines.push(c.yellow(`~ routing: ${what}, placement unchanged`));
+  }
   // The change at the precision the two ends are shown with, so the three figures add up.
   const digits = Math.max(d.throughputBefore, d.throughputAfter) >= 100 ? 0 : 1;
   const delta = Number(d.throughputAfter.toFixed(digits)) - Number(d.throughputBefore.toFixed(digits));

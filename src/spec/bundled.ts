@@ -21,6 +21,8 @@ const root = findPackageRoot();
 export const bundledProfilesDir = join(root, 'profiles');
 export const bundledModelsDir = join(bundledProfilesDir, 'models');
 export const bundledGpuCatalog = join(bundledProfilesDir, 'gpus.yaml');
+/** The published JSON Schemas (cluster, plan, profile, model). */
+export const bundledSchemasDir = join(root, 'schemas');
 /** Profiles used when a cluster spec names no `profiles:` folder. */
 export const defaultProfileSet = join(bundledProfilesDir, 'helix-set-b');
 

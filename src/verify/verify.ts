@@ -4,6 +4,7 @@
 
 import { shownFile } from '../stdin.js';
 import { leftOutByReplan } from '../graph/extend.js';
+import { checkRouting } from './routing-check.js';
 import { connects, evaluatePlacement, nodeCapacityFor } from '../graph/placement-flow.js';
 import { inputError } from '../errors.js';
 import type { Cluster, LayerRange } from '../spec/types.js';
@@ -230,6 +231,8 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     const gap = Math.max(0, (plan.bound.value - plan.throughput) / plan.bound.value);
     if (Math.abs(plan.gap - gap) > 1e-5) problems.push({ field: 'gap', message: `records ${plan.gap}, but its throughput and bound give ${gap.toFixed(6)}` });
   }
+  checkStatus(plan, problems);
+  if (overMemory.size === 0) checkRouting(plan, cluster, problems);
 
   // Totals agree with each other and with what the plan claims.
   const total = Math.max(fromSource, toSink);
@@ -346,6 +349,22 @@ function countPaths(
     paths++;
   }
   return paths;
+}
+
+/**
+ * The status a script branches on must agree with the figures: no-flow exactly when nothing
+ * flows, and a claim of optimality (or of the gap reached) only within the gap asked for. Depth
+ * controls prove optimality under the controls, against a bound without them, so they are spared.
+ */
+function checkStatus(plan: Plan, problems: Problem[]): void {
+  if ((plan.status === 'no-flow') !== !(plan.throughput > 0)) {
+    problems.push({ field: 'status', message: plan.status === 'no-flow' ? `records no-flow, but the plan carries ${plan.throughput} tokens/s` : `records ${plan.status}, but the plan carries no flow (no-flow)` });
+  }
+  const s = plan.settings;
+  const controlled = s.maxStages !== null || s.minLayers !== null || s.keepLinks !== null || s.objective === 'delivered';
+  if ((plan.status === 'optimal' || plan.status === 'gap-reached') && !controlled && plan.gap > s.gap + 1e-6) {
+    problems.push({ field: 'status', message: `records ${plan.status}, but the plan is ${(100 * plan.gap).toFixed(2)}% below its bound, more than the --gap of ${(100 * s.gap).toFixed(2)}% asked for` });
+  }
 }
 
 export function assertSameCluster(plan: Plan, cluster: Cluster, planFile: string | undefined): void {

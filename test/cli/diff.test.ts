@@ -30,6 +30,16 @@ describe('helix diff (built binary)', () => {
     expect(d.throughputBefore).toBeGreaterThan(d.throughputAfter);
   });
 
+  it('exits 2 for a plan that lists a node twice (which entry to diff would be a guess)', () => {
+    const dup = JSON.parse(readFileSync(a, 'utf8'));
+    dup.nodes.push({ ...dup.nodes[0] });
+    const file = join(tmp, 'dup.json');
+    writeFileSync(file, JSON.stringify(dup));
+    const r = helix(['diff', a, file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dup\.json: nodes\[\d+\]\.name: node \S+ is listed twice/);
+  });
+
   it('exits 2 for a file that is not a plan', () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"formatVersion": 1}');

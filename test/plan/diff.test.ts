@@ -17,6 +17,16 @@ describe('diffPlans', () => {
     expect(d.unchanged).toBe(3);
   });
 
+  it('tells a change of routing weights alone, which a runtime follows (it once read as identical)', () => {
+    const p = { ...planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]), routing: [{ from: 'source', hops: [{ to: 'n0', weight: 1 }] }] };
+    const q = { ...p, routing: [{ from: 'source', hops: [{ to: 'n0', weight: 3 }] }] };
+    const d = diffPlans(p, q);
+    expect(d.identical).toBe(false);
+    expect(d.routingChanged).toBe(1);
+    expect(formatDiff(d, { color: new Chalk({ level: 0 }) })).toMatch(/^~ routing: 1 routing tables differ, placement unchanged\n/);
+    expect(diffPlans(p, { ...p, routing: [{ from: 'source', hops: [{ to: 'n0', weight: 1 }] }] }).identical).toBe(true);
+  });
+
   it('counts layers to load and drop per node (hand-worked)', () => {
     const a = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
     const b = planFor(cluster, [{ start: 0, end: 3 }, null, { start: 3, end: 4 }]);

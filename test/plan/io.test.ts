@@ -54,6 +54,31 @@ describe('plan files', () => {
     expect(fieldOf((p) => (p.routing = [{ from: 'source', hops: [{ to: 'n0', weight: 2 }] }]))).toBe('accepted');
   });
 
+  it('check every field against the published schema, naming the field and what it expects', () => {
+    // Each of these once read as valid and showed as undefined or NaN further on.
+    const failure = (edit: (p: any) => void) => {
+      const p = mutable(plan);
+      edit(p);
+      try {
+        parsePlan(JSON.stringify(p), 'p.json');
+      } catch (e) {
+        return renderError(e as HelixError);
+      }
+      return 'accepted';
+    };
+    expect(failure((p) => (p.nodes[0].capacity = 'unlimited'))).toBe('p.json: nodes[0].capacity: not a valid helix plan (expected a number >= 0, found "unlimited")');
+    expect(failure((p) => (p.gap = 'none'))).toBe('p.json: gap: not a valid helix plan (expected a number from 0 to 1, found "none")');
+    expect(failure((p) => delete p.depth)).toBe('p.json: depth: not a valid helix plan (expected an integer >= 0, found nothing)');
+    expect(failure((p) => delete p.nodes[1].gpu)).toBe('p.json: nodes[1].gpu: not a valid helix plan (expected a string, found nothing)');
+    expect(failure((p) => (p.cluster.nodes = '5'))).toBe('p.json: cluster.nodes: not a valid helix plan (expected an integer >= 0, found "5")');
+    // A key the schema does not know is let through: a newer helix may add optional ones.
+    expect(failure((p) => (p.comment = 'moved by hand'))).toBe('accepted');
+  });
+
+  it('say where the plan is in a report that holds one (replan --json)', () => {
+    expect(() => parsePlan(JSON.stringify({ throughput: 1, moves: 0, plan: mutable(plan) }), 'r.json')).toThrow(/not a plan but a report that holds one under "plan"/);
+  });
+
   it('read a file with a UTF-8 byte-order mark (as specs are), and name a folder given for a file as specs do', () => {
     const dir = mkdtempSync(join(tmpdir(), 'helix-plan-io-'));
     const file = join(dir, 'bom.json');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyPlan } from '../../src/verify/verify.js';
 import { buildCluster } from '../../src/spec/build.js';
 import { withoutNodes } from '../../src/graph/extend.js';
+import { embeddedRouting } from '../../src/schedule/json.js';
 import { HelixError } from '../../src/errors.js';
 import { randomSmallCluster, testModel, bruteForceOptimum } from '../fixtures/clusters.js';
 import { mutable, planFor } from '../fixtures/plans.js';
@@ -182,14 +183,42 @@ describe('verifyPlan rejects', () => {
   it('an embedded routing hop the placement or the network does not allow', () => {
     const p = mutable(good);
     // a [0,3) -> b [3,6) -> sink is a route; c [0,3) -> a [0,3) is not (ranges do not connect).
-    p.routing = [
-      { from: 'source', hops: [{ to: 'a', weight: 1 }, { to: 'c', weight: 1 }] },
-      { from: 'a', hops: [{ to: 'b', weight: 1 }] },
-      { from: 'b', hops: [{ to: 'sink', weight: 1 }] },
-    ];
+    p.routing = embeddedRouting(cluster, good);
+    expect(p.routing.map((t: { from: string }) => t.from)).toEqual(['source', 'a', 'c', 'b']);
     expect(verifyPlan(p, cluster).valid).toBe(true);
     p.routing.push({ from: 'c', hops: [{ to: 'a', weight: 1 }] }, { from: 'source', hops: [{ to: 'b', weight: 1 }] }, { from: 'ghost', hops: [] });
-    expect(verifyPlan(p, cluster).problems.map((x) => x.field)).toEqual(['routing[3].hops[0]', 'routing[4].hops[0]', 'routing[5].from']);
+    expect(verifyPlan(p, cluster).problems.map((x) => x.field)).toEqual(['routing[4].hops[0]', 'routing[5].hops[0]', 'routing[6].from', 'routing[4].from', 'routing[5].from']);
+  });
+
+  it('embedded routing tables that do not follow the plan: a stage sending nothing on, or weights the flows do not give', () => {
+    const p = mutable(good);
+    p.routing = embeddedRouting(cluster, good);
+    const source = p.routing[0];
+    expect(source.hops.length).toBe(2);
+    source.hops[0].weight *= 100;
+    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0]', message: expect.stringMatching(/^source's weights \(.*\) are not the plan's \(.*\)$/) }]);
+    for (const h of source.hops) h.weight = 0;
+    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0].hops', message: expect.stringMatching(/^source carries [\d.]+ tokens\/s, but its routing table sends no request on$/) }]);
+    // A plan of another helix version is held to the structure only: its weights may be derived another way.
+    const older = mutable(good);
+    older.routing = embeddedRouting(cluster, good);
+    older.routing[0].hops[0].weight *= 100;
+    older.tool.version = '0.0.1';
+    expect(verifyPlan(older, cluster).valid).toBe(true);
+  });
+
+  it('a status that contradicts the figures (scripts branch on it)', () => {
+    const p = mutable(good);
+    p.status = 'no-flow';
+    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'status', message: `records no-flow, but the plan carries ${good.throughput} tokens/s` }]);
+    const q = mutable(good);
+    q.bound = { ...q.bound, value: good.throughput * 2 };
+    q.gap = 0.5;
+    q.status = 'optimal';
+    expect(verifyPlan(q, cluster).problems).toEqual([{ field: 'status', message: 'records optimal, but the plan is 50.00% below its bound, more than the --gap of 0.00% asked for' }]);
+    // Under a depth control, optimal is proved against the controls, not the unconstrained bound.
+    q.settings = { ...q.settings, maxStages: 2 };
+    expect(verifyPlan(q, cluster).problems.filter((x) => x.field === 'status')).toEqual([]);
   });
 
   it('a bound below the throughput', () => {
