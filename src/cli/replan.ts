@@ -58,7 +58,7 @@ export const replanCommand: CommandSpec = {
   ],
   examples: [
     'helix replan plan.json -c clusters/single24.yaml --remove a100-1 --remove a100-2 -o new.json',
-    'helix replan plan.json -c clusters/geo3.yaml --add-from clusters/geo3-bigger.yaml --max-moves 4',
+    'helix replan plan.json -c clusters/geo3.yaml --add-from geo3-after.yaml --max-moves 4   # geo3-after.yaml: the spec once machines joined',
   ],
   async run(args, options, io) {
     const flags = options as unknown as ReplanFlags;

@@ -7,6 +7,7 @@
 // rest of the time goes to a local search from the best of them scored by that simulation
 // (polish.ts).
 
+import { choiceNote } from './choice-note.js';
 import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
@@ -293,7 +294,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
         return `${c.label}: depth ${c.plan.depth}, max flow ${fmt(c.plan.throughput)}, predicted ${fmt(c.predicted!.throughput)}${sim}`;
       })
       .join('; ');
-    notes.push(`objective delivered: chose ${chosen.label} of ${candidates.length} candidates (${list})`);
+    notes.push(choiceNote(chosen.label, candidates.length, list));
     return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count, workload: workload.name };
   } finally {
     await pool?.close();

@@ -6,6 +6,7 @@ import { gigabytes, percent, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 import { fitTable, table, type Column } from './fit.js';
 import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
+import { chosenCandidate } from '../delivered/choice-note.js';
 
 export interface FormatOptions {
   readonly color: ChalkInstance;
@@ -74,8 +75,9 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   // A plan made for delivered throughput gives up max flow on purpose: its gap says how much
   // (where there is one; on a small cluster the delivered plan is often the max-flow optimum).
   const forDelivery = plan.settings.objective === 'delivered';
-  // A plan that carries nothing traded nothing: its gap is a failure, not a choice.
-  const traded = forDelivery && plan.gap > 0.00005 && plan.throughput > 0;
+  // A plan that carries nothing traded nothing: its gap is a failure, not a choice; nor did the
+  // max-flow candidate, when it was the one chosen: its gap is the search's.
+  const traded = forDelivery && plan.gap > 0.00005 && plan.throughput > 0 && chosenCandidate(plan.stats.notes) !== 'max flow';
   const lines = [
     ...(plan.settings.objective ? [`${c.bold('objective')}   ${forDelivery ? 'delivered (tokens/s served, by the model and a short simulation)' : 'maxflow (Helix)'}`] : []),
     `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow)`,

@@ -28,6 +28,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Row = SimReport & { plan: string };
 
 describe('helix simulate (built binary)', () => {
+  it('--help gives the default policy as it is typed, not as JSON', () => {
+    const r = helix(['simulate', '--help']);
+    expect(r.stdout).toMatch(/\(default: iwrr\)/);
+    expect(r.stdout).not.toMatch(/\["iwrr"\]/);
+  });
+
   it('warns when --warmup outlasts the run, instead of reporting zeros in silence', () => {
     const r = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--warmup', '100000', '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
 import { formatSummary } from '../../src/report/plan-table.js';
+import { choiceNote } from '../../src/delivered/choice-note.js';
 import { randomSmallCluster } from '../fixtures/clusters.js';
 import { planFor, wrappingPlacement } from '../fixtures/plans.js';
 
@@ -21,6 +22,11 @@ describe('formatSummary', () => {
     // A delivered plan that carries nothing traded nothing.
     const none = { ...below, throughput: 0, gap: 1 };
     expect(formatSummary(none, plain)).toMatch(/gap 100\.00%$/m);
+    // Nor did the max-flow candidate when it was the one chosen (a search cut short): its gap is the search's.
+    const chosenMaxFlow = { ...below, stats: { ...below.stats, notes: [choiceNote('max flow', 5, '...')] } };
+    expect(formatSummary(chosenMaxFlow, plain)).toMatch(/gap 50\.00%$/m);
+    const chosenOther = { ...below, stats: { ...below.stats, notes: [choiceNote('delivered search 1', 5, '...')] } };
+    expect(formatSummary(chosenOther, plain)).toMatch(/gap 50\.00% \(max flow traded for delivery\)$/m);
   });
 
   it('gives the prediction with its latencies, and for a plan that serves nothing says so instead of 0 ms', () => {
