@@ -8,7 +8,7 @@ import type { Cluster, Placement } from '../spec/types.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
 import { layoutOf } from './scorer.js';
 import { loadsAgainst, searchPlacement } from './search.js';
-import { planCluster, type PlannerOptions, type PlannerResult } from './planner.js';
+import { planCluster, respectsDepthControls, type PlannerOptions, type PlannerResult } from './planner.js';
 import { gapRepairs } from './repair.js';
 
 export interface ReplanOptions {
@@ -70,9 +70,49 @@ export async function replan(cluster: Cluster, current: Placement, o: ReplanOpti
       if (best.throughput >= target) break;
     }
   }
+  if (best.moves > 0 && best.placement !== current) {
+    const placement = tidyMoves(cluster, best.placement, current, best.throughput, o.planner);
+    if (placement !== best.placement) best = { placement, throughput: evaluatePlacement(cluster, placement, { partialInference: o.planner.partialInference }).throughput, moves: loadsAgainst(layoutOf(placement), layoutOf(current)) };
+  }
   // The full re-plan itself is the fallback when no budget gets close enough and moves are free.
   if (best.throughput < target && o.maxMoves === null && full.throughput > best.throughput) {
     best = { placement: full.placement, throughput: full.throughput, moves: loadsAgainst(layoutOf(full.placement), layoutOf(current)) };
   }
   return { ...best, full, untouched, reference };
+}
+
+/**
+ * Undoes the moves a time-limited search made for nothing: a machine loading new layers whose old
+ * range (or its swap with a machine of the same type that took that range) carries as much. On
+ * single24 at -t 2 a replan loaded 4 machines, two of them A100s trading ranges, where 1 load
+ * reached the same tokens/s. Each undo is kept only if the max flow stays at `floor` and the
+ * plan's depth controls still hold.
+ */
+export function tidyMoves(cluster: Cluster, placement: Placement, current: Placement, floor: number, o: Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'>): Placement {
+  const keeps = (p: Placement): boolean => {
+    const flow = evaluatePlacement(cluster, p, { partialInference: o.partialInference });
+    return flow.throughput >= floor * (1 - 1e-9) && respectsDepthControls(cluster, p, flow, o);
+  };
+  const same = (a: Placement[number], b: Placement[number]) => (a === null ? b === null : b !== null && a.start === b.start && a.end === b.end);
+  let best = placement;
+  const moved = () => best.flatMap((r, i) => (!same(r, current[i]) ? [i] : []));
+  for (const i of moved()) {
+    // Back where it was.
+    const back = best.slice();
+    back[i] = current[i];
+    if (keeps(back)) {
+      best = back;
+      continue;
+    }
+    // Or swapped with a machine of its type that now holds its old range, both back home.
+    if (current[i] === null) continue;
+    const j = best.findIndex((r, k) => k !== i && cluster.nodes[k].gpu === cluster.nodes[i].gpu && same(r, current[i]) && same(best[i], current[k]));
+    if (j >= 0) {
+      const swapped = best.slice();
+      swapped[i] = current[i];
+      swapped[j] = current[j];
+      if (keeps(swapped)) best = swapped;
+    }
+  }
+  return best;
 }
