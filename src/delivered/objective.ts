@@ -180,6 +180,21 @@ export function confirmRun(cluster: Cluster, plan: Plan, count: number, o: Confi
   }
 }
 
+/** Events of the pilot run that projects a confirming run's cost (a fraction of a second). */
+const CONFIRM_PILOT_EVENTS = 200_000;
+
+/**
+ * Whether a confirming run of `plan` would take more than CONFIRM_MAX_EVENTS, projected from a
+ * short pilot: the events per simulated second it reaches, over the run's window. The request
+ * count alone cannot tell (events per request grow with depth and width): on a 1,000-node cluster
+ * a run passed the count check, then spent 2.5-6 s reaching the cap, and was thrown away.
+ */
+function confirmTooCostly(cluster: Cluster, plan: Plan, count: number, lengths: LengthSpec): boolean {
+  const pilot = confirmRun(cluster, plan, count, { lengths, maxEvents: CONFIRM_PILOT_EVENTS });
+  if (!pilot?.eventLimitReached) return false;
+  return pilot.simulatedSec <= 0 || (CONFIRM_PILOT_EVENTS * CONFIRM_WINDOW.untilSec) / pilot.simulatedSec > CONFIRM_MAX_EVENTS;
+}
+
 const fmt = (x: number): string => x.toFixed(0);
 
 export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Promise<DeliveredChoice> {
@@ -206,6 +221,12 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const depthUntil = performance.now() + DEPTH_SHARE * o.timeLimitSec * 1000;
   for (const [i, v] of variants.entries()) {
     if (o.signal?.aborted) break;
+    // Past its share, a run costs more than its limit in setup alone on a large cluster (1,000
+    // nodes: 0.5-3 s each), so the rest are left out: the time limit is the user's.
+    if (i > 0 && performance.now() >= depthUntil) {
+      o.log?.(`objective delivered: no time left for ${variants.length - i} of ${variants.length} depth-controlled runs`);
+      break;
+    }
     const share = Math.max(0.5, (depthUntil - performance.now()) / 1000 / (variants.length - i));
     o.log?.(`objective delivered: planning with ${v.label} (${share.toFixed(1)} s)`);
     // A depth-limited run that stops improving (or finds no plan at all) gives the rest of its
@@ -256,7 +277,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const count = confirmCount(finalists.map((c) => c.predicted!));
   // Finalists are of a size: once one is too costly to simulate, so are the others, and the
   // model's ranking decides.
-  let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS;
+  let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS || confirmTooCostly(cluster, finalists[0].plan, count, workload.lengths);
   if (!tooLarge) o.onProgress?.({ elapsedSec: elapsed(), phase: 'confirming', incumbent: finalists[0].predicted!.throughput, bound: 0, predicted: true });
   // One pool of simulators for the confirming runs and the simulation-scored search after them.
   const pool = tooLarge ? null : createSimPool(cluster, count, o.threads ?? defaultThreads(), (plan) => confirmRun(cluster, plan, count, { lengths: workload.lengths }), workload.lengths);
@@ -306,6 +327,14 @@ async function splitCandidates(cluster: Cluster, o: PlannerOptions, workload: Pl
   if (o.signal?.aborted) return;
   const first = candidates[0].result;
   const seconds = SPLIT_SHARE * o.timeLimitSec;
+  // Each split starts from the heuristic placements of both its sides, about what the whole
+  // cluster's took: where that alone outlasts the share (a 1,000-node cluster at -t 5: 3 s
+  // against 1 s), the splits would only overrun the user's time limit.
+  const heuristicsSec = (first.baselines ?? []).reduce((sum, b) => sum + b.timeSec, 0);
+  if (heuristicsSec > seconds) {
+    o.log?.(`objective delivered: no time for the speed splits (their sides' heuristic placements alone take about ${heuristicsSec.toFixed(1)} s of a ${seconds.toFixed(1)} s share)`);
+    return;
+  }
   const t0 = performance.now();
   // The groups' scores are not the whole cluster's: progress shows the best candidate so far.
   const best = Math.max(0, ...candidates.map((c) => c.predicted?.throughput ?? 0));

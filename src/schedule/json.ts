@@ -3,7 +3,7 @@
 
 import { round6 } from '../plan/assemble.js';
 import { WEIGHT_RESOLUTION } from './iwrr.js';
-import { buildRoutingTables, SINK, SOURCE, type RoutingTable, type RoutingTables } from './routing.js';
+import { buildRoutingTables, SINK, SOURCE, type RoutingOptions, type RoutingTable, type RoutingTables } from './routing.js';
 import type { Plan } from '../plan/types.js';
 import type { Cluster } from '../spec/types.js';
 
@@ -57,8 +57,8 @@ export function routingToJson(tables: RoutingTables): RoutingJson {
 }
 
 /** A plan's routing tables, weights only: what a runtime needs to follow the flow (embedded in saved plans). */
-export function embeddedRouting(cluster: Cluster, plan: Plan): Plan['routing'] {
-  return routingToJson(buildRoutingTables(cluster, plan)).tables.map((t) => ({
+export function embeddedRouting(cluster: Cluster, plan: Plan, options: RoutingOptions = {}): Plan['routing'] {
+  return routingToJson(buildRoutingTables(cluster, plan, options)).tables.map((t) => ({
     from: t.from,
     hops: t.hops.map((h) => ({ to: h.to, weight: h.weight })),
   }));

@@ -9,7 +9,7 @@ import type { Cluster } from '../spec/types.js';
 import { VERSION } from '../version.js';
 import type { Problem } from './verify.js';
 
-export function checkRouting(plan: Plan, cluster: Cluster, problems: Problem[]): void {
+export function checkRouting(plan: Plan, cluster: Cluster, sameInputs: boolean, problems: Problem[]): void {
   const routing = plan.routing;
   if (!routing) return;
   // Hops themselves are checked with the flows (verify.ts); here, what the tables add up to.
@@ -18,22 +18,30 @@ export function checkRouting(plan: Plan, cluster: Cluster, problems: Problem[]):
     if (tables.has(table.from)) problems.push({ field: `routing[${t}].from`, message: `a second table for ${table.from}` });
     else tables.set(table.from, t);
   });
-  // Every stage that carries flow needs a table that sends requests on.
-  const carrying = [{ name: 'source', flow: plan.throughput }, ...plan.nodes.map((pn) => ({ name: pn.name, flow: pn.flow }))];
-  for (const { name, flow } of carrying) {
-    if (!(flow > 0)) continue;
+  // Requests routed to a stage must go on from it, and the coordinator must send them out. (Not
+  // "every node the plan's flows use": the tables follow a balanced flow of the placement, which
+  // may leave out a node the solver's flow passes through.)
+  const received = new Set<string>(plan.throughput > 0 ? ['source'] : []);
+  for (const table of routing) for (const h of table.hops) if (h.weight > 0 && h.to !== 'sink') received.add(h.to);
+  for (const name of received) {
     const t = tables.get(name);
-    const total = t === undefined ? 0 : routing[t].hops.reduce((s, h) => s + h.weight, 0);
-    if (!(total > 0)) problems.push({ field: t === undefined ? 'routing' : `routing[${t}].hops`, message: `${name} carries ${flow} tokens/s, but its routing table sends no request on` });
-  }
-  if (problems.some((p) => p.field.startsWith('routing')) || plan.tool?.version !== VERSION) return;
-  // Written by this helix: the tables must be the ones it derives from the plan's placement.
-  const expected = new Map(embeddedRouting(cluster, plan)!.map((table) => [table.from, table.hops]));
-  routing.forEach((table, t) => {
-    const want = expected.get(table.from) ?? [];
-    const key = (hops: readonly { to: string; weight: number }[]) => hops.map((h) => `${h.to}:${h.weight}`).sort().join(' ');
-    if (key(table.hops) !== key(want)) {
-      problems.push({ field: `routing[${t}]`, message: `${table.from}'s weights (${key(table.hops) || 'none'}) are not the plan's (${key(want) || 'none'})` });
+    const total = t === undefined ? 0 : routing[t].hops.reduce((sum, h) => sum + h.weight, 0);
+    if (!(total > 0)) {
+      const why = name === 'source' ? `the plan carries ${plan.throughput} tokens/s, but the coordinator's table sends no request out` : `requests are routed to ${name}, but its table sends none on`;
+      problems.push({ field: t === undefined ? 'routing' : `routing[${t}].hops`, message: why });
     }
+  }
+  // Weights derived from other inputs may rightly differ (a changed latency moves the balanced
+  // flow); so may those of another helix.
+  if (problems.some((p) => p.field.startsWith('routing')) || !sameInputs || plan.tool?.version !== VERSION) return;
+  // The tables helix derives from the plan: from the balanced flow of its placement (since
+  // 2026-11-29), or, in plans written before, from the plan's own flows. Weights that are
+  // neither (100:1 where both give 1:1) send requests where the plan does not.
+  const key = (hops: readonly { to: string; weight: number }[]) => hops.map((h) => `${h.to}:${h.weight}`).sort().join(' ');
+  const derivations = [embeddedRouting(cluster, plan), embeddedRouting(cluster, plan, { flows: 'plan' })].map((r) => new Map(r!.map((table) => [table.from, key(table.hops)])));
+  routing.forEach((table, t) => {
+    const found = key(table.hops);
+    if (derivations.some((d) => (d.get(table.from) ?? '') === found)) return;
+    problems.push({ field: `routing[${t}]`, message: `${table.from}'s weights (${found || 'none'}) follow neither the plan's placement nor its flows (${derivations[0].get(table.from) || 'none'})` });
   });
 }

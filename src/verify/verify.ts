@@ -55,14 +55,16 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   // made for these very inputs, and only the nodes it leaves out need saying.
   const leftOut = leftOutByReplan(cluster, plan);
   const replanned = leftOut.length > 0;
-  if (plan.cluster.inputHash !== cluster.inputHash && !replanned) {
+  // Made for these very inputs: the spec itself, or the spec less what a replan left out.
+  const sameInputs = plan.cluster.inputHash === cluster.inputHash || replanned;
+  if (!sameInputs) {
     warnings.push('the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs');
   }
 
   // Made for these very inputs (a changed cluster is allowed, with the warning above), the plan
   // must describe them as they are.
-  if (plan.cluster.inputHash === cluster.inputHash && plan.cluster.nodes !== n) {
-    problems.push({ field: 'cluster.nodes', message: `records ${plan.cluster.nodes} nodes, but the cluster it was made for has ${n}` });
+  if (sameInputs && plan.cluster.nodes !== n - leftOut.length) {
+    problems.push({ field: 'cluster.nodes', message: `records ${plan.cluster.nodes} nodes, but the cluster it was made for has ${n - leftOut.length}` });
   }
 
   // Placement: every node of the cluster appears once, ranges inside [0, L) and within memory.
@@ -87,7 +89,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     if (pn.gpu !== spec.gpu) problems.push({ field: `${NODE(pi)}.gpu`, message: `records ${pn.gpu}, but ${pn.name} is a ${spec.gpu}` });
     if (pn.region !== spec.region) problems.push({ field: `${NODE(pi)}.region`, message: `records ${pn.region}, but ${pn.name} is in ${spec.region}` });
     if (pn.vramBytes !== spec.vramBytes) problems.push({ field: `${NODE(pi)}.vramBytes`, message: `records ${pn.vramBytes} bytes, but ${pn.name} has ${spec.vramBytes}` });
-    if (plan.cluster.inputHash === cluster.inputHash && pn.profileSource !== spec.profileSource) problems.push({ field: `${NODE(pi)}.profileSource`, message: `records ${pn.profileSource}, but the ${spec.gpu} profile in use is ${spec.profileSource}` });
+    if (sameInputs && pn.profileSource !== spec.profileSource) problems.push({ field: `${NODE(pi)}.profileSource`, message: `records ${pn.profileSource}, but the ${spec.gpu} profile in use is ${spec.profileSource}` });
     if (pn.start === null || pn.end === null) {
       if (pn.start !== pn.end) problems.push({ field: NODE(pi), message: 'start and end must both be set or both be null' });
       if (pn.flow > slack(0)) problems.push({ field: `${NODE(pi)}.flow`, message: 'an unused node carries flow' });
@@ -232,7 +234,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     if (Math.abs(plan.gap - gap) > 1e-5) problems.push({ field: 'gap', message: `records ${plan.gap}, but its throughput and bound give ${gap.toFixed(6)}` });
   }
   checkStatus(plan, problems);
-  if (overMemory.size === 0) checkRouting(plan, cluster, problems);
+  if (overMemory.size === 0) checkRouting(plan, cluster, sameInputs, problems);
 
   // Totals agree with each other and with what the plan claims.
   const total = Math.max(fromSource, toSink);

@@ -86,6 +86,17 @@ describe('helix plan (built binary)', () => {
     expect([b.settings.maxStages, b.settings.minLayers, b.settings.keepLinks]).toEqual([null, null, null]);
   });
 
+  it('a baseline placement whose routing leaves a node of its flows out still verifies (the tables follow a balanced flow)', () => {
+    // Two regions of A100s behind a 1 kB/s coordinator: petals' solver flow used b-2, the routing
+    // tables' balanced flow did not, and the plan once failed its own verification (exit 1).
+    const spec = join(tmp, 'slow-coordinator.yaml');
+    writeFileSync(spec, `name: slow\nmodel: llama1-30b\nprofiles: ${join(repoRoot, 'profiles', 'helix-set-a')}\ncoordinator: { region: r1, bandwidth: 1kB/s, latency: 1ms }\nnetwork:\n  default: { bandwidth: 1GB/s, latency: 30ms }\n  regions: { r1: { bandwidth: 1GB/s, latency: 1ms }, r2: { bandwidth: 1GB/s, latency: 1ms } }\nnodes:\n  - { name: a, gpu: A100-40G, count: 4, region: r1 }\n  - { name: b, gpu: A100-40G, count: 4, region: r2 }\n`);
+    for (const method of ['petals', 'homogeneous']) {
+      const r = helix(['plan', spec, '-m', method, '--json']);
+      expect(r.code, `${method}: ${r.stderr}`).toBe(0);
+    }
+  });
+
   it('links far faster than any node: the plan verifies (a 1e12 GB/s network once failed conservation by a token/s)', () => {
     const file = join(tmp, 'fast-links.yaml');
     const tiny = readFileSync(join(repoRoot, 'clusters', 'tiny.yaml'), 'utf8').replace('../profiles', join(repoRoot, 'profiles'));

@@ -128,3 +128,22 @@ describe('planForDelivered on clusters/tiny.yaml', () => {
     expect(choice.chosen.simulated).toBe(Math.max(...finalists.filter((c) => c.simulatedTpotP95! <= finalists.find((x) => x.label === 'max flow')!.simulatedTpotP95! * (1 + 1e-9)).map((c) => c.simulated!)));
   }, 60_000);
 });
+
+describe('planForDelivered keeps to the time limit where setup outlasts a phase\'s share', () => {
+  it('leaves out the depth-controlled runs past their share, and the speed splits when their heuristics alone would outlast theirs', async () => {
+    const { planForDelivered } = await import('../../src/delivered/objective.js');
+    const { DEFAULT_PLANNER_OPTIONS } = await import('../../src/search/planner.js');
+    const { runBaselines } = await import('../../src/search/baselines/index.js');
+    const { loadCluster } = await import('../../src/spec/cluster.js');
+    const cluster = loadCluster('clusters/hetero42.yaml');
+    // As on a 1,000-node cluster: the heuristic placements take seconds (here, said to).
+    const baselines = runBaselines(cluster).map((b) => ({ ...b, timeSec: 30 }));
+    const lines: string[] = [];
+    const choice = await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: 2, baselines, log: (l) => lines.push(l) });
+    expect(lines.some((l) => /^objective delivered: no time for the speed splits \(their sides' heuristic placements alone take about 120\.0 s of a 0\.4 s share\)$/.test(l))).toBe(true);
+    expect(choice.candidates.some((c) => c.origin === 'speed split')).toBe(false);
+    // The depth share is 0.3 s, and each run takes at least 0.5 s: one runs, the rest are left out.
+    expect(lines.some((l) => /^objective delivered: no time left for \d+ of \d+ depth-controlled runs$/.test(l))).toBe(true);
+    expect(choice.candidates.filter((c) => c.origin === 'depth control').length).toBe(1);
+  }, 60_000);
+});

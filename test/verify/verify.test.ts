@@ -196,9 +196,25 @@ describe('verifyPlan rejects', () => {
     const source = p.routing[0];
     expect(source.hops.length).toBe(2);
     source.hops[0].weight *= 100;
-    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0]', message: expect.stringMatching(/^source's weights \(.*\) are not the plan's \(.*\)$/) }]);
+    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0]', message: expect.stringMatching(/^source's weights \(.*\) follow neither the plan's placement nor its flows \(.*\)$/) }]);
     for (const h of source.hops) h.weight = 0;
-    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0].hops', message: expect.stringMatching(/^source carries [\d.]+ tokens\/s, but its routing table sends no request on$/) }]);
+    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0].hops', message: expect.stringMatching(/^the plan carries [\d.]+ tokens\/s, but the coordinator's table sends no request out$/) }]);
+    // A stage requests are routed to must send them on.
+    const q = mutable(good);
+    q.routing = embeddedRouting(cluster, good);
+    const a = q.routing.find((t: { from: string }) => t.from === 'a');
+    for (const h of a.hops) h.weight = 0;
+    expect(verifyPlan(q, cluster).problems.map((x) => x.message)).toContain('requests are routed to a, but its table sends none on');
+    // Weights by the plan's own flows, as plans written before the balanced routing have them, pass.
+    const own = mutable(good);
+    own.routing = embeddedRouting(cluster, good, { flows: 'plan' });
+    expect(verifyPlan(own, cluster).valid).toBe(true);
+    // So does any weighting once the inputs changed: the balanced flow moves with them.
+    const moved = mutable(good);
+    moved.routing = embeddedRouting(cluster, good);
+    moved.routing[0].hops[0].weight *= 100;
+    moved.cluster.inputHash = `sha256:${'0'.repeat(64)}`;
+    expect(verifyPlan(moved, cluster).problems).toEqual([]);
     // A plan of another helix version is held to the structure only: its weights may be derived another way.
     const older = mutable(good);
     older.routing = embeddedRouting(cluster, good);
