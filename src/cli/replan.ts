@@ -51,7 +51,7 @@ export const replanCommand: CommandSpec = {
     { flags: '--restore <node>', description: 'a node of the cluster spec that the plan in force leaves out (an earlier replan removed it) and that is back (repeatable)', parse: collect },
     { flags: '--add-from <file>', description: 'the cluster spec after the change (nodes matched by name; new ones join)' },
     { flags: '--max-moves <n>', description: 'at most n machines may load new layers', parse: parseNonNegativeInt('--max-moves') },
-    { flags: '--tolerance <fraction>', description: 'accept the fewest moves within this fraction of a full re-plan (of the plan in force\'s own max flow, where that is lower and it was made for delivered throughput or is a baseline placement)', parse: parseFraction('--tolerance'), defaultValue: 0.02 },
+    { flags: '--tolerance <fraction>', description: 'accept the fewest moves within this fraction of the plan in force\'s max flow, or of a full re-plan where that is lower or machines join', parse: parseFraction('--tolerance'), defaultValue: 0.02 },
     { flags: '-t, --time-limit <seconds>', description: 'total planning time', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
     { flags: '--seed <n>', description: 'search seed', parse: parseSeed(), defaultValue: 1 },
     { flags: '-o, --output <file>', description: 'write the new plan (atomically)' },
@@ -104,12 +104,14 @@ export const replanCommand: CommandSpec = {
       });
     }
     const current = placementOf(old, cluster);
-    // Machines that join are there to be used; otherwise a plan in force that gave up max flow
-    // on purpose keeps what it carried rather than chasing a full re-plan's flow.
-    const joined = cluster.nodes.some((node) => !before.nodes.some((b) => b.name === node.name));
+    // Machines that join or come back are there to be used (the full re-plan is the reference); otherwise the
+    // moves aim to keep what the plan in force carried, not to chase a full re-plan's flow: a
+    // plan made for delivered throughput, a baseline placement, or a replan of either gave up
+    // max flow on purpose, and a replan is for recovering, not for re-planning.
+    const joined = cluster.nodes.some((node) => !inPlan.has(node.name));
+    const keepFlow = joined ? null : old.throughput;
     const aimedElsewhere = old.settings.objective === 'delivered' || (BASELINE_METHODS as readonly string[]).includes(old.settings.method);
-    const keepFlow = aimedElsewhere && !joined ? old.throughput : null;
-    const unchanged = !flags.addFrom && removed.size === leftOut.length && (flags.restore ?? []).length === 0 && old.cluster.inputHash === (leftOut.length > 0 ? cluster.inputHash : before.inputHash);
+    const unchanged = !flags.addFrom && (flags.remove ?? []).length === 0 && (flags.restore ?? []).length === 0 && old.cluster.inputHash === (leftOut.length > 0 ? cluster.inputHash : before.inputHash);
     const unchangedNote = unchanged ? ['nothing changed since the plan in force was made (no node removed, restored or added; the same spec and profiles)'] : [];
     const controller = new AbortController();
     const release = io.onInterrupt?.(() => controller.abort());
@@ -153,7 +155,8 @@ export const replanCommand: CommandSpec = {
       },
     });
     // Notes the user should see beside the diff (also kept in the plan's own notes).
-    const keptNote = keepFlow !== null && r.reference < r.full.throughput ? [`moves aimed to keep the plan in force's own max flow (${tokens(r.reference)} tokens/s), not a full re-plan's (${tokens(r.full.throughput)}): it was ${old.settings.objective === 'delivered' ? 'made for delivered throughput' : `a ${old.settings.method} placement`}`] : [];
+    const why = old.settings.objective === 'delivered' ? 'it was made for delivered throughput' : aimedElsewhere ? `it is a ${old.settings.method} placement` : '`helix plan` on the changed cluster plans afresh';
+    const keptNote = keepFlow !== null && r.reference < r.full.throughput * (1 - 1e-9) ? [`moves aimed to keep the plan in force's own max flow (${tokens(r.reference)} tokens/s), not a full re-plan's (${tokens(r.full.throughput)}): ${why}`] : [];
     const notes = [...unchangedNote, ...leftOutNote, ...keptNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : [])];
     // Like every saved plan: routing tables for the runtime, then what the placement is predicted to deliver.
     const { stats, ...head } = draft;

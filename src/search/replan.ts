@@ -1,8 +1,8 @@
-// Re-planning after machines fail, leave or join, moving as few weights as possible. A full
-// re-plan gives the reference throughput (or the plan in force's own, where it gave up flow on
-// purpose); then searches seeded with the plan in force allow
+// Re-planning after machines fail, leave or join, moving as few weights as possible. The
+// reference throughput is what the plan in force carried, or a full re-plan's where that is
+// lower or machines joined; then searches seeded with the plan in force allow
 // 0, 1, 2, 4, ... machines to load new layers, and the first that keeps within `tolerance` of
-// the full re-plan wins. What an operator needs at 3 a.m.: most machines keep their weights.
+// the reference wins. What an operator needs at 3 a.m.: most machines keep their weights.
 
 import type { Cluster, Placement } from '../spec/types.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
@@ -18,10 +18,10 @@ export interface ReplanOptions {
   /** Accept the fewest moves that keep within this fraction of the reference. */
   readonly tolerance: number;
   /**
-   * Max flow the plan in force carried before the change, where it gave up flow on purpose (a
-   * plan made for delivered throughput): the reference is then the lower of it and the full
-   * re-plan, so an unchanged cluster, or one that lost only idle machines, moves nothing rather
-   * than reshuffling towards a max flow the plan never aimed at. Null: the full re-plan.
+   * Max flow the plan in force carried before the change: the reference is then the lower of it
+   * and the full re-plan, so an unchanged cluster, or one that lost only idle machines, moves
+   * nothing rather than reshuffling towards a max flow the plan never aimed at (a plan made for
+   * delivered throughput gives up 25-40% of it). Null (machines joined): the full re-plan.
    */
   readonly keepFlow?: number | null;
 }
