@@ -42,8 +42,10 @@ export const diffCommand: CommandSpec = {
     const before = readPlan(args[0]);
     const after = readPlan(args[1]);
     if (before.cluster.model !== after.cluster.model || before.cluster.layers !== after.cluster.layers) {
-      throw inputError('diff-model-mismatch', `plans are for different models (${before.cluster.model} vs ${after.cluster.model})`, {
+      const what = (p: Plan) => `${p.cluster.model}${before.cluster.model === after.cluster.model ? ` with ${p.cluster.layers} layers` : ''}`;
+      throw inputError('diff-model-mismatch', `plans are for different models (${what(before)} vs ${what(after)})`, {
         file: args[1],
+        ...(before.cluster.model === after.cluster.model ? { field: 'cluster.layers' } : {}),
       });
     }
     // diff reads no cluster, so nothing else checks the ranges it counts layers from: a

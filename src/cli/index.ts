@@ -21,8 +21,8 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
   for (const o of [...spec.options, ...commonOptions]) {
     const opt = new Option(o.flags, o.description);
     if (o.parse) opt.argParser(o.parse as (value: string, previous: unknown) => unknown);
-    // A list default reads as the user would type it (`iwrr`), not as JSON (`["iwrr"]`).
-    if (o.defaultValue !== undefined) opt.default(o.defaultValue, Array.isArray(o.defaultValue) ? o.defaultValue.join(',') : undefined);
+    // Defaults read as the user would type them (`iwrr`, `glpk`), not as JSON (`["iwrr"]`, `"glpk"`).
+    if (o.defaultValue !== undefined) opt.default(o.defaultValue, Array.isArray(o.defaultValue) ? o.defaultValue.join(',') : String(o.defaultValue));
     cmd.addOption(opt);
   }
   if (spec.examples.length > 0) {

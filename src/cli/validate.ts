@@ -171,12 +171,22 @@ export const validateCommand: CommandSpec = {
       let fresh: number | null = null;
       let served: number | null = null;
       const canPlan = flags.fresh && !ctx.unservable;
+      // A fresh plan is made under the plan's own controls (a plan limited to 10 stages is not
+      // stale for carrying less than an unlimited one), and a separate placement is grouped alike.
+      const controls = { minLayers: plan.settings.minLayers, maxStages: plan.settings.maxStages, keepLinks: plan.settings.keepLinks, partialInference: plan.settings.partialInference };
+      const controlsKey = JSON.stringify(controls);
       if (objective !== 'delivered' && canPlan) {
         // A baseline placement is stale when the same method places the cluster better now; a
         // max-flow plan, when the planner finds more flow.
-        const key = objective ?? method;
+        const key = `${objective ?? `${method} by ${plan.settings.by ?? 'gpu'}`} ${controlsKey}`;
         let figure = ctx.fresh.get(key);
-        if (!figure) ctx.fresh.set(key, (figure = objective === 'maxflow' ? planCluster(ctx.cluster, planOptions).then((x) => x.throughput) : Promise.resolve(runBaselineMethod(method as BaselineMethod, ctx.cluster).throughput)));
+        if (!figure) {
+          figure =
+            objective === 'maxflow'
+              ? planCluster(ctx.cluster, { ...planOptions, ...controls }).then((x) => x.throughput)
+              : Promise.resolve(runBaselineMethod(method as BaselineMethod, ctx.cluster, { by: plan.settings.by }).throughput);
+          ctx.fresh.set(key, figure);
+        }
         fresh = await figure;
         if (throughput < fresh * (1 - allowed)) {
           const what = objective === 'maxflow' ? 'a fresh plan carries' : `a fresh ${method} placement carries`;
@@ -184,8 +194,8 @@ export const validateCommand: CommandSpec = {
         }
       } else if (objective === 'delivered' && canPlan && r.problems.length === 0) {
         const workload = workloadOfPlan(plan).name;
-        let choice = ctx.freshDelivered.get(workload);
-        if (!choice) ctx.freshDelivered.set(workload, (choice = planForDelivered(ctx.cluster, { ...planOptions, workload })));
+        let choice = ctx.freshDelivered.get(`${workload} ${controlsKey}`);
+        if (!choice) ctx.freshDelivered.set(`${workload} ${controlsKey}`, (choice = planForDelivered(ctx.cluster, { ...planOptions, ...controls, workload })));
         const cmp = compareWithFresh(ctx.cluster, plan, await choice);
         if (cmp) {
           ({ fresh, served } = cmp);
@@ -202,6 +212,7 @@ export const validateCommand: CommandSpec = {
     const c = colorFor(io, flags.color);
     if (flags.json) {
       io.out(`${JSON.stringify(results, null, 2)}\n`);
+      for (const r of results) if (r.error) io.err(`helix: ${shownFile(r.file)}: ${r.error.message}\n`);
     } else {
       for (const r of results) {
         const fresh =

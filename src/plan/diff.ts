@@ -17,8 +17,9 @@ export interface NodeChange {
   readonly dropLayers: number;
   readonly loadBytes: number;
   /**
-   * A removal: true when the node is not in the new plan at all (it left the cluster), false
-   * when it stays but holds nothing (idle, e.g. its chain broke elsewhere). Null otherwise.
+   * A removal: true when the node is not in the new plan at all (it left the cluster, holding
+   * layers or idle), false when it stays but holds nothing (idle, e.g. its chain broke
+   * elsewhere). Null otherwise (an add with no layers is a machine that joined idle).
    */
   readonly leaves: boolean | null;
 }
@@ -66,22 +67,25 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   for (const name of names) {
     const a = range(old.get(name));
     const b = range(cur.get(name));
-    if ((a === null && b === null) || (a && b && a[0] === b[0] && a[1] === b[1])) {
+    // An idle machine that left (or joined idle) moves no weights, but the plans differ.
+    const listedBoth = old.has(name) && cur.has(name);
+    if ((a === null && b === null && listedBoth) || (a && b && a[0] === b[0] && a[1] === b[1])) {
       unchanged++;
       continue;
     }
+    const kind: ChangeKind = b !== null ? (a === null ? 'add' : 'change') : a === null && !old.has(name) ? 'add' : 'remove';
     const loadLayers = size(b) - overlap(a, b);
     const node = cur.get(name) ?? old.get(name)!;
     changes.push({
       node: name,
       gpu: node.gpu,
-      kind: a === null ? 'add' : b === null ? 'remove' : 'change',
+      kind,
       before: a,
       after: b,
       loadLayers,
       dropLayers: size(a) - overlap(a, b),
       loadBytes: loadLayers * bytesPerLayer(cur.get(name)),
-      leaves: b === null ? !cur.has(name) : null,
+      leaves: kind === 'remove' ? !cur.has(name) : null,
     });
   }
   const key = (f: { from: string; to: string }) => `${f.from}\u0000${f.to}`;

@@ -35,6 +35,8 @@ export interface PlanSettings {
   readonly maxStages: number | null;
   readonly keepLinks: number | null;
   readonly objective?: PlanObjective;
+  /** How a `separate` placement grouped the nodes (absent on other plans and on older ones: gpu). */
+  readonly by?: 'gpu' | 'region';
   /**
    * The requests the plan's delivered prediction assumed (and a delivered plan's search planned
    * for): a bundled trace (`azure-conv`, `azure-code`) or `IN:OUT` fixed lengths. Absent on plans

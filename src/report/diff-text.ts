@@ -11,7 +11,8 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const c = o.color;
   const lines: string[] = [];
   for (const ch of d.changes) {
-    const moves = [ch.loadLayers ? `load ${layerCount(ch.loadLayers)}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '', ch.leaves === true ? 'leaves the cluster' : ch.leaves === false ? 'stays, idle' : '']
+    const joinsIdle = ch.kind === 'add' && ch.after === null;
+    const moves = [ch.loadLayers ? `load ${layerCount(ch.loadLayers)}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '', ch.leaves === true ? 'leaves the cluster' : ch.leaves === false ? 'stays, idle' : '', joinsIdle ? 'joins, idle' : '']
       .filter(Boolean)
       .join('; ');
     const tail = moves ? c.dim(`  (${moves})`) : '';

@@ -182,6 +182,8 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     minLayers: o.method === 'milp' ? o.minLayers : null,
     maxStages: o.method === 'milp' ? o.maxStages : null,
     keepLinks: o.method === 'milp' ? o.keepLinks : null,
+    // How `separate` grouped the nodes: a fresh placement by the same method must group alike.
+    ...(o.method === 'separate' ? { by: o.by ?? 'gpu' } : {}),
   };
 
   // Bounds hold for the unconstrained problem on the full cluster, hence for every plan we return.

@@ -261,6 +261,24 @@ describe('helix validate gates (built binary)', () => {
     expect(fresh.stdout).toMatch(/2 plans, 1 valid, 1 invalid/);
   });
 
+  it('--fresh plans under the plan\'s own controls, and places a separate placement grouped as it was', () => {
+    // A plan held to 10 stages once read as 53% stale against an unlimited fresh plan.
+    const limited = join(tmp, 'ten-stages.json');
+    writeFileSync(limited, helix(['plan', 'clusters/single24.yaml', '--objective', 'maxflow', '--max-stages', '10', '-t', '2', '--json']).stdout);
+    const v = helix(['validate', limited, '--cluster', 'clusters/single24.yaml', '--fresh', '-t', '2', '--max-gap', '0.3', '--json']);
+    expect(v.code, v.stdout).toBe(0);
+    // A separate placement by region, judged against one by GPU type, read as 10% stale.
+    const spec = join(tmp, 'two-regions.yaml');
+    writeFileSync(spec, `name: two\nmodel: llama1-30b\nprofiles: ${join(repoRoot, 'profiles', 'helix-set-a')}\ncoordinator: { region: r1, bandwidth: 1GB/s, latency: 1ms }\nnetwork:\n  default: { bandwidth: 10MB/s, latency: 30ms }\n  regions: { r1: { bandwidth: 1GB/s, latency: 1ms }, r2: { bandwidth: 1GB/s, latency: 1ms } }\nnodes:\n  - { name: a, gpu: A100-40G, count: 4, region: r1 }\n  - { name: b, gpu: A100-40G, count: 4, region: r2 }\n  - { name: t, gpu: T4, count: 9, region: r1 }\n`);
+    const sep = join(tmp, 'separate-by-region.json');
+    const made = helix(['plan', spec, '-m', 'separate', '--by', 'region', '--json']);
+    writeFileSync(sep, made.stdout);
+    expect(JSON.parse(made.stdout).settings.by).toBe('region');
+    const s = helix(['validate', sep, '--cluster', spec, '--fresh', '--json']);
+    expect(s.code, s.stdout).toBe(0);
+    expect(JSON.parse(s.stdout)[0].fresh).toBe(JSON.parse(made.stdout).throughput);
+  });
+
   it('reports every plan when one cannot be read or belongs to another cluster, and exits 2', () => {
     const broken = join(tmp, 'broken.json');
     writeFileSync(broken, '{');

@@ -27,6 +27,18 @@ describe('diffPlans', () => {
     expect(diffPlans(p, { ...p, routing: [{ from: 'source', hops: [{ to: 'n0', weight: 1 }] }] }).identical).toBe(true);
   });
 
+  it('an idle machine that left the cluster, or joined idle, is a change (no weights move, but the plans differ)', () => {
+    const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
+    const gone = { ...p, nodes: p.nodes.filter((n) => n.name !== 'n2') };
+    const d = diffPlans(p, gone);
+    expect(d.identical).toBe(false);
+    expect(d.changes).toEqual([expect.objectContaining({ node: 'n2', kind: 'remove', before: null, after: null, loadLayers: 0, leaves: true })]);
+    expect(formatDiff(d, { color: new Chalk({ level: 0 }) })).toMatch(/^- n2 \(\S+\) .*\(leaves the cluster\)$/m);
+    const back = diffPlans(gone, p);
+    expect(back.changes).toEqual([expect.objectContaining({ node: 'n2', kind: 'add', after: null, leaves: null })]);
+    expect(formatDiff(back, { color: new Chalk({ level: 0 }) })).toMatch(/^\+ n2 \(\S+\) .*\(joins, idle\)$/m);
+  });
+
   it('counts layers to load and drop per node (hand-worked)', () => {
     const a = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
     const b = planFor(cluster, [{ start: 0, end: 3 }, null, { start: 3, end: 4 }]);
