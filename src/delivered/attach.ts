@@ -4,6 +4,8 @@
 import { HelixError } from '../errors.js';
 import type { Plan, PlanDelivered } from '../plan/types.js';
 import type { Cluster } from '../spec/types.js';
+import { bundledGpusPerMachine, kvTokenSlots } from '../sim/kv.js';
+import { MEMORY_UTILISATION, usableMemoryBytes, WORKSPACE_BYTES_PER_GPU } from '../profiles/memory.js';
 import { azureConvWorkload, predictDelivered, type DeliveredOptions, type DeliveredPrediction, type Workload } from './model.js';
 
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
@@ -40,6 +42,23 @@ export function withDelivered(cluster: Cluster, plan: Plan, workload?: Workload,
   const p = tryPredict(cluster, plan, workload, options);
   if (typeof p === 'string') return { ...plan, stats: { ...plan.stats, notes: [...plan.stats.notes, `no delivered-throughput prediction: ${p}`] } };
   const { stats, ...rest } = plan;
+  const full = noKvRoomNote(cluster, plan);
   // `delivered` sits before `stats` so saved plans read top-down: flow, then what it delivers.
-  return { ...rest, delivered: deliveredSummary(p), stats };
+  return { ...rest, delivered: deliveredSummary(p), stats: full ? { ...stats, notes: [...stats.notes, full] } : stats };
+}
+
+/**
+ * Nodes carrying flow whose weights leave no KV-cache room, as one note (null: none): no request
+ * can be admitted through them, which max flow cannot see. A profile's explicit maxLayers made
+ * for another memory budget (an import with --usable-memory of the whole card) leads here.
+ */
+export function noKvRoomNote(cluster: Cluster, plan: Plan): string | null {
+  const index = new Map(cluster.nodes.map((node, i) => [node.name, i]));
+  const full = plan.nodes.filter((n) => n.flow > 0 && n.start !== null && n.end !== null && index.has(n.name) && kvTokenSlots(cluster, index.get(n.name)!, n.end - n.start) <= 0);
+  if (full.length === 0) return null;
+  const n = full[0];
+  const node = cluster.nodes[index.get(n.name)!];
+  const usable = usableMemoryBytes(node.vramBytes, bundledGpusPerMachine(node.gpu));
+  const names = full.length > 3 ? `${full.slice(0, 3).map((x) => x.name).join(', ')} and ${full.length - 3} more` : full.map((x) => x.name).join(', ');
+  return `no KV-cache room on ${names}: ${n.name}'s ${n.end! - n.start!} layers take ${(n.weightBytes / 1e9).toFixed(1)} GB of the ${(usable / 1e9).toFixed(1)} GB a serving engine may use on a ${node.gpu} (${MEMORY_UTILISATION} x VRAM - ${WORKSPACE_BYTES_PER_GPU / 1e9} GB per GPU), so no request can be admitted through ${full.length > 1 ? 'them' : 'it'}; a profile's maxLayers above what leaves room is for another memory budget`;
 }

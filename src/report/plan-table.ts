@@ -88,7 +88,8 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   const d = plan.delivered;
   if (d && !(d.throughput > 0)) {
     // Latencies of requests that never run would read as 0 ms: say there are none.
-    lines.push(`${c.bold('delivered')}   nothing: no request can be served (no flow); ${workloadText(plan.settings.workload, d.workload)}`);
+    const why = plan.throughput > 0 ? 'no KV-cache room on its paths, see the notes' : 'no flow';
+    lines.push(`${c.bold('delivered')}   nothing: no request can be served (${why}); ${workloadText(plan.settings.workload, d.workload)}`);
   } else if (d) {
     lines.push(
       `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${(d.tpotSec * 1000).toFixed(0)} ms, ${d.inflight.toFixed(0)} requests in flight, limited by ${d.limitedBy}; ${workloadText(plan.settings.workload, d.workload)}`,

@@ -114,12 +114,14 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
       stalled = true;
       break;
     }
-    const bestBefore = pool[0].score;
+    // The pool holds only layouts that score above 0; it is empty while every seed scores 0 (a
+    // cluster whose layer counts leave no KV-cache room), and the seeds are then all there is.
+    const bestBefore = pool[0]?.score ?? 0;
     let layout: Layout;
     if (run < starts.length) [layout, from] = [starts[run].layout, starts[run].index];
-    else if (run % 2 === 1) [layout, from] = [pool[0].layout, pool[0].from];
+    else if (run % 2 === 1 && pool.length > 0) [layout, from] = [pool[0].layout, pool[0].from];
     else {
-      const s = starts[(run / 2) % starts.length];
+      const s = starts[Math.floor(run / 2) % starts.length];
       [layout, from] = [s.layout, s.index];
     }
     annealer.start(layout, { moves, startTemperature: o.startTemperature ?? 0.05, cutBias: 0.3 });
@@ -133,12 +135,12 @@ export async function searchObjective(cluster: Cluster, o: ObjectiveSearchOption
       const scored = evaluator.evaluations - before;
       if (scored > 0) msPerScore = (performance.now() - stepStart) / scored;
       if (performance.now() - lastYield > YIELD_MS) {
-        o.onTick?.(pool[0].score);
+        o.onTick?.(pool[0]?.score ?? 0);
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
     }
-    if (pool[0].score > bestBefore * (1 + STALL_EPSILON)) {
+    if ((pool[0]?.score ?? 0) > bestBefore * (1 + STALL_EPSILON)) {
       quietRuns = 0;
       lastGain = run;
     } else if (run >= starts.length - 1) quietRuns++;

@@ -42,6 +42,14 @@ export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvRese
         found: `${throughput.length} values`,
       }, 'profile-short');
     }
+    // Weights beyond the card's memory cannot be loaded at all, whatever the table measured.
+    const fit = Math.floor(gpu.vramBytes / model.weightBytesPerLayer);
+    if (Math.min(given, model.layers) > fit) {
+      throw f.error('maxLayers', `${given} layers of ${model.id} weigh ${((Math.min(given, model.layers) * model.weightBytesPerLayer) / 1e9).toFixed(1)} GB, more than a ${gpu.name}'s ${(gpu.vramBytes / 1e9).toFixed(1)} GB`, {
+        expected: `at most ${fit} (the layers whose weights fit in VRAM)`,
+        found: String(given),
+      }, 'profile-over-memory');
+    }
     maxLayers = given;
   } else {
     // A derived limit can only be as long as the measurements behind it.

@@ -37,6 +37,21 @@ describe('Annealer with a LayoutObjective', () => {
 });
 
 describe('searchObjective', () => {
+  it('seeds that all score 0 (no KV-cache room anywhere) end in no layouts, not a crash, and a better layout found from them is kept', async () => {
+    const c = equal();
+    const seeds: Placement[] = [chain, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null, null]];
+    // Nothing scores: the search once read the best of an empty pool.
+    const none = await searchObjective(c, { objective: () => 0, seeds, seed: 1, timeLimitSec: 60, maxEvaluations: 2000, partialInference: false });
+    expect(none.best).toEqual([]);
+    // Only layouts of at most two stages score: none of the seeds, but the search reaches some.
+    const shallow = (l: Layout, flow: number) => {
+      const placement = Array.from(l.start, (st, i) => (st < 0 ? null : { start: st, end: l.end[i] }));
+      return flowDepth(c, evaluatePlacement(c, placement)) <= 1 ? flow : 0;
+    };
+    const found = await searchObjective(c, { objective: shallow, seeds: [chain], seed: 2, timeLimitSec: 60, maxEvaluations: 4000, partialInference: false });
+    expect(found.best.length).toBeGreaterThan(0);
+  });
+
   it('beats its seeds, returns layouts within the rules, and is reproducible for a seed and budget', async () => {
     const c = equal();
     const run = (seed: number) =>

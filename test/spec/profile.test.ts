@@ -73,6 +73,16 @@ describe('profile files', () => {
     expect(loadProfile(derived, llama70, catalog.get('V100')!, 0.5).maxLayers).toBe(2);
   });
 
+  it('an explicit maxLayers whose weights exceed the card is an error (a plan once put 68.5 GB on a 48 GB GPU)', () => {
+    // llama2-70b's layers weigh 1.53 GB (the card's figure): a 16 GB T4 holds at most 10.
+    const over = write('T4', `gpu: T4\nmodel: llama2-70b\nmaxLayers: 11\nthroughput: [${Array.from({ length: 11 }, () => 100).join(', ')}]\n`);
+    const e = failure(() => loadProfile(over, llama70, catalog.get('T4')!, 0.5));
+    expect(e.code).toBe('profile-over-memory');
+    expect(e.details).toMatchObject({ file: over, field: 'maxLayers', expected: 'at most 10 (the layers whose weights fit in VRAM)', found: '11' });
+    const fits = write('T4', `gpu: T4\nmodel: llama2-70b\nmaxLayers: 10\nthroughput: [${Array.from({ length: 10 }, () => 100).join(', ')}]\n`);
+    expect(loadProfile(fits, llama70, catalog.get('T4')!, 0.5).maxLayers).toBe(10);
+  });
+
   it('rejects a profile for another model or GPU, a bad source, and bad throughput values', () => {
     const other = write('A100-40G', 'gpu: A100-40G\nmodel: llama1-30b\nthroughput: [1]\n');
     expect(failure(() => loadProfile(other, llama70, catalog.get('A100-40G')!)).details.field).toBe('model');
