@@ -65,6 +65,21 @@ export function makeLayerTimeTable(raw: readonly LayerTimePoint[], file: string,
 }
 
 /** Parses `batchTokens,ms` lines; blank lines, `#` comments and one leading header line are skipped. */
+const MILLISECONDS = /(^|[^a-z])(ms|msec|millis|milliseconds?)([^a-z]|$)/i;
+const OTHER_TIME_UNIT = /(^|[^a-z])(s|sec|secs|seconds?|us|usec|µs|micros|microseconds?|ns|nanoseconds?)([^a-z]|$)/i;
+const TIME_WORD = /(time|ms|sec|latency|duration)/i;
+
+/** A header's second column must be milliseconds if it names a unit, and the first must not be the time. */
+function checkHeader(cells: readonly string[], file: string, line: number): void {
+  const [first, second] = cells;
+  if (TIME_WORD.test(first) && !TIME_WORD.test(second)) {
+    tableError(file, `line ${line}`, `the header puts the time first (${JSON.stringify(cells.join(','))})`, 'batch tokens, then milliseconds per layer', JSON.stringify(cells.join(',')));
+  }
+  if (!MILLISECONDS.test(second) && OTHER_TIME_UNIT.test(second)) {
+    tableError(file, `line ${line}`, `the header says the times are not in milliseconds (${JSON.stringify(second)})`, 'milliseconds per layer (convert the column, and title it ms)', JSON.stringify(second));
+  }
+}
+
 export function parseLayerTimeCsv(text: string, file: string): LayerTimeTable {
   const points: LayerTimePoint[] = [];
   const lines = text.split(/\r?\n/);
@@ -75,10 +90,16 @@ export function parseLayerTimeCsv(text: string, file: string): LayerTimeTable {
     const nums = cells.map(Number);
     const numeric = cells.length === 2 && cells.every((c) => c !== '') && nums.every(Number.isFinite);
     if (!numeric) {
-      // Column titles such as `batch,ms` are fine on the first data line only.
-      if (points.length === 0 && cells.length === 2 && nums.every((n) => !Number.isFinite(n))) return;
+      // Column titles such as `batch,ms` are fine on the first data line only, but they must not
+      // say the columns are something else: a table in seconds read as milliseconds is 1,000x off.
+      if (points.length === 0 && cells.length === 2 && nums.every((n) => !Number.isFinite(n))) {
+        checkHeader(cells, file, i + 1);
+        return;
+      }
       tableError(file, `line ${i + 1}`, 'not a timing line', 'two numbers: batch tokens, milliseconds per layer', JSON.stringify(trimmed));
     }
+    // Batch sizes count tokens: a fraction means the columns are the other way round.
+    if (!Number.isInteger(nums[0])) tableError(file, `line ${i + 1}`, 'batch tokens must be a whole number (are the columns swapped?)', 'batch tokens, then milliseconds per layer', JSON.stringify(trimmed));
     points.push([nums[0], nums[1]]);
   });
   return makeLayerTimeTable(points, file);

@@ -87,4 +87,13 @@ describe('readTimings', () => {
       expect((e as HelixError).details.file).toBe(join(dir, 'half', 'decode_bs2time.csv'));
     }
   });
+
+  it('refuses a CSV that is not UTF-8 (naming the byte), and one CSV given for the pair', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-tm-'));
+    mkdirSync(join(dir, 'latin'));
+    writeFileSync(join(dir, 'latin', 'prompt_bs2time.csv'), Buffer.from('batch,t (\xb5s)\n0,0\n128,900\n', 'latin1'));
+    writeFileSync(join(dir, 'latin', 'decode_bs2time.csv'), '0,0\n8,1.4\n');
+    expect(() => readTimings(join(dir, 'latin'))).toThrow(/not UTF-8 text: byte 0xB5 on line 1/);
+    expect(() => readTimings(join(dir, 'latin', 'decode_bs2time.csv'))).toThrow(/a single CSV is half the timings/);
+  });
 });

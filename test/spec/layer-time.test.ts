@@ -41,6 +41,23 @@ describe('parseLayerTimeCsv', () => {
     }
   });
 
+  it('rejects a header that says the times are in another unit, or the columns the other way round (1,000x off, without a word)', () => {
+    const fails = (text: string) => {
+      try {
+        parseLayerTimeCsv(text, 'x.csv');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(fails('batch_tokens,seconds\n0,0\n128,0.0009\n')).toBe('the header says the times are not in milliseconds ("seconds")');
+    expect(fails('batch,t (µs)\n0,0\n128,900\n')).toBe('the header says the times are not in milliseconds ("t (µs)")');
+    expect(fails('ms,batch\n0,0\n0.9,128\n')).toBe('the header puts the time first ("ms,batch")');
+    // Without a header, a fractional batch is the tell.
+    expect(fails('0,0\n0.9,128\n2.1,256\n')).toBe('batch tokens must be a whole number (are the columns swapped?)');
+    for (const ok of ['batch,ms\n0,0\n128,0.9\n', 'batch_tokens,time_ms\n0,0\n128,0.9\n', 'tokens,time\n0,0\n128,0.9\n', 'bs,latency (milliseconds)\n0,0\n128,0.9\n']) expect(fails(ok)).toBe('accepted');
+  });
+
   it('rejects repeated batch sizes, negative values and single points', () => {
     expect(() => parseLayerTimeCsv('0,0\n10,1\n10,2\n', 'x')).toThrow(/listed twice/);
     expect(() => parseLayerTimeCsv('0,0\n10,-1\n', 'x')).toThrow(HelixError);
