@@ -2,7 +2,7 @@
 // model, from measured per-layer timings (import) or from hardware figures (estimate).
 
 import { existsSync } from 'node:fs';
-import { usageError } from '../errors.js';
+import { HelixError, usageError } from '../errors.js';
 import { deriveProfile, formatProfileYaml, type DerivedProfile, type ServingSettings } from '../profiles/build.js';
 import { HELIX_KV_FILL } from '../profiles/derive.js';
 import { estimateProfile } from '../profiles/estimate.js';
@@ -62,6 +62,13 @@ function parseFill(value: string): number {
 }
 
 function settingsFrom(flags: ProfileFlags, sources: ProfileSources, model: ModelCard): ServingSettings {
+  // As `plan --workload` does: a mean request longer than the model's context is no workload.
+  const w = flags.workload;
+  if (w && w.meanInput + w.meanOutput > model.contextLength) {
+    throw usageError('workload-too-long', `--workload: ${w.source}, ${Math.round(w.meanInput + w.meanOutput)} tokens a request, more than ${model.id}'s context of ${model.contextLength}`, {
+      expected: `IN + OUT <= ${model.contextLength}`,
+    });
+  }
   const maxLayersOf = (gpu: string): number => {
     const entry = sources.catalog.get(gpu);
     if (!entry) throw usageError('bad-option', `--pipeline names unknown GPU type "${gpu}"`, { expected: `one of ${[...sources.catalog.keys()].join(', ')}` });
@@ -126,6 +133,8 @@ function runImport(flags: ProfileFlags, sources: ProfileSources, model: ModelCar
 
 function runEstimate(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string, settings: ServingSettings): Built {
   const factors = factorsFile(sources, flags.factors);
+  // A type the catalogs lack is the flag's mistake, not the catalog's (whose file the error named).
+  if (!sources.catalog.has(gpu)) throw usageError('unknown-gpu', `unknown GPU type "${gpu}"`, { field: '--gpu', expected: `one of ${[...sources.catalog.keys()].join(', ')}` });
   const hardware = hardwareFor(sources.catalog, gpu, sources.catalogFiles.join(' + '));
   const machines = settings.pipeline ? mixMachines(sources, model, settings.pipeline, settings, () => factors) : undefined;
   const est = estimateProfile({ hardware, model, factors, settings, ...(machines ? { machines } : {}) });
@@ -190,7 +199,15 @@ export const profileCommand: CommandSpec = {
     let compare: DerivedProfileView['compare'];
     if (flags.compare) {
       const type = sources.catalog.get(flags.gpu)!.type;
-      reference = loadProfile(flags.compare, model, type).throughput;
+      try {
+        reference = loadProfile(flags.compare, model, type).throughput;
+      } catch (e) {
+        // The file may well be named for its GPU: what disagrees is --gpu.
+        if (e instanceof HelixError && e.details.field === 'gpu') {
+          throw usageError('compare-other-gpu', `--compare ${flags.compare} is a profile of another GPU type than --gpu ${flags.gpu}`, { expected: `a ${flags.gpu} profile`, found: e.details.found });
+        }
+        throw e;
+      }
       const n = Math.min(reference.length, p.throughput.length);
       const errs = Array.from({ length: n }, (_, i) => Math.abs(p.throughput[i] / reference![i] - 1));
       compare = { file: flags.compare, mean: errs.reduce((a, b) => a + b, 0) / Math.max(1, n), worst: Math.max(0, ...errs) };

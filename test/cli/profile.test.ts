@@ -107,6 +107,11 @@ describe('helix profile (in-process)', () => {
     await expectUsage(['import'], { gpu: 'T4', model: 'llama2-70b', pipeline: 'A100-40G:4' }, /must include T4/);
     // A mistyped --profiles folder is refused, not replaced by the bundled profiles.
     await expectUsage(['estimate'], { gpu: 'T4', model: 'llama2-70b', profiles: '/nonexistent/profiles' }, /profile folder not found: \/nonexistent\/profiles/);
+    // The flag's mistakes are the flag's: a mistyped --gpu once blamed the bundled catalog file.
+    await expectUsage(['estimate'], { gpu: 'H100', model: 'llama3.1-70b' }, /^unknown GPU type "H100"$/);
+    await expectUsage(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', compare: 'profiles/estimated/llama3.1-70b/H100-80G.yaml' }, /--compare \S+H100-80G\.yaml is a profile of another GPU type than --gpu L40S/);
+    // As `plan --workload` refuses it: a request longer than the model's context.
+    await expectUsage(['import'], { gpu: 'A100-40G', model: 'llama2-70b', workload: parseWorkloadArg('9000:240') }, /9240 tokens a request, more than llama2-70b's context of 4096/);
   });
 });
 
