@@ -2,6 +2,7 @@
 // model, from measured per-layer timings (import) or from hardware figures (estimate).
 
 import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { HelixError, usageError } from '../errors.js';
 import { deriveProfile, formatProfileYaml, type DerivedProfile, type ServingSettings } from '../profiles/build.js';
 import { HELIX_KV_FILL } from '../profiles/derive.js';
@@ -13,12 +14,13 @@ import { readTimings, type Timings } from '../profiles/timings.js';
 import { HELIX_WORKLOAD, parseWorkloadArg, type Workload } from '../profiles/workload.js';
 import { formatDerivedProfile, type DerivedProfileView } from '../report/profiles-table.js';
 import { derivedMaxLayers, DEFAULT_KV_RESERVE, loadProfile } from '../spec/profile.js';
+import { formatLayerTimeYaml } from '../spec/layer-time.js';
 import type { ModelCard } from '../spec/types.js';
 import { parseBytes } from '../spec/units.js';
 import type { CommandSpec } from './command.js';
 import { colorFor } from './io.js';
 import { parseFraction, parsePositiveInt, type CommonFlags } from './options.js';
-import { writeFileAtomic } from './write-file.js';
+import { writeFilesAtomic } from './write-file.js';
 
 const ACTIONS = ['import', 'estimate'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -84,6 +86,17 @@ function settingsFrom(flags: ProfileFlags, sources: ProfileSources, model: Model
     ...(flags.weightsPerLayer !== undefined ? { weightBytesPerLayer: flags.weightsPerLayer } : {}),
     ...(flags.pipeline !== undefined ? { pipeline: parseMix(flags.pipeline, maxLayersOf) } : {}),
   };
+}
+
+/**
+ * Where a profile written to `<profiles>/<model>/<GPU>.yaml` keeps its timings:
+ * `<profiles>/layer-time/<model>/<GPU>.yaml`. Null where the output is laid out otherwise (then
+ * no folder would find them), or where the timings are already a layer-time file there.
+ */
+function layerTimeBeside(output: string, model: ModelCard, gpu: string, timings: string | undefined): string | null {
+  if (!timings || basename(dirname(resolve(output))) !== model.id) return null;
+  const target = join(dirname(dirname(resolve(output))), 'layer-time', model.id, `${gpu}.yaml`);
+  return resolve(timings) === target ? null : target;
 }
 
 function targetTimings(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string): Timings {
@@ -217,7 +230,17 @@ export const profileCommand: CommandSpec = {
       p.source === 'estimated'
         ? [`Estimated, not measured: ${p.gpu} serving ${model.name} (helix profile estimate).`]
         : [`Imported from per-layer timings: ${p.gpu} serving ${model.name} (helix profile import).`];
-    if (flags.output) writeFileAtomic(flags.output, formatProfileYaml(p, comment));
+    const timingsOut = action === 'import' && flags.output ? layerTimeBeside(flags.output, model, flags.gpu, flags.timings) : null;
+    if (flags.output) {
+      // Imported timings go beside the profile as well, where plan and simulate look for them:
+      // without them a cluster using the profile cannot be predicted, only planned for max flow.
+      const files = [{ path: flags.output, content: formatProfileYaml(p, comment) }];
+      if (timingsOut) {
+        const t = readTimings(flags.timings!);
+        files.push({ path: timingsOut, content: formatLayerTimeYaml({ gpu: flags.gpu, model: model.id, prompt: t.times.prompt, decode: t.times.decode, comment: [`Per-layer timings of ${flags.gpu} serving ${model.name}, from ${t.from} (helix profile import).`] }) });
+      }
+      writeFilesAtomic(files);
+    }
 
     if (flags.json) {
       io.out(
@@ -234,6 +257,7 @@ export const profileCommand: CommandSpec = {
             ...built.extra,
             ...(compare ? { compare: { ...compare, reference } } : {}),
             ...(flags.output ? { written: flags.output } : {}),
+            ...(timingsOut ? { timingsWritten: timingsOut } : {}),
           },
           null,
           2,
@@ -254,7 +278,7 @@ export const profileCommand: CommandSpec = {
         share: pt.share,
         ...(reference && i < reference.length ? { reference: reference[i] } : {}),
       })),
-      notes: [...built.notes, flags.output ? `wrote ${flags.output}` : 'write it with --output <profiles>/<model>/<GPU>.yaml'],
+      notes: [...built.notes, flags.output ? `wrote ${flags.output}${timingsOut ? ` and its timings to ${timingsOut} (what plan and simulate read to predict delivered throughput)` : ''}` : 'write it with --output <profiles>/<model>/<GPU>.yaml'],
       ...(compare ? { compare } : {}),
     };
     io.out(formatDerivedProfile(view, { color: colorFor(io, flags.color) }));

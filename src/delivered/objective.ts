@@ -7,7 +7,9 @@
 // rest of the time goes to a local search from the best of them scored by that simulation
 // (polish.ts).
 
+import { join } from 'node:path';
 import { choiceNote } from './choice-note.js';
+import { clusterLayerTimeDirs } from '../spec/layer-time.js';
 import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
@@ -212,7 +214,10 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   const untimed = untimedGpus(cluster);
   if (untimed.length > 0) {
     add('max flow', 'max flow', await planCluster(cluster, o));
-    const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so nothing can be predicted or simulated; planned for max flow instead`;
+    // Plans leaving those machines idle could be predicted, but a delivered plan chosen among
+    // those alone would quietly leave hardware out; the user decides that (by removing the nodes).
+    const where = join(clusterLayerTimeDirs(cluster)[0], 'layer-time', cluster.model.id);
+    const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so plans using ${untimed.length > 1 ? 'them' : 'it'} cannot be predicted or simulated; planned for max flow instead (add ${untimed.map((g) => `${g}.yaml`).join(', ')} to ${where}, e.g. by \`helix profile import --timings\`)`;
     return { objective: 'maxflow', chosen: candidates[0], candidates, notes: [note], confirmRequests: null, workload: workload.name };
   }
   add('max flow', 'max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));

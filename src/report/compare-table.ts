@@ -55,7 +55,7 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance; 
     fitTable(COMPARE_COLUMNS, t, { color: c, width: o.width }),
     'tokens/s = max flow; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path',
     `delivered, TTFT, TPOT = what the delivered-throughput model predicts for ${report.workload ?? DEFAULT_WORKLOAD} requests once KV-cache room and per-stage latency count (docs/delivered.md)`,
-    ...(report.rows.some((r) => r.throughput > 0 && !r.delivered) ? ['  (- where a machine has no per-layer timings under profiles/layer-time, which the model needs)'] : []),
+    ...(report.rows.some((r) => r.throughput > 0 && !r.delivered) ? ['  (- where a machine has no per-layer timings, which the model needs: layer-time/<model>/<GPU>.yaml in the profile folder, the one above it, or the bundled profiles)'] : []),
     ...notes,
     '',
   ].join('\n');

@@ -86,6 +86,25 @@ describe('helix profile (in-process)', () => {
     expect(code[0]).toBeGreaterThan(chat[0]);
   });
 
+  it('import -o into a profile folder writes the timings beside it, where plan and simulate find them', async () => {
+    const csv = join(tmp, 'h100-timings');
+    mkdirSync(csv, { recursive: true });
+    writeFileSync(join(csv, 'prompt_bs2time.csv'), 'batch_tokens,ms\n0,0\n128,0.9\n256,1.1\n512,1.7\n1024,3.1\n2048,6.0\n');
+    writeFileSync(join(csv, 'decode_bs2time.csv'), 'batch_tokens,ms\n0,0\n1,0.75\n16,0.8\n64,0.95\n256,1.8\n');
+    const out = join(tmp, 'mine', 'llama3.1-70b', 'H100-80G.yaml');
+    const io = capture();
+    expect(await profileCommand.run(['import'], { gpu: 'H100-80G', model: 'llama3.1-70b', timings: csv, output: out, json: true }, io)).toBe(0);
+    const beside = join(tmp, 'mine', 'layer-time', 'llama3.1-70b', 'H100-80G.yaml');
+    expect(JSON.parse(io.stdout())).toMatchObject({ written: out, timingsWritten: beside });
+    expect(readFileSync(beside, 'utf8')).toMatch(/^gpu: H100-80G\nmodel: llama3\.1-70b\n[\s\S]*prompt: \[\[0, 0\], \[128, 0\.9\]/m);
+    // A cluster on that folder is predicted: the delivered objective needs the timings.
+    const spec = join(tmp, 'mine.yaml');
+    writeFileSync(spec, `name: mine\nmodel: llama3.1-70b\nprofiles: mine\ncoordinator: { region: r }\nnetwork:\n  default: { bandwidth: 25Gbps, latency: 1ms }\nnodes:\n  - { name: h100, gpu: H100-80G, count: 4, region: r }\n`);
+    const plan = JSON.parse(helix(['plan', spec, '-t', '1', '--json']).stdout);
+    expect(plan.settings.objective).toBe('delivered');
+    expect(plan.delivered.throughput).toBeGreaterThan(0);
+  });
+
   it('usage errors: unknown action, missing --gpu, no timings, --timings with estimate', async () => {
     const expectUsage = async (args: string[], opts: Record<string, unknown>, pattern: RegExp) => {
       try {
