@@ -22,10 +22,18 @@ export function servabilityProblem(cluster: Cluster): ServabilityProblem | null 
   }
   const totalLayers = cluster.nodes.reduce((s, node) => s + node.maxLayers, 0);
   if (totalLayers < L) {
+    // Per type, so a profile whose table stops short (maxLayers 3 on a 48 GB card) shows.
+    const byType = new Map<string, { count: number; layers: number; weightGb: number; vramGb: number }>();
+    for (const node of cluster.nodes) {
+      const t = byType.get(node.gpu) ?? { count: 0, layers: node.maxLayers, weightGb: (node.maxLayers * cluster.model.weightBytesPerLayer) / 1e9, vramGb: node.vramBytes / 1e9 };
+      t.count++;
+      byType.set(node.gpu, t);
+    }
+    const parts = [...byType].map(([gpu, t]) => `${t.count} x ${gpu} at ${t.layers} layer${t.layers === 1 ? '' : 's'} (${t.weightGb.toFixed(1)} GB of ${t.vramGb.toFixed(0)} GB)`);
     return {
       code: 'too-little-memory',
-      why: `the nodes hold at most ${totalLayers} of ${L} layers together`,
-      expected: `GPU memory for all ${L} layers`,
+      why: `the nodes hold at most ${totalLayers} of ${L} layers together: ${parts.join(', ')}`,
+      expected: `GPU memory for all ${L} layers (a profile's maxLayers, or its throughput list where it has none, sets a node's layers)`,
     };
   }
 

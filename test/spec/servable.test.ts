@@ -52,6 +52,8 @@ describe('checkServable', () => {
     const p = servabilityProblem(pair([[0, 1]], [true, true], 3));
     expect(p?.code).toBe('too-little-memory');
     expect(p?.why).toMatch(/6 of 8 layers/);
+    // Per GPU type, so a profile whose table stops short shows for what it is.
+    expect(p?.why).toMatch(/: 2 x \S+ at 3 layers \([\d.]+ GB of \d+ GB\)$/);
   });
 
   it('never rules out a cluster that some placement serves (checked by brute force)', () => {
