@@ -72,7 +72,7 @@ export function readText(file: string): string {
 export function readYamlSpec(file: string): YamlSpec {
   const text = readText(file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const line = lines.linePos(err.pos[0]).line;

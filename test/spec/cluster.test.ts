@@ -121,6 +121,11 @@ describe('spec errors name the file and the field', () => {
     expect(bomb.message).toMatch(/cannot be expanded/);
   });
 
+  it('YAML merge keys (<<) merge, as the common idiom for repeated node groups', () => {
+    const c = loadCluster(writeTemp(spec70b('  - &base { name: big, gpu: A100-40G, count: 4, region: r }\n  - { <<: *base, name: more }\n', LINKED)));
+    expect(c.nodes.filter((n) => n.name.startsWith('more')).map((n) => n.gpu)).toEqual(Array(4).fill('A100-40G'));
+  });
+
   it('a missing file, a folder, a file that is not a mapping', () => {
     expect(failure(() => loadCluster(join(tempDir('x'), 'missing.yaml'))).message).toMatch(/file not found/);
     expect(failure(() => loadCluster(tempDir('a-folder'))).message).toMatch(/folder/);
