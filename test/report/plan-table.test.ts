@@ -33,7 +33,10 @@ describe('formatSummary', () => {
     const delivered = { throughput: 120, decodeThroughput: 28, ttftSec: 0.8, tpotSec: 0.19, inflight: 7, limitedBy: 'kv' as const, workload: { input: 763, output: 232 } };
     expect(formatSummary({ ...base, delivered }, plain)).toMatch(/^delivered {3}120 tokens\/s predicted \(28\.0 decode\), TTFT 0\.80 s, TPOT 190 ms, 7 requests in flight/m);
     const none = formatSummary({ ...base, delivered: { ...delivered, throughput: 0, decodeThroughput: 0, ttftSec: 0, tpotSec: 0, inflight: 0, limitedBy: 'maxflow' as const } }, plain);
-    expect(none).toMatch(/^delivered {3}nothing: no request can be served \(no flow\)/m);
+    // The plan carries flow, so what stops every request is the KV room (the notes say where).
+    expect(none).toMatch(/^delivered {3}nothing: no request can be served \(no KV-cache room on its paths, see the notes\)/m);
+    const noFlow = formatSummary({ ...base, throughput: 0, delivered: { ...delivered, throughput: 0, decodeThroughput: 0, ttftSec: 0, tpotSec: 0, inflight: 0, limitedBy: 'maxflow' as const } }, plain);
+    expect(noFlow).toMatch(/^delivered {3}nothing: no request can be served \(no flow\)/m);
     expect(none).not.toMatch(/TPOT/);
   });
 });
