@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { noKvRoomNote } from '../../src/delivered/attach.js';
-import { buildCluster } from '../../src/spec/build.js';
-import { testModel } from '../fixtures/clusters.js';
+import { identicalCluster, testModel } from '../fixtures/clusters.js';
 import { planFor } from '../fixtures/plans.js';
 
-const model = testModel(6);
 // 2.5 GB cards: a serving engine may use 0.9 x 2.5 - 2 = 0.25 GB; a layer weighs 0.2 GB, so one
 // layer leaves KV room and two do not.
-const cluster = buildCluster({
-  name: 'small-cards',
-  model,
-  coordinatorRegion: 'r',
-  nodes: ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({
-    name,
-    gpu: 'X',
-    region: 'r',
-    vramBytes: 2.5e9,
-    maxLayers: 3,
-    nicBytesPerSec: 0,
-    throughput: [300, 200, 100],
-    profileSource: 'measured' as const,
-  })),
-  link: () => ({ bandwidth: 1e12, latency: 0.001 }),
-  coordinatorLink: () => ({ bandwidth: 1e9, latency: 0.001 }),
-});
+const cluster = identicalCluster(['a', 'b', 'c', 'd', 'e', 'f'], { vramBytes: 2.5e9, linkTokensPerSec: 1e12 / testModel(6).activationBytesPerToken });
 
 describe('noKvRoomNote', () => {
   it('names the nodes carrying flow whose weights leave no KV-cache room, with the memory arithmetic', () => {

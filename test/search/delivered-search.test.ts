@@ -41,14 +41,14 @@ describe('searchObjective', () => {
     const c = equal();
     const seeds: Placement[] = [chain, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null, null]];
     // Nothing scores: the search once read the best of an empty pool.
-    const none = await searchObjective(c, { objective: () => 0, seeds, seed: 1, timeLimitSec: 60, maxEvaluations: 2000, partialInference: false });
+    const none = await searchObjective(c, { objective: () => 0, seeds, seed: 1, timeLimitSec: 60, maxEvaluations: 2000, minLayers: null, maxStages: null, partialInference: false });
     expect(none.best).toEqual([]);
     // Only layouts of at most two stages score: none of the seeds, but the search reaches some.
     const shallow = (l: Layout, flow: number) => {
       const placement = Array.from(l.start, (st, i) => (st < 0 ? null : { start: st, end: l.end[i] }));
       return flowDepth(c, evaluatePlacement(c, placement)) <= 1 ? flow : 0;
     };
-    const found = await searchObjective(c, { objective: shallow, seeds: [chain], seed: 2, timeLimitSec: 60, maxEvaluations: 4000, partialInference: false });
+    const found = await searchObjective(c, { objective: shallow, seeds: [chain], seed: 2, timeLimitSec: 60, maxEvaluations: 4000, minLayers: null, maxStages: null, partialInference: false });
     expect(found.best.length).toBeGreaterThan(0);
   });
 

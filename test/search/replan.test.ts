@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { tidyMoves } from '../../src/search/replan.js';
 import { evaluatePlacement } from '../../src/graph/placement-flow.js';
-import { buildCluster } from '../../src/spec/build.js';
-import { testModel } from '../fixtures/clusters.js';
+import { identicalCluster } from '../fixtures/clusters.js';
 
-const model = testModel(6);
-const act = model.activationBytesPerToken;
 // Four identical machines, 3 layers each at 100 tokens/s, every link alike: which of them holds
 // which half changes nothing.
-const cluster = buildCluster({
-  name: 'four',
-  model,
-  coordinatorRegion: 'r',
-  nodes: ['a', 'b', 'c', 'd'].map((name) => ({
-    name,
-    gpu: 'X',
-    region: 'r',
-    vramBytes: 1e9,
-    maxLayers: 3,
-    nicBytesPerSec: 0,
-    throughput: [300, 200, 100],
-    profileSource: 'measured' as const,
-  })),
-  link: () => ({ bandwidth: 1000 * act, latency: 0.001 }),
-  coordinatorLink: () => ({ bandwidth: 1e9, latency: 0.001 }),
-});
+const cluster = identicalCluster(['a', 'b', 'c', 'd']);
 const first = { start: 0, end: 3 };
 const second = { start: 3, end: 6 };
 const free = { partialInference: false, minLayers: null, maxStages: null };

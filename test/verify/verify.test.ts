@@ -4,29 +4,13 @@ import { buildCluster } from '../../src/spec/build.js';
 import { withoutNodes } from '../../src/graph/extend.js';
 import { embeddedRouting } from '../../src/schedule/json.js';
 import { HelixError } from '../../src/errors.js';
-import { randomSmallCluster, testModel, bruteForceOptimum } from '../fixtures/clusters.js';
+import { identicalCluster, randomSmallCluster, testModel, bruteForceOptimum } from '../fixtures/clusters.js';
 import { mutable, planFor } from '../fixtures/plans.js';
 
 const model = testModel(6);
-const act = model.activationBytesPerToken;
 // Three identical nodes of 3 layers each: a chain a -> b needs both halves; c doubles the first half.
-const cluster = buildCluster({
-  name: 'three',
-  model,
-  coordinatorRegion: 'r',
-  nodes: ['a', 'b', 'c'].map((name) => ({
-    name,
-    gpu: 'X',
-    region: 'r',
-    vramBytes: 1e9,
-    maxLayers: 3,
-    nicBytesPerSec: 0,
-    throughput: [300, 200, 100],
-    profileSource: 'measured' as const,
-  })),
-  link: () => ({ bandwidth: 1000 * act, latency: 0.001 }),
-  coordinatorLink: () => ({ bandwidth: 1e9, latency: 0.001 }),
-});
+const act = model.activationBytesPerToken;
+const cluster = identicalCluster(['a', 'b', 'c'], { model });
 const good = planFor(cluster, [{ start: 0, end: 3 }, { start: 3, end: 6 }, { start: 0, end: 3 }]);
 
 describe('verifyPlan accepts', () => {
