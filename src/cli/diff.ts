@@ -42,10 +42,13 @@ export const diffCommand: CommandSpec = {
     const before = readPlan(args[0]);
     const after = readPlan(args[1]);
     if (before.cluster.model !== after.cluster.model || before.cluster.layers !== after.cluster.layers) {
-      const what = (p: Plan) => `${p.cluster.model}${before.cluster.model === after.cluster.model ? ` with ${p.cluster.layers} layers` : ''}`;
-      throw inputError('diff-model-mismatch', `plans are for different models (${what(before)} vs ${what(after)})`, {
+      const sameModel = before.cluster.model === after.cluster.model;
+      const message = sameModel
+        ? `plans record different layer counts for ${before.cluster.model} (${before.cluster.layers} vs ${after.cluster.layers})`
+        : `plans are for different models (${before.cluster.model} vs ${after.cluster.model})`;
+      throw inputError('diff-model-mismatch', message, {
         file: args[1],
-        ...(before.cluster.model === after.cluster.model ? { field: 'cluster.layers' } : {}),
+        ...(sameModel ? { field: 'cluster.layers' } : {}),
       });
     }
     // diff reads no cluster, so nothing else checks the ranges it counts layers from: a

@@ -207,6 +207,16 @@ export const profileCommand: CommandSpec = {
     const settings = settingsFrom(flags, sources, model);
     const built = action === 'import' ? runImport(flags, sources, model, flags.gpu, settings) : runEstimate(flags, sources, model, flags.gpu, settings);
     const p = built.profile;
+    // Clusters load a profile against the model card's weight size and the card's VRAM: a
+    // profile claiming more layers than fit there (--usable-memory beyond the card, or a smaller
+    // --weights-per-layer) would be written, then refused by every cluster using it.
+    const vram = sources.catalog.get(flags.gpu)!.type.vramBytes;
+    const fit = Math.floor(vram / model.weightBytesPerLayer);
+    if (Math.min(p.maxLayers, model.layers) > fit) {
+      throw usageError('profile-over-memory', `the profile would claim ${p.maxLayers} layers, but at ${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB a layer (${model.id}'s model card) a ${flags.gpu}'s ${(vram / 1e9).toFixed(1)} GB hold ${fit}, and clusters load profiles against those`, {
+        expected: `--max-layers ${fit} or fewer, a --usable-memory within the card, or a model card with the weight size measured`,
+      });
+    }
 
     let reference: readonly number[] | undefined;
     let compare: DerivedProfileView['compare'];
@@ -215,9 +225,13 @@ export const profileCommand: CommandSpec = {
       try {
         reference = loadProfile(flags.compare, model, type).throughput;
       } catch (e) {
-        // The file may well be named for its GPU: what disagrees is --gpu.
-        if (e instanceof HelixError && e.details.field === 'gpu') {
+        // The file may well be named for its GPU or kept in another folder: what disagrees is
+        // --gpu or --model (a missing field is the file's own fault, reported as it is).
+        if (e instanceof HelixError && e.message.startsWith('profile names another GPU type')) {
           throw usageError('compare-other-gpu', `--compare ${flags.compare} is a profile of another GPU type than --gpu ${flags.gpu}`, { expected: `a ${flags.gpu} profile`, found: e.details.found });
+        }
+        if (e instanceof HelixError && e.message.startsWith('profile is for another model')) {
+          throw usageError('compare-other-model', `--compare ${flags.compare} is a profile of another model than --model ${model.id}`, { expected: `a ${model.id} profile`, found: e.details.found });
         }
         throw e;
       }

@@ -142,7 +142,8 @@ export const replanCommand: CommandSpec = {
       cluster,
       placement: r.placement,
       // Replanning keeps Helix's objective whatever the plan in force was made for (see the note).
-      settings: { ...old.settings, method: 'replan', timeLimitSec: flags.timeLimit, seed: flags.seed, objective: 'maxflow' },
+      // `by` belongs to separate placements; a replan is not one.
+      settings: { ...withoutBy(old.settings), method: 'replan', timeLimitSec: flags.timeLimit, seed: flags.seed, objective: 'maxflow' },
       // Stopped by Ctrl-C, it says so, as `plan` does: a file that looks finished is not one.
       status: r.throughput > 0 ? (controller.signal.aborted ? 'interrupted' : 'heuristic') : 'no-flow',
       bound: { value: Math.max(bounds.value, r.full.bound.value >= r.throughput ? Math.min(bounds.value, r.full.bound.value) : bounds.value), source: bounds.source, all: bounds.all },
@@ -204,4 +205,9 @@ function deliveredReplanNote(before: Cluster, old: Plan, after: Cluster, next: P
   const now = tryPredict(after, next, workload);
   const figures = typeof was === 'string' || typeof now === 'string' ? '' : ` (predicted to serve ${tokens(now.throughput)} tokens/s, against ${tokens(was.throughput)} before the change)`;
   return `the plan in force was made for --objective delivered; replan keeps few moves for max flow${figures}: \`helix plan --objective delivered\` on the changed cluster plans for tokens/s served`;
+}
+
+function withoutBy(settings: Plan['settings']): Plan['settings'] {
+  const { by: _by, ...rest } = settings;
+  return rest;
 }

@@ -9,7 +9,6 @@
 
 import { join } from 'node:path';
 import { choiceNote } from './choice-note.js';
-import { clusterLayerTimeDirs } from '../spec/layer-time.js';
 import { assemblePlan } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
@@ -216,8 +215,10 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     add('max flow', 'max flow', await planCluster(cluster, o));
     // Plans leaving those machines idle could be predicted, but a delivered plan chosen among
     // those alone would quietly leave hardware out; the user decides that (by removing the nodes).
-    const where = join(clusterLayerTimeDirs(cluster)[0], 'layer-time', cluster.model.id);
-    const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so plans using ${untimed.length > 1 ? 'them' : 'it'} cannot be predicted or simulated; planned for max flow instead (add ${untimed.map((g) => `${g}.yaml`).join(', ')} to ${where}, e.g. by \`helix profile import --timings\`)`;
+    // The user's own layer-time folder where there is one (Cluster.layerTimeDirs holds `<root>/layer-time`).
+    const own = cluster.layerTimeDirs?.[0];
+    const where = own ? join(own, cluster.model.id) : `layer-time/${cluster.model.id}/ in the cluster's profile folder`;
+    const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so plans using ${untimed.length > 1 ? 'them' : 'it'} cannot be predicted or simulated; planned for max flow instead (add ${untimed.map((g) => `${g}.yaml`).join(', ')} to ${where}, e.g. by \`helix profile import --timings ... -o <profiles>/${cluster.model.id}/<GPU>.yaml\`)`;
     return { objective: 'maxflow', chosen: candidates[0], candidates, notes: [note], confirmRequests: null, workload: workload.name };
   }
   add('max flow', 'max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));

@@ -65,17 +65,20 @@ export function makeLayerTimeTable(raw: readonly LayerTimePoint[], file: string,
 }
 
 /** Parses `batchTokens,ms` lines; blank lines, `#` comments and one leading header line are skipped. */
-const MILLISECONDS = /(^|[^a-z])(ms|msec|millis|milliseconds?)([^a-z]|$)/i;
-const OTHER_TIME_UNIT = /(^|[^a-z])(s|sec|secs|seconds?|us|usec|µs|micros|microseconds?|ns|nanoseconds?)([^a-z]|$)/i;
-const TIME_WORD = /(time|ms|sec|latency|duration)/i;
+const MILLISECONDS = new Set(['ms', 'msec', 'millis', 'millisecond', 'milliseconds']);
+const OTHER_TIME_UNITS = new Set(['s', 'sec', 'secs', 'second', 'seconds', 'us', 'usec', 'µs', 'micros', 'microsecond', 'microseconds', 'ns', 'nanosecond', 'nanoseconds']);
+const TIME_WORDS = new Set(['time', 'latency', 'duration', ...MILLISECONDS, ...OTHER_TIME_UNITS]);
+/** The words of a column title: `time_ms` -> time, ms; `t (µs)` -> t, µs. */
+const words = (title: string): string[] => title.toLowerCase().split(/[^a-zµ]+/).filter(Boolean);
 
 /** A header's second column must be milliseconds if it names a unit, and the first must not be the time. */
 function checkHeader(cells: readonly string[], file: string, line: number): void {
   const [first, second] = cells;
-  if (TIME_WORD.test(first) && !TIME_WORD.test(second)) {
+  const timeIn = (title: string) => words(title).some((w) => TIME_WORDS.has(w));
+  if (timeIn(first) && !timeIn(second)) {
     tableError(file, `line ${line}`, `the header puts the time first (${JSON.stringify(cells.join(','))})`, 'batch tokens, then milliseconds per layer', JSON.stringify(cells.join(',')));
   }
-  if (!MILLISECONDS.test(second) && OTHER_TIME_UNIT.test(second)) {
+  if (!words(second).some((w) => MILLISECONDS.has(w)) && words(second).some((w) => OTHER_TIME_UNITS.has(w))) {
     tableError(file, `line ${line}`, `the header says the times are not in milliseconds (${JSON.stringify(second)})`, 'milliseconds per layer (convert the column, and title it ms)', JSON.stringify(second));
   }
 }

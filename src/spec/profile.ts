@@ -44,8 +44,9 @@ export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvRese
     }
     // Weights beyond the card's memory cannot be loaded at all, whatever the table measured.
     const fit = Math.floor(gpu.vramBytes / model.weightBytesPerLayer);
-    if (Math.min(given, model.layers) > fit) {
-      throw f.error('maxLayers', `${given} layers of ${model.id} weigh ${((Math.min(given, model.layers) * model.weightBytesPerLayer) / 1e9).toFixed(1)} GB, more than a ${gpu.name}'s ${(gpu.vramBytes / 1e9).toFixed(1)} GB`, {
+    const held = Math.min(given, model.layers);
+    if (held > fit) {
+      throw f.error('maxLayers', `${held} layers of ${model.id}${held < given ? ` (all it has)` : ''} weigh ${((held * model.weightBytesPerLayer) / 1e9).toFixed(1)} GB, more than a ${gpu.name}'s ${(gpu.vramBytes / 1e9).toFixed(1)} GB`, {
         expected: `at most ${fit} (the layers whose weights fit in VRAM)`,
         found: String(given),
       }, 'profile-over-memory');

@@ -38,7 +38,8 @@ function split(value: unknown, what: string, where: Where): [number, string] {
   }
   // "1e400" matches the pattern and is Infinity.
   if (!Number.isFinite(n) || n < 0) fail(what, value, where);
-  if (unit === '' && n !== 0) {
+  // Only a literal zero: `1e-400` and `0e0` read as 0 too, but no one writes a unitless zero so.
+  if (unit === '' && !(value === 0 || (typeof value === 'string' && /^\s*0+(\.0+)?\s*$/.test(value)))) {
     throw inputError('bad-unit', `${JSON.stringify(value)} has no unit`, { ...where, expected: `${examples[what]} (only 0 may be written without one)`, found: JSON.stringify(value) });
   }
   return [n, unit];

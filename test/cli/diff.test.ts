@@ -40,6 +40,16 @@ describe('helix diff (built binary)', () => {
     expect(r.stderr).toMatch(/dup\.json: nodes\[\d+\]\.name: node \S+ is listed twice/);
   });
 
+  it('exits 2 for plans that record different layer counts of one model, naming cluster.layers', () => {
+    const edited = JSON.parse(readFileSync(a, 'utf8'));
+    edited.cluster.layers += 1;
+    const file = join(tmp, 'layers.json');
+    writeFileSync(file, JSON.stringify(edited));
+    const r = helix(['diff', a, file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/layers\.json: cluster\.layers: plans record different layer counts for llama1-30b \(60 vs 61\)/);
+  });
+
   it('exits 2 for a file that is not a plan', () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"formatVersion": 1}');

@@ -129,6 +129,9 @@ describe('helix profile (in-process)', () => {
     // The flag's mistakes are the flag's: a mistyped --gpu once blamed the bundled catalog file.
     await expectUsage(['estimate'], { gpu: 'H100', model: 'llama3.1-70b' }, /^unknown GPU type "H100"$/);
     await expectUsage(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', compare: 'profiles/estimated/llama3.1-70b/H100-80G.yaml' }, /--compare \S+H100-80G\.yaml is a profile of another GPU type than --gpu L40S/);
+    await expectUsage(['estimate'], { gpu: 'T4', model: 'llama1-30b', compare: 'profiles/helix-set-a/llama2-70b/T4.yaml' }, /is a profile of another model than --model llama1-30b/);
+    // What clusters would refuse to load is not written: 30 layers of 1.53 GB on a 40 GB card.
+    await expectUsage(['import'], { gpu: 'A100-40G', model: 'llama2-70b', usableMemory: 80e9, maxLayers: 30 }, /the profile would claim 30 layers, but .* hold 26/);
     // As `plan --workload` refuses it: a request longer than the model's context.
     await expectUsage(['import'], { gpu: 'A100-40G', model: 'llama2-70b', workload: parseWorkloadArg('9000:240') }, /9240 tokens a request, more than llama2-70b's context of 4096/);
   });

@@ -157,6 +157,9 @@ describe('helix explain and render (built binary)', () => {
     expect(jo.stderr).toBe('');
   });
 
+});
+
+describe('helix replan and the plan in force (built binary)', () => {
   it('a delivered plan in force: nothing changed, or an idle machine lost, moves nothing, and so does a replan of that replan', () => {
     // Four A100s hold LLaMA-30B; the delivered plan leaves the L4s and T4s idle.
     const spec = join(tmp, 'small.yaml');
@@ -182,6 +185,15 @@ describe('helix explain and render (built binary)', () => {
     const again = JSON.parse(helix(['replan', first, '-c', spec, '--remove', idle[1], '-t', '2', '--json']).stdout);
     expect(again.moves).toBe(0);
     expect(again.throughput).toBe(old.throughput);
+  });
+
+  it('a replan of a separate placement records no grouping (`by` belongs to separate placements)', () => {
+    const plan = join(tmp, 'separate.json');
+    writeFileSync(plan, helix(['plan', 'clusters/single24.yaml', '-m', 'separate', '--by', 'region', '--json']).stdout);
+    expect(JSON.parse(readFileSync(plan, 'utf8')).settings.by).toBe('region');
+    const r = JSON.parse(helix(['replan', plan, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '-t', '1', '--json']).stdout);
+    expect(r.plan.settings.method).toBe('replan');
+    expect(r.plan.settings.by).toBeUndefined();
   });
 
   it("keeps the plan in force's depth controls (its successor is verified against them)", () => {

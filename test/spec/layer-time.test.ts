@@ -55,7 +55,7 @@ describe('parseLayerTimeCsv', () => {
     expect(fails('ms,batch\n0,0\n0.9,128\n')).toBe('the header puts the time first ("ms,batch")');
     // Without a header, a fractional batch is the tell.
     expect(fails('0,0\n0.9,128\n2.1,256\n')).toBe('batch tokens must be a whole number (are the columns swapped?)');
-    for (const ok of ['batch,ms\n0,0\n128,0.9\n', 'batch_tokens,time_ms\n0,0\n128,0.9\n', 'tokens,time\n0,0\n128,0.9\n', 'bs,latency (milliseconds)\n0,0\n128,0.9\n']) expect(fails(ok)).toBe('accepted');
+    for (const ok of ['num_items,value\n0,0\n128,0.9\n', 'batch,ms\n0,0\n128,0.9\n', 'batch_tokens,time_ms\n0,0\n128,0.9\n', 'tokens,time\n0,0\n128,0.9\n', 'bs,latency (milliseconds)\n0,0\n128,0.9\n']) expect(fails(ok)).toBe('accepted');
   });
 
   it('rejects repeated batch sizes, negative values and single points', () => {

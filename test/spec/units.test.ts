@@ -81,6 +81,8 @@ describe('a number without a unit', () => {
     ['bandwidth', parseBandwidth, 5e8],
     ['duration', parseDuration, '7'],
     ['duration', parseDuration, 1],
+    ['duration', parseDuration, '0e0'],
+    ['bandwidth', parseBandwidth, '1e-400'],
   ] as const)('is refused for a %s (%s), saying a unit is missing; only 0 needs none', (_, parse, input) => {
     const e = failure(() => parse(input, where));
     expect(e.code).toBe('bad-unit');

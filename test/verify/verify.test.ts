@@ -180,7 +180,7 @@ describe('verifyPlan rejects', () => {
     const source = p.routing[0];
     expect(source.hops.length).toBe(2);
     source.hops[0].weight *= 100;
-    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0]', message: expect.stringMatching(/^source's weights \(.*\) follow neither the plan's placement nor its flows \(.*\)$/) }]);
+    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0]', message: "source's weights (a:100 c:1) are not what the plan's placement gives (a:1 c:1), nor do the tables as a whole follow its flows" }]);
     for (const h of source.hops) h.weight = 0;
     expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[0].hops', message: expect.stringMatching(/^the plan carries [\d.]+ tokens\/s, but the coordinator's table sends no request out$/) }]);
     // A stage requests are routed to must send them on.
@@ -189,6 +189,15 @@ describe('verifyPlan rejects', () => {
     const a = q.routing.find((t: { from: string }) => t.from === 'a');
     for (const h of a.hops) h.weight = 0;
     expect(verifyPlan(q, cluster).problems.map((x) => x.message)).toContain('requests are routed to a, but its table sends none on');
+    // A mix of the two derivations, table by table, is neither (it can overload a stage).
+    const split = planFor(cluster, [{ start: 0, end: 3 }, { start: 3, end: 6 }, { start: 0, end: 3 }]);
+    const balanced = embeddedRouting(cluster, split)!;
+    const byFlows = embeddedRouting(cluster, split, { flows: 'plan' })!;
+    const differ = balanced.findIndex((t, i) => JSON.stringify(t) !== JSON.stringify(byFlows[i]));
+    expect(differ).toBe(0); // the coordinator's table: a and c by the balanced flow, c alone by the plan's
+    const mixed = mutable(split);
+    mixed.routing = balanced.map((t, i) => (i === differ ? byFlows[i] : t));
+    expect(verifyPlan(mixed, cluster).valid).toBe(false);
     // Weights by the plan's own flows, as plans written before the balanced routing have them, pass.
     const own = mutable(good);
     own.routing = embeddedRouting(cluster, good, { flows: 'plan' });
