@@ -40,12 +40,17 @@ export function parseNonNegativeNumber(flag: string) {
   };
 }
 
+/** Whole numbers as people write them: `1000000` or `1e6` (not `1.5`, `-3` or `0x10`). */
+const WHOLE = /^\d+(\.\d+)?(e\+?\d+)?$/i;
+
 export function parsePositiveInt(flag: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    if (!WHOLE.test(value.trim()) || !Number.isInteger(n) || n <= 0) {
       throw usageError('bad-option', `${flag} must be a positive integer`, { found: JSON.stringify(value) });
     }
+    // Past the safe range an integer is a typo whatever the limit, but say the limit.
+    if (!Number.isSafeInteger(n)) throw usageError('bad-option', `${flag} must be at most ${max}`, { found: value.trim() });
     if (n > max) throw usageError('bad-option', `${flag} must be at most ${max}`, { found: value.trim() });
     return n;
   };
@@ -66,9 +71,10 @@ export function parseSeed(flag = '--seed') {
 export function parseNonNegativeInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    if (!WHOLE.test(value.trim()) || !Number.isInteger(n)) {
       throw usageError('bad-option', `${flag} must be an integer >= 0`, { found: JSON.stringify(value) });
     }
+    if (!Number.isSafeInteger(n)) throw usageError('bad-option', `${flag} is too large`, { found: value.trim() });
     return n;
   };
 }

@@ -45,6 +45,7 @@ interface SimulateFlags extends CommonFlags {
 /** `--policy iwrr,random` or repeated `--policy`: a list of known policy names. */
 function parsePolicies(value: string, previous: unknown): PolicyName[] {
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw usageError('bad-option', `--policy needs a policy name: ${POLICY_NAMES.join(', ')}`, { found: JSON.stringify(value) });
   for (const n of names) {
     if (!(POLICY_NAMES as readonly string[]).includes(n)) {
       throw usageError('bad-option', `--policy must be one of ${POLICY_NAMES.join(', ')}`, { found: JSON.stringify(n) });
@@ -185,6 +186,10 @@ export const simulateCommand: CommandSpec = {
     if (flags.warmup > 0 && flags.until !== undefined && flags.warmup >= flags.until) {
       throw usageError('bad-option', '--warmup must end before --until');
     }
+    // A --rate/--load run is measured over its arrival window: a warm-up as long leaves none.
+    if (flags.warmup > 0 && flags.offline === undefined && flags.warmup >= flags.duration) {
+      throw usageError('bad-option', `--warmup ${flags.warmup} s must end before the arrivals do (--duration ${flags.duration} s): a --rate or --load run is measured over its arrival window`);
+    }
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster) }));
     const lengths = lengthSpec(flags, plans[0].plan);
@@ -233,7 +238,7 @@ export const simulateCommand: CommandSpec = {
       if (flags.quiet) break;
       const w = r.report.window;
       if (w.end <= w.start && flags.warmup > 0) {
-        io.err(`warning: ${r.label}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, before --warmup ${flags.warmup} s ended; its throughput figures measure nothing\n`);
+        io.err(`warning: ${r.label}: the run ended at ${r.report.simulatedSec.toFixed(1)} s, no later than --warmup ${flags.warmup} s; its throughput figures measure nothing\n`);
       } else if (flags.offline === undefined && w.end > w.start && r.report.requests.finished > 0 && w.end - w.start < 2 * r.report.latency.mean) {
         // Requests that start in a short window finish after it: the figure is a transient.
         io.err(`warning: ${r.label}: throughput is measured over ${(w.end - w.start).toFixed(1)} s, less than twice a request's mean latency (${r.report.latency.mean.toFixed(1)} s), so it is not a steady-state figure; use a longer --duration\n`);

@@ -31,7 +31,11 @@ export function writeTarget(path: string): string {
       // Not there (or a parent is not a folder): a new file, or an error the write will name.
     }
     if (!link) break;
-    p = resolve(dirname(p), readlinkSync(p));
+    const to = readlinkSync(p);
+    // /dev/stdout on a pipe ends at /proc/self/fd/1 -> `pipe:[123]`, a name, not a path: the link
+    // itself is what can be opened (and written in place, as a FIFO).
+    if (/^(pipe|socket|anon_inode):/.test(to)) break;
+    p = resolve(dirname(p), to);
   }
   // The folder through its own links, so two spellings of one file compare equal.
   try {
@@ -83,7 +87,7 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
   // device then leaves every file as it was (written last, `-o /dev/full --svg x.svg` wrote x.svg).
   for (const f of inPlace) {
     try {
-      writeFileSync(f.path, f.content);
+      writeInPlace(f.path, f.content);
     } catch (e) {
       unstage();
       throw writeFailed(f.path, e);
@@ -97,6 +101,27 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
       throw writeFailed(s.path, e);
     }
   }
+}
+
+/**
+ * A device or FIFO, opened and written. `/dev/stdout` on a socket (as a parent process's pipes
+ * often are) cannot be opened at all (ENXIO): it is this process's own descriptor, so that is
+ * written instead.
+ */
+function writeInPlace(path: string, content: string): void {
+  try {
+    writeFileSync(path, content);
+  } catch (e) {
+    const fd = ownDescriptor(writeTarget(path));
+    if ((e as NodeJS.ErrnoException).code !== 'ENXIO' || fd === null) throw e;
+    writeFileSync(fd, content);
+  }
+}
+
+/** The descriptor a `/proc/<this process>/fd/N` path names, or null. */
+function ownDescriptor(target: string): number | null {
+  const m = /^\/proc\/(self|\d+)\/fd\/(\d+)$/.exec(target);
+  return m && (m[1] === 'self' || Number(m[1]) === process.pid) ? Number(m[2]) : null;
 }
 
 /**

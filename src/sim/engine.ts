@@ -318,10 +318,12 @@ export class Engine {
   private changeKv(v: number, delta: number): void {
     const reserved = this.config.nodes[v].kvLimit - this.kvFree[v];
     this.kvTokenSec[v] += reserved * this.overlap(this.kvSince[v], this.now);
+    // The peak is the window's, as every other figure: a level counts where it held inside it.
+    if (reserved > this.kvPeak[v] && this.kvSince[v] <= this.windowEnd && this.now >= this.windowStart) this.kvPeak[v] = reserved;
     this.kvSince[v] = this.now;
     this.kvFree[v] += delta;
     const after = reserved - delta;
-    if (after > this.kvPeak[v]) this.kvPeak[v] = after;
+    if (after > this.kvPeak[v] && this.inWindow(this.now)) this.kvPeak[v] = after;
   }
 
   private changeInFlight(delta: number): void {

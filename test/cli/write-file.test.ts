@@ -4,10 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutputPath, writeFileAtomic, writeFilesAtomic } from '../../src/cli/write-file.js';
 import { HelixError } from '../../src/errors.js';
+import { helix } from '../fixtures/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'helix-write-'));
 
 describe('writeFileAtomic', () => {
+  it('-o /dev/stdout writes in place when stdout is a pipe (it ends at /proc/self/fd/1 -> pipe:[N], not a path)', () => {
+    const plan = join(mkdtempSync(join(tmpdir(), 'helix-stdout-')), 'petals.json');
+    writeFileSync(plan, helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--json']).stdout);
+    // The test runner's pipes are sockets, which /proc/self/fd/1 cannot open (ENXIO); a shell's
+    // `| head` is a FIFO. Both are written.
+    const r = helix(['render', plan, '-o', '/dev/stdout']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+
   it('writes the whole file and leaves no temp file behind', () => {
     const path = join(tmp, 'sub', 'plan.json');
     writeFileAtomic(path, '{"a":1}\n');
