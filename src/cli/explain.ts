@@ -27,7 +27,7 @@ export const explainCommand: CommandSpec = {
   options: [
     { flags: '-c, --cluster <file>', description: 'cluster spec the plan is for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
-    { flags: '--try-time <seconds>', description: 'search time for each what-if', parse: parsePositiveNumber('--try-time'), defaultValue: 1 },
+    { flags: '--try-time <seconds>', description: 'search time for each what-if, at most (a search ends early at the upper bound)', parse: parsePositiveNumber('--try-time', 600), defaultValue: 1 },
     { flags: '--seed <n>', description: 'seed for the what-if searches', parse: parseSeed(), defaultValue: 1 },
   ],
   examples: ['helix explain plan.json --cluster clusters/geo3.yaml', 'helix explain plan.json -c clusters/single24.yaml --json'],

@@ -20,12 +20,13 @@ export interface ArgumentSpec {
   readonly word?: boolean;
 }
 
-export function parsePositiveNumber(flag: string) {
+export function parsePositiveNumber(flag: string, max = Infinity) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
       throw usageError('bad-option', `${flag} must be a positive number`, { found: JSON.stringify(value) });
     }
+    if (n > max) throw usageError('bad-option', `${flag} must be at most ${max}`, { found: value.trim() });
     return n;
   };
 }

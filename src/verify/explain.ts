@@ -7,6 +7,7 @@ import type { Cluster, Placement } from '../spec/types.js';
 import { evaluatePlacement, SINK, SOURCE } from '../graph/placement-flow.js';
 import { withExtraNode, withLinkCapacity } from '../graph/extend.js';
 import { searchPlacement } from '../search/search.js';
+import { bestBound } from '../search/bounds.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 
 export interface Bottleneck {
@@ -37,6 +38,15 @@ export interface Explanation {
 
 const label = (cluster: Cluster, v: number) => (v === SOURCE ? 'coordinator' : v === SINK ? 'coordinator' : cluster.nodes[v].name);
 
+/** A what-if search that ends once it reaches the cluster's upper bound: nothing more is there. */
+async function searchToBound(cluster: Cluster, o: Parameters<typeof searchPlacement>[1]): Promise<Awaited<ReturnType<typeof searchPlacement>>> {
+  const bound = bestBound(cluster).value;
+  const done = new AbortController();
+  const atBound = (t: number) => t >= bound * (1 - 1e-6);
+  if ((o.initial ?? []).some((p) => atBound(evaluatePlacement(cluster, p).throughput))) done.abort();
+  return searchPlacement(cluster, { ...o, signal: done.signal, onImprove: (t) => atBound(t) && done.abort() });
+}
+
 export async function explainPlacement(cluster: Cluster, placement: Placement, o: { secondsPerTry: number; seed: number }): Promise<Explanation> {
   const flow = evaluatePlacement(cluster, placement);
   const cut = flow.cut ?? { nodes: [], edges: [] };
@@ -64,19 +74,23 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   // The same search on the same machines first: a plan that is not max-flow optimal (a delivered
   // plan trades max flow on purpose) would otherwise credit new hardware with what re-placing the
   // layers alone gives.
-  const same = await searchPlacement(cluster, { ...search, initial: [placement] });
+  const same = await searchToBound(cluster, { ...search, initial: [placement] });
   const base = Math.max(flow.throughput, same.throughput);
   if (same.throughput > flow.throughput * (1 + 1e-6)) {
     suggestions.push({ change: 're-place the layers on the same machines (no new hardware)', throughput: same.throughput, gain: same.throughput - flow.throughput, over: flow.throughput });
   }
-  // One more machine of each type present, placed by a short search from the current plan and
-  // from that re-placement; its gain is counted over the better of the two.
+  // One more machine of each type present, placed by the same search from the current plan with
+  // the same time: its gain is counted over the re-placement (the better of it and the plan).
+  // Started from the re-placement as well, it had that search's time on top of its own, and
+  // credited the extra search to the hardware (on 1,000 nodes: +6,700 tokens/s for a T4 that
+  // raises the upper bound by 71).
   const types = new Map<string, number>();
   cluster.nodes.forEach((node, i) => types.has(node.gpu) || types.set(node.gpu, i));
   for (const [gpu, template] of types) {
     const bigger = withExtraNode(cluster, template, `new-${gpu.toLowerCase()}`);
-    const r = await searchPlacement(bigger, { ...search, initial: [[...placement, null], [...same.placement, null]] });
-    suggestions.push({ change: `add one ${gpu} in ${cluster.nodes[template].region}`, throughput: r.throughput, gain: r.throughput - base, over: base });
+    const r = await searchToBound(bigger, { ...search, initial: [[...placement, null]] });
+    const throughput = Math.max(r.throughput, base);
+    suggestions.push({ change: `add one ${gpu} in ${cluster.nodes[template].region}`, throughput, gain: throughput - base, over: base });
   }
   // Each node-to-node link in the cut, as fast as the fastest link in the cluster.
   // A loop, not Math.max(...): the table is nodes x nodes, past the engine's argument limit from

@@ -26,6 +26,18 @@ describe('explainPlacement', () => {
     expect(add?.over).toBeCloseTo(200, 6);
   });
 
+  it('a new machine is searched from the plan with the same time as the re-placement, and never credited below it', async () => {
+    // Long tries on a cluster whose bound every search reaches at once: they end there, not at the limit.
+    const t0 = performance.now();
+    const x = await explainPlacement(pair(), chain, { secondsPerTry: 20, seed: 1 });
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    for (const s of x.suggestions.filter((y) => y.change.startsWith('add one'))) {
+      expect(s.over).toBeCloseTo(200, 6);
+      expect(s.gain).toBeGreaterThanOrEqual(0);
+      expect(s.throughput).toBeCloseTo(s.over + s.gain, 6);
+    }
+  });
+
   it('suggests no re-placement for a plan that is already max-flow optimal', async () => {
     const x = await explainPlacement(pair(), replicas, options);
     expect(x.suggestions.some((s) => s.change.startsWith('re-place'))).toBe(false);
