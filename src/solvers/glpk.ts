@@ -1,8 +1,14 @@
 // GLPK (glpk.js, WASM) backend. Its Node build solves synchronously, reports no dual bound, takes
 // no MIP start (callers pass incumbents as objective floors instead) and calls back only during
-// LP solves, so it sends no progress and sees an abort only before it starts.
+// LP solves, so it sends no progress. A solve with an abort signal runs in a worker thread
+// (glpk-worker.ts) that an abort terminates: in the caller's thread Ctrl-C waited for the solve's
+// whole time limit (28 s in a replan of single24).
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import GLPKFactory, { type LP } from 'glpk.js/node';
+import type { GlpkWorkerReply } from './glpk-worker.js';
 import { isPlainBinary, mergedTerms, type MilpModel } from '../milp/model.js';
 import { boundWithinGap, emptyResult, solveWithoutVariables, type Solver, type SolveOptions, type SolveResult, type SolveStatus } from './types.js';
 
@@ -68,22 +74,71 @@ export const glpkSolver: Solver = {
     const trivial = solveWithoutVariables(model);
     if (trivial) return trivial;
     const g = await glpk();
-    try {
-      const out = g.solve(toGlpk(g, model, options));
-      const status = statusOf(g, out.result.status);
-      const has = status === 'optimal' || status === 'feasible';
-      return {
-        status,
-        objective: has ? out.result.z : null,
-        // Only a finished solve proves anything: the incumbent, widened by the gap it stopped at.
-        bound: status === 'optimal' ? boundWithinGap(model.sense, out.result.z, options.mipGap ?? 0) : null,
-        values: new Map(has ? Object.entries(out.result.vars) : []),
-        timeSec: (performance.now() - t0) / 1000,
-      };
-    } catch (e) {
-      // A WASM abort leaves the runtime unusable: the next solve loads a fresh one.
-      instance = null;
-      return emptyResult('error', (performance.now() - t0) / 1000, e instanceof Error ? e.message : String(e));
+    const lp = toGlpk(g, model, options);
+    let out: { status: number; z: number; vars: Record<string, number> };
+    const script = options.signal ? workerScript() : null;
+    if (script && options.signal) {
+      const reply = await solveInWorker(script, lp, options.signal);
+      if (reply === 'aborted') return emptyResult('no-solution', (performance.now() - t0) / 1000, 'interrupted');
+      if ('error' in reply) return emptyResult('error', (performance.now() - t0) / 1000, reply.error);
+      out = reply;
+    } else {
+      try {
+        const r = g.solve(lp).result;
+        out = { status: r.status, z: r.z, vars: r.vars };
+      } catch (e) {
+        // A WASM abort leaves the runtime unusable: the next solve loads a fresh one.
+        instance = null;
+        return emptyResult('error', (performance.now() - t0) / 1000, e instanceof Error ? e.message : String(e));
+      }
     }
+    const status = statusOf(g, out.status);
+    const has = status === 'optimal' || status === 'feasible';
+    return {
+      status,
+      objective: has ? out.z : null,
+      // Only a finished solve proves anything: the incumbent, widened by the gap it stopped at.
+      bound: status === 'optimal' ? boundWithinGap(model.sense, out.z, options.mipGap ?? 0) : null,
+      values: new Map(has ? Object.entries(out.vars) : []),
+      timeSec: (performance.now() - t0) / 1000,
+    };
   },
 };
+
+/** The compiled worker beside this module; none under a test runner that loads the sources. */
+function workerScript(): URL | null {
+  const url = new URL('./glpk-worker.js', import.meta.url);
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
+}
+
+/** One worker kept between solves (GLPK loads once); an abort or a WASM failure ends it. */
+let worker: Worker | null = null;
+
+function solveInWorker(script: URL, lp: LP, signal: AbortSignal): Promise<GlpkWorkerReply | 'aborted'> {
+  const w = (worker ??= new Worker(script));
+  // Held open only while it solves, so an idle worker never keeps the process alive.
+  w.ref();
+  return new Promise((resolve) => {
+    const done = (reply: GlpkWorkerReply | 'aborted') => {
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+      signal.removeEventListener('abort', onAbort);
+      if (reply === 'aborted' || 'error' in reply) {
+        if (worker === w) worker = null;
+        void w.terminate();
+      } else w.unref();
+      resolve(reply);
+    };
+    const onMessage = (reply: GlpkWorkerReply) => done(reply);
+    const onError = (e: Error) => done({ error: e.message });
+    const onExit = () => done({ error: 'the GLPK worker ended' });
+    const onAbort = () => done('aborted');
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    w.postMessage(lp);
+  });
+}
