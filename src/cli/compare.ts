@@ -3,7 +3,7 @@
 
 import type { CommandSpec } from './command.js';
 import { colorFor, showProgress, statusLine } from './io.js';
-import { planOptions, plannerOptionsFrom, progressLine } from './plan.js';
+import { checkStallFlags, planOptions, plannerOptionsFrom, progressLine } from './plan.js';
 import { parseChoice, type CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { checkWorkloadFits, planningWorkload } from '../delivered/workload.js';
@@ -37,6 +37,7 @@ export const compareCommand: CommandSpec = {
   ],
   async run(args, options, io) {
     const flags = options as unknown as CompareFlags;
+    checkStallFlags(flags);
     const cluster = loadCluster(args[0], { profilesDir: flags.profiles });
     checkWorkloadFits(planningWorkload(flags.workload), cluster.model);
     const progress = showProgress(io, flags.quiet);

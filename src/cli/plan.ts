@@ -133,6 +133,13 @@ const MILP_ONLY_DEFAULTED = [
   ['gap', '--gap'],
 ] as const;
 
+/** --stall-within without --stall would do nothing (`plan` and `compare`). */
+export function checkStallFlags(flags: { readonly stall?: number; readonly stallWithin?: number }): void {
+  if (flags.stallWithin !== undefined && flags.stall === undefined) {
+    throw usageError('flag-needs-stall', '--stall-within says when --stall starts counting; without --stall it does nothing', { expected: '--stall <seconds> with it, or neither' });
+  }
+}
+
 /** Refuses flag combinations that would be silently ignored (and then recorded as if honoured). */
 function checkMethodFlags(flags: PlanFlags, given: ReadonlySet<string> = new Set()): void {
   if (flags.method !== 'milp') {
@@ -141,8 +148,16 @@ function checkMethodFlags(flags: PlanFlags, given: ReadonlySet<string> = new Set
       throw usageError('flag-needs-milp', `${typed[0][1]} applies to the planner (--method milp); --method ${flags.method} places layers by its own rule and would ignore it`);
     }
   }
-  if (flags.stallWithin !== undefined && flags.stall === undefined) {
-    throw usageError('flag-needs-stall', '--stall-within says when --stall starts counting; without --stall it does nothing', { expected: '--stall <seconds> with it, or neither' });
+  checkStallFlags(flags);
+  // The delivered search ends its own runs when they stop improving, and scores every link: both
+  // flags only reached its max-flow sub-runs, and the plan recorded them as if honoured.
+  if (flags.method === 'milp' && flags.objective === 'delivered') {
+    if (flags.stall !== undefined) {
+      throw usageError('flag-needs-maxflow', '--stall stops the max-flow search once it stops improving; --objective delivered ends its searches on its own when their runs stop improving', { expected: '--objective maxflow with it, or neither' });
+    }
+    if (flags.keepLinks !== undefined) {
+      throw usageError('flag-needs-maxflow', '--keep-links prunes the links the max-flow search sees; --objective delivered scores layouts on every link', { expected: '--objective maxflow with it, or neither' });
+    }
   }
   if (flags.threads !== undefined && flags.method === 'milp' && flags.objective === 'maxflow') {
     throw usageError('flag-needs-delivered', '--threads sets the searches of --objective delivered; --objective maxflow runs one MILP search');

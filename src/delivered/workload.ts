@@ -26,6 +26,9 @@ export interface PlanningWorkload {
 /** The canonical name of a `--workload` value; a usage error naming what is accepted otherwise. */
 export function parseWorkloadName(value: string): string {
   const name = canonicalWorkloadName(value);
+  if (name === null && /^\s*\d+\s*:\s*\d+\s*$/.test(value)) {
+    throw usageError('bad-option', `--workload ${value.trim()}: a request has at least 1 token in and 1 out`, { expected: 'IN:OUT with both at least 1, such as 1500:100' });
+  }
   if (name === null) {
     throw usageError('bad-option', `unknown workload ${JSON.stringify(value)}`, {
       expected: `${BUNDLED_TRACES.join(' or ')} (lengths sampled from that trace), or IN:OUT such as 1500:100 (every request that long)`,
@@ -66,7 +69,7 @@ export function workloadOfPlan(plan: Pick<Plan, 'settings'>): PlanningWorkload {
 export function checkWorkloadFits(workload: PlanningWorkload, model: ModelCard): void {
   const fixed = fixedLengths(workload.name);
   if (fixed && fixed.input + fixed.output > model.contextLength) {
-    throw usageError('workload-too-long', `--workload ${workload.name}: ${fixed.input + fixed.output} tokens a request, more than ${model.id}'s context of ${model.contextLength}`, {
+    throw usageError('workload-too-long', `${workload.name} is ${fixed.input + fixed.output} tokens a request, more than ${model.id}'s context of ${model.contextLength}`, {
       field: '--workload',
       expected: `IN + OUT <= ${model.contextLength}`,
     });

@@ -83,7 +83,7 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow)`,
     `${c.bold('bound')}       ${tokens(plan.bound.value)} tokens/s (${plan.bound.source})   ${c.bold('gap')} ${percent(plan.gap, 2)}${traded ? ' (max flow traded for delivery)' : ''}`,
     `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('time')} ${seconds(plan.stats.wallTimeSec)}`,
-    `${c.bold('pipeline')}    ${plan.depth} stages deep, ${used} of ${plan.nodes.length} nodes used, ${plan.cluster.layers} layers of ${plan.cluster.model}`,
+    `${c.bold('pipeline')}    ${plan.depth} stages deep, ${used} of ${plan.nodes.length} nodes used, ${plan.cluster.layers} layers of ${plan.cluster.model}${plan.stats.linksDropped > 0 ? `; ${plan.stats.linksDropped} links dropped by --keep-links ${plan.settings.keepLinks}` : ''}`,
   ];
   const d = plan.delivered;
   if (d && !(d.throughput > 0)) {

@@ -19,6 +19,13 @@ interface Row {
 }
 
 describe('helix compare (built binary)', () => {
+  it('refuses --stall-within without --stall, as plan does', () => {
+    const r = helix(['compare', 'clusters/tiny.yaml', '-t', '1', '--stall-within', '0.05', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--stall-within says when --stall starts counting/);
+    expect(r.stdout).toBe('');
+  });
+
   it('lists every method as JSON, the MILP plan at least as good as every baseline', () => {
     const r = helix(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '10']);
     expect(r.code, r.stderr).toBe(0);

@@ -74,6 +74,9 @@ describe('helix plan (built binary)', () => {
       [['-m', 'petals', '--solver', 'highs'], /--solver applies to the planner/],
       [['-m', 'petals', '--gap', '0.1'], /--gap applies to the planner/],
       [['--stall-within', '0.5'], /--stall-within says when --stall starts counting/],
+      // The delivered search ends its own runs and scores every link: these reached only its max-flow sub-runs.
+      [['--stall', '1'], /--stall stops the max-flow search .* --objective delivered ends its searches on its own/],
+      [['--keep-links', '2'], /--keep-links prunes the links the max-flow search sees; --objective delivered scores layouts on every link/],
     ];
     for (const [flags, message] of cases) {
       const r = helix(['plan', 'clusters/tiny.yaml', '-t', '1', ...flags]);
@@ -265,8 +268,13 @@ describe('helix validate gates (built binary)', () => {
     // A plan held to 10 stages once read as 53% stale against an unlimited fresh plan.
     const limited = join(tmp, 'ten-stages.json');
     writeFileSync(limited, helix(['plan', 'clusters/single24.yaml', '--objective', 'maxflow', '--max-stages', '10', '-t', '2', '--json']).stdout);
-    const v = helix(['validate', limited, '--cluster', 'clusters/single24.yaml', '--fresh', '-t', '2', '--max-gap', '0.3', '--json']);
-    expect(v.code, v.stdout).toBe(0);
+    const v = helix(['validate', limited, '--cluster', 'clusters/single24.yaml', '--fresh', '-t', '2', '--json']);
+    // The fresh plan is held to 10 stages too: far below the unlimited optimum (2,046 tokens/s,
+    // which single24 proves at once), about the 950-1,060 that 10 stages carry. Whether this
+    // plan is stale against it depends on two time-limited searches, so that is not asserted.
+    const [r] = JSON.parse(v.stdout);
+    expect(r.fresh).toBeGreaterThan(500);
+    expect(r.fresh).toBeLessThan(1500);
     // A separate placement by region, judged against one by GPU type, read as 10% stale.
     const spec = join(tmp, 'two-regions.yaml');
     writeFileSync(spec, `name: two\nmodel: llama1-30b\nprofiles: ${join(repoRoot, 'profiles', 'helix-set-a')}\ncoordinator: { region: r1, bandwidth: 1GB/s, latency: 1ms }\nnetwork:\n  default: { bandwidth: 10MB/s, latency: 30ms }\n  regions: { r1: { bandwidth: 1GB/s, latency: 1ms }, r2: { bandwidth: 1GB/s, latency: 1ms } }\nnodes:\n  - { name: a, gpu: A100-40G, count: 4, region: r1 }\n  - { name: b, gpu: A100-40G, count: 4, region: r2 }\n  - { name: t, gpu: T4, count: 9, region: r1 }\n`);

@@ -55,9 +55,9 @@ describe('helix plan --workload (built binary)', () => {
   });
 
   it('exits 2 naming what it accepts for an unknown workload, on the command line and in a plan file', () => {
-    const r = helix(['plan', 'clusters/tiny.yaml', '--workload', '0:5']);
+    const r = helix(['plan', 'clusters/tiny.yaml', '--workload', 'chat']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown workload "0:5".*azure-conv or azure-code.*IN:OUT/);
+    expect(r.stderr).toMatch(/unknown workload "chat".*azure-conv or azure-code.*IN:OUT/);
     const file = join(tmp, 'bad.json');
     const plan = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--json']).stdout);
     writeFileSync(file, JSON.stringify({ ...plan, settings: { ...plan.settings, workload: 'chat' } }));
@@ -71,9 +71,13 @@ describe('helix plan --workload (built binary)', () => {
     for (const command of ['plan', 'compare']) {
       const r = helix([command, 'clusters/tiny.yaml', '-t', '1', '--workload', '2000:100']);
       expect(r.code, command).toBe(2);
-      expect(r.stderr).toMatch(/--workload 2000:100: 2100 tokens a request, more than llama1-30b's context of 2048/);
+      expect(r.stderr).toMatch(/--workload: 2000:100 is 2100 tokens a request, more than llama1-30b's context of 2048/);
       expect(r.stdout).toBe('');
     }
     expect(helix(['plan', 'clusters/tiny.yaml', '-m', 'petals', '--workload', '1948:100', '--json']).code).toBe(0);
+    // A zero length is no request, and says so rather than "unknown workload".
+    const zero = helix(['plan', 'clusters/tiny.yaml', '--workload', '0:100']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--workload 0:100: a request has at least 1 token in and 1 out/);
   });
 });

@@ -29,6 +29,12 @@ describe('formatSummary', () => {
     expect(formatSummary(chosenOther, plain)).toMatch(/gap 50\.00% \(max flow traded for delivery\)$/m);
   });
 
+  it('says how many links --keep-links dropped (only the JSON said it)', () => {
+    const pruned = { ...base, settings: { ...base.settings, keepLinks: 2 }, stats: { ...base.stats, linksDropped: 15 } };
+    expect(formatSummary(pruned, plain)).toMatch(/^pipeline .*; 15 links dropped by --keep-links 2$/m);
+    expect(formatSummary(base, plain)).not.toMatch(/links dropped/);
+  });
+
   it('gives the prediction with its latencies, and for a plan that serves nothing says so instead of 0 ms', () => {
     const delivered = { throughput: 120, decodeThroughput: 28, ttftSec: 0.8, tpotSec: 0.19, inflight: 7, limitedBy: 'kv' as const, workload: { input: 763, output: 232 } };
     expect(formatSummary({ ...base, delivered }, plain)).toMatch(/^delivered {3}120 tokens\/s predicted \(28\.0 decode\), TTFT 0\.80 s, TPOT 190 ms, 7 requests in flight/m);

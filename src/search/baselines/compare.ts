@@ -1,6 +1,7 @@
 // Every placement method on the same inputs, scored the same way (exact max flow), for
 // `helix compare` and the benchmark: the table a user pastes into a design review.
 
+import { round6 } from '../../plan/assemble.js';
 import type { Cluster, Placement } from '../../spec/types.js';
 import { runBaselines } from './index.js';
 import { planCluster, type PlannerOptions } from '../planner.js';
@@ -72,7 +73,8 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
   const workload = planningWorkload(planner.workload).model;
   const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
-    const throughput = flow.throughput;
+    // Rounded as plans record it, so a row and `plan -m METHOD --json` give the same figure.
+    const throughput = round6(flow.throughput);
     const p = orReason(() => predictRouted(cluster, placement, flow, { workload }));
     const predicted = typeof p === 'string' ? null : p;
     return {
