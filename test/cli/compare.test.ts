@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
-import { helix } from '../fixtures/cli.js';
+import { helixAsync } from '../fixtures/cli.js';
 import { formatCompare } from '../../src/report/compare-table.js';
 import type { MethodRow } from '../../src/search/baselines/compare.js';
 
@@ -19,15 +19,15 @@ interface Row {
 }
 
 describe('helix compare (built binary)', () => {
-  it('refuses --stall-within without --stall, as plan does', () => {
-    const r = helix(['compare', 'clusters/tiny.yaml', '-t', '1', '--stall-within', '0.05', '--json']);
+  it('refuses --stall-within without --stall, as plan does', async () => {
+    const r = await helixAsync(['compare', 'clusters/tiny.yaml', '-t', '1', '--stall-within', '0.05', '--json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--stall-within says when --stall starts counting/);
     expect(r.stdout).toBe('');
   });
 
-  it('lists every method as JSON, the MILP plan at least as good as every baseline', () => {
-    const r = helix(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '10']);
+  it('lists every method as JSON, the MILP plan at least as good as every baseline', async () => {
+    const r = await helixAsync(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '10']);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Row[];
     // The max-flow plan, the default (delivered) plan `helix plan` would make, then the baselines.
@@ -51,12 +51,12 @@ describe('helix compare (built binary)', () => {
     }
     const best = Math.max(...rows.slice(2).map((x) => x.throughput));
     expect(rows[0].vsBestBaseline).toBeCloseTo(rows[0].throughput / best, 6);
-    const flowOnly = JSON.parse(helix(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '3', '--objective', 'maxflow']).stdout) as Row[];
+    const flowOnly = JSON.parse((await helixAsync(['compare', 'clusters/tiny.yaml', '--json', '--time-limit', '3', '--objective', 'maxflow'])).stdout) as Row[];
     expect(flowOnly.map((x) => x.method)).toEqual(['milp', 'swarm', 'petals', 'separate', 'homogeneous']);
   });
 
-  it('beats every baseline on a cluster whose links bind (geo3)', () => {
-    const r = helix(['compare', 'clusters/geo3.yaml', '--json', '--time-limit', '4']);
+  it('beats every baseline on a cluster whose links bind (geo3)', async () => {
+    const r = await helixAsync(['compare', 'clusters/geo3.yaml', '--json', '--time-limit', '4']);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Row[];
     const best = Math.max(...rows.slice(2).map((x) => x.throughput));
@@ -66,8 +66,8 @@ describe('helix compare (built binary)', () => {
     expect(delivered.delivered!.throughput).toBeGreaterThan(rows[0].delivered!.throughput);
   });
 
-  it('prints one table with a note per method, grouping separate by region when asked', () => {
-    const r = helix(['compare', 'clusters/tiny.yaml', '--time-limit', '5', '--by', 'region']);
+  it('prints one table with a note per method, grouping separate by region when asked', async () => {
+    const r = await helixAsync(['compare', 'clusters/tiny.yaml', '--time-limit', '5', '--by', 'region']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Placement methods on tiny');
     for (const m of ['milp', 'swarm', 'petals', 'separate', 'homogeneous']) expect(r.stdout).toMatch(new RegExp(`│ ${m}\\s`));
@@ -76,9 +76,9 @@ describe('helix compare (built binary)', () => {
     expect(r.stdout).not.toMatch(/\u001b\[/); // not a terminal: no colour
   });
 
-  it('exits 2 with one line on stderr for a missing file or a bad --by', () => {
+  it('exits 2 with one line on stderr for a missing file or a bad --by', async () => {
     for (const args of [['compare', 'clusters/nope.yaml'], ['compare', 'clusters/tiny.yaml', '--by', 'rack']]) {
-      const r = helix(args);
+      const r = await helixAsync(args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -101,7 +101,7 @@ describe('formatCompare', () => {
     note: method === 'swarm' ? 'no equal split gives every stage a node that holds it' : '',
   });
 
-  it('shows ratios, a dash when no baseline serves, and the notes beneath', () => {
+  it('shows ratios, a dash when no baseline serves, and the notes beneath', async () => {
     const text = formatCompare(
       { cluster: 'demo', bound: 400, rows: [row('milp', 300, null), row('swarm', 0, null)] },
       { color: new Chalk({ level: 0 }) },
@@ -113,7 +113,7 @@ describe('formatCompare', () => {
     expect(text).not.toMatch(/\n {2}milp /); // no note, no line
   });
 
-  it('says why the delivered columns are empty when the model lacks per-layer timings', () => {
+  it('says why the delivered columns are empty when the model lacks per-layer timings', async () => {
     const colourless = { color: new Chalk({ level: 0 }) };
     const withModel = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, null)] }, colourless);
     const without = formatCompare({ cluster: 'demo', bound: 400, rows: [{ ...row('milp', 300, null), delivered: null }] }, colourless);
@@ -122,7 +122,7 @@ describe('formatCompare', () => {
     expect(without).toMatch(/│\s+4 │\s+- │\s+- │\s+- │/);
   });
 
-  it('marks the best row in colour when colour is on', () => {
+  it('marks the best row in colour when colour is on', async () => {
     const plain = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, 1.5), row('swarm', 200, 1)] }, { color: new Chalk({ level: 0 }) });
     const coloured = formatCompare({ cluster: 'demo', bound: 400, rows: [row('milp', 300, 1.5), row('swarm', 200, 1)] }, { color: new Chalk({ level: 1 }) });
     expect(plain).toContain('1.50x');
@@ -131,9 +131,9 @@ describe('formatCompare', () => {
 });
 
 describe('helix plan --method separate (built binary)', () => {
-  it('reports the per-group flow, the same figure compare shows', () => {
-    const plan = JSON.parse(helix(['plan', 'clusters/tiny.yaml', '--method', 'separate', '--by', 'region', '--json']).stdout);
-    const rows = JSON.parse(helix(['compare', 'clusters/tiny.yaml', '--by', 'region', '--json', '--time-limit', '5']).stdout) as { method: string; throughput: number }[];
+  it('reports the per-group flow, the same figure compare shows', async () => {
+    const plan = JSON.parse((await helixAsync(['plan', 'clusters/tiny.yaml', '--method', 'separate', '--by', 'region', '--json'])).stdout);
+    const rows = JSON.parse((await helixAsync(['compare', 'clusters/tiny.yaml', '--by', 'region', '--json', '--time-limit', '5'])).stdout) as { method: string; throughput: number }[];
     expect(plan.settings.method).toBe('separate');
     expect(plan.throughput).toBeCloseTo(rows.find((r) => r.method === 'separate')!.throughput, 3);
   });
