@@ -3,7 +3,7 @@
 
 import type { CommandSpec } from './command.js';
 import { colorFor, showProgress, statusLine } from './io.js';
-import { checkStallFlags, planOptions, plannerOptionsFrom, progressLine } from './plan.js';
+import { checkDeliveredFlags, checkStallFlags, planOptions, plannerOptionsFrom, progressLine } from './plan.js';
 import { parseChoice, type CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { checkWorkloadFits, planningWorkload } from '../delivered/workload.js';
@@ -38,6 +38,7 @@ export const compareCommand: CommandSpec = {
   async run(args, options, io) {
     const flags = options as unknown as CompareFlags;
     checkStallFlags(flags);
+    checkDeliveredFlags({ ...flags, objective: flags.objective ?? DEFAULT_OBJECTIVE });
     const cluster = loadCluster(args[0], { profilesDir: flags.profiles });
     checkWorkloadFits(planningWorkload(flags.workload), cluster.model);
     const progress = showProgress(io, flags.quiet);

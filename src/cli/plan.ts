@@ -140,6 +140,21 @@ export function checkStallFlags(flags: { readonly stall?: number; readonly stall
   }
 }
 
+/**
+ * The delivered search ends its own runs when they stop improving, and scores every link: --stall
+ * and --keep-links only reached its max-flow sub-runs, and were recorded as if honoured (`plan`
+ * and `compare`, whose delivered row is that plan).
+ */
+export function checkDeliveredFlags(flags: { readonly objective?: string; readonly stall?: number; readonly keepLinks?: number }): void {
+  if (flags.objective !== 'delivered') return;
+  if (flags.stall !== undefined) {
+    throw usageError('flag-needs-maxflow', '--stall stops the max-flow search once it stops improving; --objective delivered ends its searches on its own when their runs stop improving', { expected: '--objective maxflow with it, or neither' });
+  }
+  if (flags.keepLinks !== undefined) {
+    throw usageError('flag-needs-maxflow', '--keep-links prunes the links the max-flow search sees; --objective delivered scores layouts on every link', { expected: '--objective maxflow with it, or neither' });
+  }
+}
+
 /** Refuses flag combinations that would be silently ignored (and then recorded as if honoured). */
 function checkMethodFlags(flags: PlanFlags, given: ReadonlySet<string> = new Set()): void {
   if (flags.method !== 'milp') {
@@ -149,16 +164,7 @@ function checkMethodFlags(flags: PlanFlags, given: ReadonlySet<string> = new Set
     }
   }
   checkStallFlags(flags);
-  // The delivered search ends its own runs when they stop improving, and scores every link: both
-  // flags only reached its max-flow sub-runs, and the plan recorded them as if honoured.
-  if (flags.method === 'milp' && flags.objective === 'delivered') {
-    if (flags.stall !== undefined) {
-      throw usageError('flag-needs-maxflow', '--stall stops the max-flow search once it stops improving; --objective delivered ends its searches on its own when their runs stop improving', { expected: '--objective maxflow with it, or neither' });
-    }
-    if (flags.keepLinks !== undefined) {
-      throw usageError('flag-needs-maxflow', '--keep-links prunes the links the max-flow search sees; --objective delivered scores layouts on every link', { expected: '--objective maxflow with it, or neither' });
-    }
-  }
+  if (flags.method === 'milp') checkDeliveredFlags(flags);
   if (flags.threads !== undefined && flags.method === 'milp' && flags.objective === 'maxflow') {
     throw usageError('flag-needs-delivered', '--threads sets the searches of --objective delivered; --objective maxflow runs one MILP search');
   }

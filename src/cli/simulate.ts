@@ -187,7 +187,7 @@ export const simulateCommand: CommandSpec = {
       throw usageError('bad-option', '--warmup must end before --until');
     }
     // A --rate/--load run is measured over its arrival window: a warm-up as long leaves none.
-    if (flags.warmup > 0 && flags.offline === undefined && flags.warmup >= flags.duration) {
+    if (flags.warmup > 0 && (flags.rate !== undefined || flags.load !== undefined) && flags.warmup >= flags.duration) {
       throw usageError('bad-option', `--warmup ${flags.warmup} s must end before the arrivals do (--duration ${flags.duration} s): a --rate or --load run is measured over its arrival window`);
     }
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });

@@ -3,7 +3,7 @@
 // leaves none of them changed; and `checkOutputPath` lets a command refuse a path it cannot
 // write before a minute of planning rather than after.
 
-import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 
@@ -60,7 +60,13 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
       }
     }
   };
+  const streams: { file: OutputFile; fd: number }[] = [];
   for (const f of files) {
+    const fd = streamDescriptor(f.path);
+    if (fd !== null) {
+      streams.push({ file: f, fd });
+      continue;
+    }
     // Through a symlink the rename must replace the file it points to, not the link.
     const target = writeTarget(f.path);
     try {
@@ -87,10 +93,18 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
   // device then leaves every file as it was (written last, `-o /dev/full --svg x.svg` wrote x.svg).
   for (const f of inPlace) {
     try {
-      writeInPlace(f.path, f.content);
+      writeFileSync(f.path, f.content);
     } catch (e) {
       unstage();
       throw writeFailed(f.path, e);
+    }
+  }
+  for (const { file, fd } of streams) {
+    try {
+      writeAll(fd, file.content);
+    } catch (e) {
+      unstage();
+      throw writeFailed(file.path, e);
     }
   }
   for (const s of staged) {
@@ -104,24 +118,46 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
 }
 
 /**
- * A device or FIFO, opened and written. `/dev/stdout` on a socket (as a parent process's pipes
- * often are) cannot be opened at all (ENXIO): it is this process's own descriptor, so that is
- * written instead.
+ * The descriptor of this process an output path names (`/dev/stdout`, `/dev/fd/1`,
+ * `/proc/self/fd/1`, or a link to one), or null. Such an output is written to the descriptor
+ * itself: followed to a file (`> out.txt`), a rename would replace that file (and lose what `>>`
+ * had kept); on a socket, the path cannot even be opened.
  */
-function writeInPlace(path: string, content: string): void {
-  try {
-    writeFileSync(path, content);
-  } catch (e) {
-    const fd = ownDescriptor(writeTarget(path));
-    if ((e as NodeJS.ErrnoException).code !== 'ENXIO' || fd === null) throw e;
-    writeFileSync(fd, content);
+function streamDescriptor(path: string): number | null {
+  let p = resolve(path);
+  for (let hops = 0; hops < 32; hops++) {
+    if (p === '/dev/stdout') return 1;
+    if (p === '/dev/stderr') return 2;
+    const m = /^\/(?:proc\/(self|\d+)\/fd|dev\/fd)\/(\d+)$/.exec(p);
+    if (m && (m[1] === undefined || m[1] === 'self' || Number(m[1]) === process.pid)) return Number(m[2]);
+    try {
+      if (!lstatSync(p).isSymbolicLink()) return null;
+    } catch {
+      return null;
+    }
+    const to = readlinkSync(p);
+    if (/^(pipe|socket|anon_inode):/.test(to)) return null;
+    p = resolve(dirname(p), to);
   }
+  return null;
 }
 
-/** The descriptor a `/proc/<this process>/fd/N` path names, or null. */
-function ownDescriptor(target: string): number | null {
-  const m = /^\/proc\/(self|\d+)\/fd\/(\d+)$/.exec(target);
-  return m && (m[1] === 'self' || Number(m[1]) === process.pid) ? Number(m[2]) : null;
+/**
+ * All of `content` to a descriptor. Standard output may be non-blocking (Node makes a socket so
+ * once it has opened process.stdout), where a write past the buffer fails with EAGAIN: it is
+ * retried after a moment while the reader catches up.
+ */
+function writeAll(fd: number, content: string): void {
+  const bytes = Buffer.from(content);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
 }
 
 /**
@@ -130,6 +166,8 @@ function ownDescriptor(target: string): number | null {
  * to. Commands call it before their work, so a typo costs nothing.
  */
 export function checkOutputPath(path: string): void {
+  // This process's own stream is written as it is, whatever it leads to.
+  if (streamDescriptor(path) !== null) return;
   try {
     const target = writeTarget(path);
     if (existingOutput(target) === 'device') {

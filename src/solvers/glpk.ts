@@ -113,9 +113,30 @@ function workerScript(): URL | null {
 
 /** One worker kept between solves (GLPK loads once); an abort or a WASM failure ends it. */
 let worker: Worker | null = null;
+/** Solves take turns on the one worker: its replies carry no request id. */
+let queue: Promise<unknown> = Promise.resolve();
 
 function solveInWorker(script: URL, lp: LP, signal: AbortSignal): Promise<GlpkWorkerReply | 'aborted'> {
-  const w = (worker ??= new Worker(script));
+  const turn = queue.then(() => solveOnWorker(script, lp, signal));
+  queue = turn.catch(() => undefined);
+  return turn;
+}
+
+function startWorker(script: URL): Worker {
+  const w = new Worker(script);
+  // Between solves nobody listens: a worker that fails or ends then is forgotten, not reused
+  // (and its error does not end the process).
+  const forget = () => {
+    if (worker === w) worker = null;
+  };
+  w.on('error', forget);
+  w.on('exit', forget);
+  w.unref();
+  return w;
+}
+
+function solveOnWorker(script: URL, lp: LP, signal: AbortSignal): Promise<GlpkWorkerReply | 'aborted'> {
+  const w = (worker ??= startWorker(script));
   // Held open only while it solves, so an idle worker never keeps the process alive.
   w.ref();
   return new Promise((resolve) => {

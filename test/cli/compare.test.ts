@@ -19,6 +19,15 @@ interface Row {
 }
 
 describe('helix compare (built binary)', () => {
+  it('refuses --keep-links and --stall with the default objective, as plan does (they changed the delivered row unannounced)', async () => {
+    for (const flags of [['--keep-links', '1'], ['--stall', '1']]) {
+      const r = await helixAsync(['compare', 'clusters/tiny.yaml', '-t', '1', ...flags]);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--objective delivered/);
+    }
+    expect((await helixAsync(['compare', 'clusters/tiny.yaml', '-t', '1', '--objective', 'maxflow', '--keep-links', '1', '--json'])).code).toBe(0);
+  });
+
   it('refuses --stall-within without --stall, as plan does', async () => {
     const r = await helixAsync(['compare', 'clusters/tiny.yaml', '-t', '1', '--stall-within', '0.05', '--json']);
     expect(r.code).toBe(2);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutputPath, writeFileAtomic, writeFilesAtomic } from '../../src/cli/write-file.js';
 import { HelixError } from '../../src/errors.js';
-import { helix } from '../fixtures/cli.js';
+import { helix, repoRoot } from '../fixtures/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'helix-write-'));
 
@@ -17,6 +18,21 @@ describe('writeFileAtomic', () => {
     const r = helix(['render', plan, '-o', '/dev/stdout']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+
+  it('-o /dev/stdout with stdout sent to a file (>>) appends there, after what the file held, and keeps the table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helix-stdout-file-'));
+    const log = join(dir, 'log.txt');
+    writeFileSync(log, 'earlier line\n');
+    // A shell's `>> log.txt`: stdout is the file, opened to append. Followed to the file and
+    // renamed over, the earlier line and the table were lost.
+    const fd = openSync(log, 'a');
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'helix.js'), 'plan', 'clusters/tiny.yaml', '-m', 'petals', '-o', '/dev/stdout', '-q'], { cwd: repoRoot, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    closeSync(fd);
+    expect(r.status, r.stderr).toBe(0);
+    const text = readFileSync(log, 'utf8');
+    expect(text.startsWith('earlier line\n{\n  "formatVersion": 1')).toBe(true);
+    expect(text).toMatch(/Plan for tiny/);
   });
 
   it('writes the whole file and leaves no temp file behind', () => {

@@ -185,3 +185,28 @@ describe('solver support', () => {
     expect(modelSize(model)).toEqual({ variables: 2, integers: 2, rows: 1, nonzeros: 2 });
   });
 });
+
+describe('glpk in its worker thread (the built module: the worker script exists only in dist/)', () => {
+  it('solves as in the caller\'s thread, two solves at once each get their own answer, and an abort ends a solve at once', async () => {
+    const built = await import(new URL('../../dist/src/solvers/glpk.js', import.meta.url).href);
+    const solver = built.glpkSolver as ReturnType<typeof getSolver>;
+    const a = knapsack(30, 3, 1);
+    const b = knapsack(30, 3, 2);
+    const inThread = await Promise.all([solver.solve(a, { timeLimitSec: 20 }), solver.solve(b, { timeLimitSec: 20 })]);
+    expect(inThread[0].objective).not.toBe(inThread[1].objective);
+    // With a signal the solves go to the one worker, in turn: its replies once went to whichever asked first.
+    const signal = new AbortController().signal;
+    const viaWorker = await Promise.all([solver.solve(a, { timeLimitSec: 20, signal }), solver.solve(b, { timeLimitSec: 20, signal })]);
+    expect(viaWorker.map((r) => r.objective)).toEqual(inThread.map((r) => r.objective));
+    const stop = new AbortController();
+    const big = knapsack(400, 12, 3);
+    const started = performance.now();
+    const pending = solver.solve(big, { timeLimitSec: 60, signal: stop.signal });
+    setTimeout(() => stop.abort(), 300);
+    const r = await pending;
+    expect(r.status).toBe('no-solution');
+    expect(performance.now() - started).toBeLessThan(20_000);
+    // The next solve starts a fresh worker.
+    expect((await solver.solve(a, { timeLimitSec: 20, signal })).objective).toBe(inThread[0].objective);
+  }, 60_000);
+});
