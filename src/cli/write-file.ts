@@ -17,13 +17,15 @@ export function writeFileAtomic(path: string, content: string): void {
 }
 
 /**
- * The file a write to `path` lands in: through symlinks (a dangling one too: its target is
- * created, the link kept), as an absolute path with `..` resolved the way `path.resolve` does
- * (so `missing/../x.json` is `./x.json`, as the early check saw it).
+ * The paths a write to `path` passes through, first to last: each symlink followed (a dangling
+ * one's target included), as absolute paths with `..` resolved the way `path.resolve` does. It
+ * stops at a link whose target is a name, not a path: /dev/stdout on a pipe ends at
+ * /proc/self/fd/1 -> `pipe:[123]`, and the link itself is what can be opened.
  */
-export function writeTarget(path: string): string {
-  let p = resolve(path);
+function linkChain(path: string): string[] {
+  const chain = [resolve(path)];
   for (let hops = 0; hops < 32; hops++) {
+    const p = chain[chain.length - 1];
     let link = false;
     try {
       link = lstatSync(p).isSymbolicLink();
@@ -32,11 +34,19 @@ export function writeTarget(path: string): string {
     }
     if (!link) break;
     const to = readlinkSync(p);
-    // /dev/stdout on a pipe ends at /proc/self/fd/1 -> `pipe:[123]`, a name, not a path: the link
-    // itself is what can be opened (and written in place, as a FIFO).
     if (/^(pipe|socket|anon_inode):/.test(to)) break;
-    p = resolve(dirname(p), to);
+    chain.push(resolve(dirname(p), to));
   }
+  return chain;
+}
+
+/**
+ * The file a write to `path` lands in: through symlinks (a dangling one too: its target is
+ * created, the link kept), as an absolute path with `..` resolved the way `path.resolve` does
+ * (so `missing/../x.json` is `./x.json`, as the early check saw it).
+ */
+export function writeTarget(path: string): string {
+  const p = linkChain(path).at(-1)!;
   // The folder through its own links, so two spellings of one file compare equal.
   try {
     return join(realpathSync(dirname(p)), basename(p));
@@ -48,7 +58,8 @@ export function writeTarget(path: string): string {
 /** Writes every file or, when one cannot be written, none (each target keeps what it held). */
 export function writeFilesAtomic(files: readonly OutputFile[]): void {
   const staged: { path: string; tmp: string; target: string }[] = [];
-  const inPlace: OutputFile[] = [];
+  // Written where they are, not staged: devices and FIFOs, and this process's own descriptors.
+  const direct: { path: string; write: () => void }[] = [];
   const unstage = () => {
     for (const s of staged) {
       // The temp file may not exist, or its folder may not be one (a parent that is a file): the
@@ -60,61 +71,39 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
       }
     }
   };
-  const streams: { file: OutputFile; fd: number }[] = [];
+  /** One step of the write; a failure leaves every target as it was and names `path`. */
+  const attempt = <T>(path: string, step: () => T): T => {
+    try {
+      return step();
+    } catch (e) {
+      unstage();
+      throw writeFailed(path, e);
+    }
+  };
   for (const f of files) {
     const fd = streamDescriptor(f.path);
     if (fd !== null) {
-      streams.push({ file: f, fd });
+      direct.push({ path: f.path, write: () => writeAll(fd, f.content) });
       continue;
     }
     // Through a symlink the rename must replace the file it points to, not the link.
     const target = writeTarget(f.path);
-    try {
-      if (existingOutput(target) === 'device') {
-        inPlace.push(f);
-        continue;
-      }
-    } catch (e) {
-      unstage();
-      throw writeFailed(f.path, e);
+    if (attempt(f.path, () => existingOutput(target)) === 'device') {
+      direct.push({ path: f.path, write: () => writeFileSync(f.path, f.content) });
+      continue;
     }
     const dir = dirname(target);
     const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
     staged.push({ path: f.path, tmp, target });
-    try {
+    attempt(f.path, () => {
       makeFolders(dir);
       writeFileSync(tmp, f.content);
-    } catch (e) {
-      unstage();
-      throw writeFailed(f.path, e);
-    }
+    });
   }
   // Devices cannot be staged, so they are written before any file is renamed into place: a full
   // device then leaves every file as it was (written last, `-o /dev/full --svg x.svg` wrote x.svg).
-  for (const f of inPlace) {
-    try {
-      writeFileSync(f.path, f.content);
-    } catch (e) {
-      unstage();
-      throw writeFailed(f.path, e);
-    }
-  }
-  for (const { file, fd } of streams) {
-    try {
-      writeAll(fd, file.content);
-    } catch (e) {
-      unstage();
-      throw writeFailed(file.path, e);
-    }
-  }
-  for (const s of staged) {
-    try {
-      renameSync(s.tmp, s.target);
-    } catch (e) {
-      unstage();
-      throw writeFailed(s.path, e);
-    }
-  }
+  for (const d of direct) attempt(d.path, d.write);
+  for (const s of staged) attempt(s.path, () => renameSync(s.tmp, s.target));
 }
 
 /**
@@ -124,20 +113,11 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
  * had kept); on a socket, the path cannot even be opened.
  */
 function streamDescriptor(path: string): number | null {
-  let p = resolve(path);
-  for (let hops = 0; hops < 32; hops++) {
+  for (const p of linkChain(path)) {
     if (p === '/dev/stdout') return 1;
     if (p === '/dev/stderr') return 2;
     const m = /^\/(?:proc\/(self|\d+)\/fd|dev\/fd)\/(\d+)$/.exec(p);
     if (m && (m[1] === undefined || m[1] === 'self' || Number(m[1]) === process.pid)) return Number(m[2]);
-    try {
-      if (!lstatSync(p).isSymbolicLink()) return null;
-    } catch {
-      return null;
-    }
-    const to = readlinkSync(p);
-    if (/^(pipe|socket|anon_inode):/.test(to)) return null;
-    p = resolve(dirname(p), to);
   }
   return null;
 }
