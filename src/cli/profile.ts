@@ -125,6 +125,8 @@ interface Built {
   readonly profile: DerivedProfile;
   readonly notes: string[];
   readonly extra: Record<string, unknown>;
+  /** The timings an import read (written beside the profile with --output). */
+  readonly timings?: Timings;
 }
 
 function runImport(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string, settings: ServingSettings): Built {
@@ -141,7 +143,7 @@ function runImport(flags: ProfileFlags, sources: ProfileSources, model: ModelCar
     timingsFrom: timings.from,
     ...(machines ? { machines } : {}),
   });
-  return { profile, notes: [], extra: {} };
+  return { profile, notes: [], extra: {}, timings };
 }
 
 function runEstimate(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string, settings: ServingSettings): Built {
@@ -211,7 +213,7 @@ export const profileCommand: CommandSpec = {
     // profile claiming more layers than fit there (--usable-memory beyond the card, or a smaller
     // --weights-per-layer) would be written, then refused by every cluster using it.
     const vram = sources.catalog.get(flags.gpu)!.type.vramBytes;
-    const fit = Math.floor(vram / model.weightBytesPerLayer);
+    const fit = derivedMaxLayers(vram, model, 0);
     if (Math.min(p.maxLayers, model.layers) > fit) {
       throw usageError('profile-over-memory', `the profile would claim ${p.maxLayers} layers, but at ${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB a layer (${model.id}'s model card) a ${flags.gpu}'s ${(vram / 1e9).toFixed(1)} GB hold ${fit}, and clusters load profiles against those`, {
         expected: `--max-layers ${fit} or fewer, a --usable-memory within the card, or a model card with the weight size measured`,
@@ -244,13 +246,13 @@ export const profileCommand: CommandSpec = {
       p.source === 'estimated'
         ? [`Estimated, not measured: ${p.gpu} serving ${model.name} (helix profile estimate).`]
         : [`Imported from per-layer timings: ${p.gpu} serving ${model.name} (helix profile import).`];
-    const timingsOut = action === 'import' && flags.output ? layerTimeBeside(flags.output, model, flags.gpu, flags.timings) : null;
+    const timingsOut = built.timings && flags.output ? layerTimeBeside(flags.output, model, flags.gpu, flags.timings) : null;
     if (flags.output) {
       // Imported timings go beside the profile as well, where plan and simulate look for them:
       // without them a cluster using the profile cannot be predicted, only planned for max flow.
       const files = [{ path: flags.output, content: formatProfileYaml(p, comment) }];
-      if (timingsOut) {
-        const t = readTimings(flags.timings!);
+      const t = built.timings;
+      if (timingsOut && t) {
         files.push({ path: timingsOut, content: formatLayerTimeYaml({ gpu: flags.gpu, model: model.id, prompt: t.times.prompt, decode: t.times.decode, comment: [`Per-layer timings of ${flags.gpu} serving ${model.name}, from ${t.from} (helix profile import).`] }) });
       }
       writeFilesAtomic(files);

@@ -43,7 +43,7 @@ export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvRese
       }, 'profile-short');
     }
     // Weights beyond the card's memory cannot be loaded at all, whatever the table measured.
-    const fit = Math.floor(gpu.vramBytes / model.weightBytesPerLayer);
+    const fit = derivedMaxLayers(gpu.vramBytes, model, 0);
     const held = Math.min(given, model.layers);
     if (held > fit) {
       throw f.error('maxLayers', `${held} layers of ${model.id}${held < given ? ` (all it has)` : ''} weigh ${((held * model.weightBytesPerLayer) / 1e9).toFixed(1)} GB, more than a ${gpu.name}'s ${(gpu.vramBytes / 1e9).toFixed(1)} GB`, {
