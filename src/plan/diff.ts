@@ -54,6 +54,18 @@ function overlap(a: readonly [number, number] | null, b: readonly [number, numbe
 
 const size = (r: readonly [number, number] | null): number => (r ? r[1] - r[0] : 0);
 
+type RoutingTables = NonNullable<Plan['routing']>;
+
+/** A stage's hops and weights as one comparable string (`to:weight`, sorted). */
+export function hopsKey(hops: RoutingTables[number]['hops']): string {
+  return hops.map((h) => `${h.to}:${h.weight}`).sort().join(' ');
+}
+
+/** Routing tables by stage (`from`), each as hopsKey: two routings compare table by table. */
+export function routingByStage(routing: RoutingTables): Map<string, string> {
+  return new Map(routing.map((t) => [t.from, hopsKey(t.hops)]));
+}
+
 export function diffPlans(before: Plan, after: Plan): PlanDiff {
   const old = new Map(before.nodes.map((n) => [n.name, n]));
   const cur = new Map(after.nodes.map((n) => [n.name, n]));
@@ -97,9 +109,8 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   }
   // The tables a runtime follows: a stage whose hops or weights differ routes differently even
   // where the flows are the same.
-  const tables = (p: Plan) => new Map((p.routing ?? []).map((t) => [t.from, t.hops.map((h) => `${h.to}:${h.weight}`).sort().join(' ')]));
-  const oldTables = tables(before);
-  const newTables = tables(after);
+  const oldTables = routingByStage(before.routing ?? []);
+  const newTables = routingByStage(after.routing ?? []);
   let routingChanged = 0;
   for (const from of new Set([...oldTables.keys(), ...newTables.keys()])) if (oldTables.get(from) !== newTables.get(from)) routingChanged++;
   const count = (kind: ChangeKind) => changes.filter((c) => c.kind === kind).length;

@@ -5,6 +5,7 @@
 
 import type { Plan } from '../plan/types.js';
 import { embeddedRouting } from '../schedule/json.js';
+import { hopsKey, routingByStage } from '../plan/diff.js';
 import type { Cluster } from '../spec/types.js';
 import { VERSION } from '../version.js';
 import type { Problem } from './verify.js';
@@ -39,12 +40,11 @@ export function checkRouting(plan: Plan, cluster: Cluster, sameInputs: boolean, 
   // neither (100:1 where both give 1:1) send requests where the plan does not.
   // The tables as a whole follow one derivation: a mix of the two can send a stage more than
   // either sends it (single24: 1,122 tokens/s to a T4 that carries 758).
-  const key = (hops: readonly { to: string; weight: number }[]) => hops.map((h) => `${h.to}:${h.weight}`).sort().join(' ');
-  const derivations = [embeddedRouting(cluster, plan), embeddedRouting(cluster, plan, { flows: 'plan' })].map((r) => new Map(r!.map((table) => [table.from, key(table.hops)])));
+  const derivations = [embeddedRouting(cluster, plan), embeddedRouting(cluster, plan, { flows: 'plan' })].map((r) => routingByStage(r!));
+  // A table the derivation has and the plan lacks counts too (only where it sends something).
+  const listed = new Set(routing.map((table) => table.from));
   const mismatches = derivations.map((d) => {
-    const wrong = routing.flatMap((table, t) => ((d.get(table.from) ?? '') === key(table.hops) ? [] : [t]));
-    // A table the derivation has and the plan lacks counts too (only where it sends something).
-    const listed = new Set(routing.map((table) => table.from));
+    const wrong = routing.flatMap((table, t) => ((d.get(table.from) ?? '') === hopsKey(table.hops) ? [] : [t]));
     const missing = [...d].filter(([from, hops]) => !listed.has(from) && hops !== '').map(([from]) => from);
     return { wrong, missing };
   });
@@ -52,7 +52,7 @@ export function checkRouting(plan: Plan, cluster: Cluster, sameInputs: boolean, 
   const d = derivations[mismatches.indexOf(best)];
   for (const t of best.wrong) {
     const table = routing[t];
-    problems.push({ field: `routing[${t}]`, message: `${table.from}'s weights (${key(table.hops) || 'none'}) are not what the plan's placement gives (${d.get(table.from) || 'none'}), nor do the tables as a whole follow its flows` });
+    problems.push({ field: `routing[${t}]`, message: `${table.from}'s weights (${hopsKey(table.hops) || 'none'}) are not what the plan's placement gives (${d.get(table.from) || 'none'}), nor do the tables as a whole follow its flows` });
   }
   for (const from of best.missing) problems.push({ field: 'routing', message: `no table for ${from}, which the plan's placement routes through (${d.get(from)})` });
 }
