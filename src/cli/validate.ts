@@ -68,6 +68,18 @@ function objectiveOf(plan: Plan): PlanObjective | null {
   return (BASELINE_METHODS as readonly string[]).includes(plan.settings.method) ? null : 'maxflow';
 }
 
+/**
+ * The cluster a group of plans was made for (the spec, or the spec less what a replan left out),
+ * with what judging them needs, worked out once: fresh figures by objective and controls.
+ */
+interface PlanContext {
+  readonly cluster: Cluster;
+  readonly unservable: ServabilityProblem | null;
+  readonly bound: number;
+  readonly fresh: Map<string, number>;
+  readonly freshDelivered: Map<string, DeliveredChoice>;
+}
+
 const MAXFLOW_STALE_GAP = 0.01;
 const DELIVERED_STALE_GAP = 0.03;
 
@@ -119,8 +131,8 @@ export const validateCommand: CommandSpec = {
     }
     // Each plan is judged on the cluster it was made for: the spec, less the machines a replan
     // left out (a fresh plan on the whole spec would count a dead machine as spare capacity).
-    const contexts = new Map<string, { cluster: Cluster; unservable: ServabilityProblem | null; bound: number; fresh: Map<string, Promise<number>>; freshDelivered: Map<string, Promise<DeliveredChoice>> }>();
-    const contextOf = (plan: Plan) => {
+    const contexts = new Map<string, PlanContext>();
+    const contextOf = (plan: Plan): PlanContext => {
       const own = clusterOfPlan(cluster, plan);
       let ctx = contexts.get(own.inputHash);
       if (!ctx) {
@@ -147,7 +159,7 @@ export const validateCommand: CommandSpec = {
       status.clear();
     }
 
-    async function judge(file: string, plan: Plan, ctx: NonNullable<ReturnType<typeof contexts.get>>): Promise<ValidationResult> {
+    async function judge(file: string, plan: Plan, ctx: PlanContext): Promise<ValidationResult> {
       const objective = objectiveOf(plan);
       const method = plan.settings.method;
       const r = verifyPlan(plan, cluster, { planFile: file });
@@ -180,23 +192,21 @@ export const validateCommand: CommandSpec = {
         // max-flow plan, when the planner finds more flow.
         const key = `${objective ?? `${method} by ${plan.settings.by ?? 'gpu'}`} ${controlsKey}`;
         let figure = ctx.fresh.get(key);
-        if (!figure) {
-          figure =
-            objective === 'maxflow'
-              ? planCluster(ctx.cluster, { ...planOptions, ...controls }).then((x) => x.throughput)
-              : Promise.resolve(runBaselineMethod(method as BaselineMethod, ctx.cluster, { by: plan.settings.by }).throughput);
+        if (figure === undefined) {
+          figure = objective === 'maxflow' ? (await planCluster(ctx.cluster, { ...planOptions, ...controls })).throughput : runBaselineMethod(method as BaselineMethod, ctx.cluster, { by: plan.settings.by }).throughput;
           ctx.fresh.set(key, figure);
         }
-        fresh = await figure;
+        fresh = figure;
         if (throughput < fresh * (1 - allowed)) {
           const what = objective === 'maxflow' ? 'a fresh plan carries' : `a fresh ${method} placement carries`;
           problems.push({ field: 'throughput', message: `stale: ${what} ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more (allowed ${percent(allowed)})` });
         }
       } else if (objective === 'delivered' && canPlan && r.problems.length === 0) {
         const workload = workloadOfPlan(plan).name;
-        let choice = ctx.freshDelivered.get(`${workload} ${controlsKey}`);
-        if (!choice) ctx.freshDelivered.set(`${workload} ${controlsKey}`, (choice = planForDelivered(ctx.cluster, { ...planOptions, ...controls, workload })));
-        const cmp = compareWithFresh(ctx.cluster, plan, await choice);
+        const key = `${workload} ${controlsKey}`;
+        let choice = ctx.freshDelivered.get(key);
+        if (!choice) ctx.freshDelivered.set(key, (choice = await planForDelivered(ctx.cluster, { ...planOptions, ...controls, workload })));
+        const cmp = compareWithFresh(ctx.cluster, plan, choice);
         if (cmp) {
           ({ fresh, served } = cmp);
           if (cmp.served < cmp.fresh * (1 - allowed)) {
