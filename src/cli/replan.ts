@@ -13,7 +13,7 @@ import type { Cluster } from '../spec/types.js';
 import { assemblePlan, placementOf } from '../plan/assemble.js';
 import { diffPlans } from '../plan/diff.js';
 import { withoutNodes } from '../graph/extend.js';
-import { servabilityProblem } from '../spec/servable.js';
+import { checkServable } from '../spec/servable.js';
 import { BASELINE_METHODS } from '../search/baselines/index.js';
 import { replan } from '../search/replan.js';
 import { DEFAULT_PLANNER_OPTIONS, type PlannerProgress } from '../search/planner.js';
@@ -95,14 +95,7 @@ export const replanCommand: CommandSpec = {
     const leftOutNote = leftOut.length > 0 ? [`left out ${leftOut.join(', ')}: in ${flags.cluster} but not in the plan in force (removed by an earlier replan); --restore ${leftOut[0]} brings ${leftOut.length > 1 ? 'one' : 'it'} back`] : [];
     const gone = [...removed].map((i) => cluster.nodes[i].name);
     if (removed.size > 0) cluster = withoutNodes(cluster, removed);
-    const unservable = servabilityProblem(cluster);
-    if (unservable) {
-      throw new HelixError(unservable.code, 'infeasible', `no placement of the changed cluster can serve ${cluster.model.id}${gone.length > 0 ? ` (without ${gone.join(', ')})` : ''}: ${unservable.why}`, {
-        file: flags.addFrom ?? flags.cluster,
-        field: 'nodes',
-        expected: unservable.expected,
-      });
-    }
+    checkServable(cluster, { of: 'the changed cluster', without: gone, file: flags.addFrom ?? flags.cluster });
     const current = placementOf(old, cluster);
     // Machines that join or come back are there to be used (the full re-plan is the reference); otherwise the
     // moves aim to keep what the plan in force carried, not to chase a full re-plan's flow: a

@@ -59,12 +59,17 @@ export function servabilityProblem(cluster: Cluster): ServabilityProblem | null 
   };
 }
 
-/** Throws an infeasible-kind HelixError when no placement can carry any flow. */
-export function checkServable(cluster: Cluster): void {
+/**
+ * Throws an infeasible-kind HelixError when no placement can carry any flow. `of` names the
+ * cluster in the message (replan: "the changed cluster", with `without` the nodes it lost), and
+ * `file` the spec to blame where it is not the cluster's own.
+ */
+export function checkServable(cluster: Cluster, o: { of?: string; without?: readonly string[]; file?: string } = {}): void {
   const problem = servabilityProblem(cluster);
   if (!problem) return;
-  throw new HelixError(problem.code, 'infeasible', `no placement can serve ${cluster.model.id}: ${problem.why}`, {
-    file: cluster.file,
+  const without = o.without && o.without.length > 0 ? ` (without ${o.without.join(', ')})` : '';
+  throw new HelixError(problem.code, 'infeasible', `no placement${o.of ? ` of ${o.of}` : ''} can serve ${cluster.model.id}${without}: ${problem.why}`, {
+    file: o.file ?? cluster.file,
     field: 'nodes',
     expected: problem.expected,
   });
