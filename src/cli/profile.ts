@@ -21,6 +21,7 @@ import type { CommandSpec } from './command.js';
 import { colorFor } from './io.js';
 import { parseFraction, parsePositiveInt, type CommonFlags } from './options.js';
 import { writeFilesAtomic } from './write-file.js';
+import { article } from '../report/format.js';
 
 const ACTIONS = ['import', 'estimate'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -215,7 +216,7 @@ export const profileCommand: CommandSpec = {
     const vram = sources.catalog.get(flags.gpu)!.type.vramBytes;
     const fit = derivedMaxLayers(vram, model, 0);
     if (Math.min(p.maxLayers, model.layers) > fit) {
-      throw usageError('profile-over-memory', `the profile would claim ${p.maxLayers} layers, but at ${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB a layer (${model.id}'s model card) a ${flags.gpu}'s ${(vram / 1e9).toFixed(1)} GB hold ${fit}, and clusters load profiles against those`, {
+      throw usageError('profile-over-memory', `the profile would claim ${p.maxLayers} layers, but at ${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB a layer (${model.id}'s model card) ${article(flags.gpu)} ${flags.gpu}'s ${(vram / 1e9).toFixed(1)} GB hold ${fit}, and clusters load profiles against those`, {
         expected: `--max-layers ${fit} or fewer, a --usable-memory within the card, or a model card with the weight size measured`,
       });
     }

@@ -7,6 +7,7 @@ import type { Cluster } from '../spec/types.js';
 import { bundledGpusPerMachine, kvTokenSlots } from '../sim/kv.js';
 import { MEMORY_UTILISATION, usableMemoryBytes, WORKSPACE_BYTES_PER_GPU } from '../profiles/memory.js';
 import { azureConvWorkload, predictDelivered, type DeliveredOptions, type DeliveredPrediction, type Workload } from './model.js';
+import { article } from '../report/format.js';
 
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
@@ -60,5 +61,5 @@ export function noKvRoomNote(cluster: Cluster, plan: Plan): string | null {
   const node = cluster.nodes[index.get(n.name)!];
   const usable = usableMemoryBytes(node.vramBytes, bundledGpusPerMachine(node.gpu));
   const names = full.length > 3 ? `${full.slice(0, 3).map((x) => x.name).join(', ')} and ${full.length - 3} more` : full.map((x) => x.name).join(', ');
-  return `no KV-cache room on ${names}: ${n.name}'s ${n.end! - n.start!} layers take ${(n.weightBytes / 1e9).toFixed(1)} GB of the ${(usable / 1e9).toFixed(1)} GB a serving engine may use on a ${node.gpu} (${MEMORY_UTILISATION} x VRAM - ${WORKSPACE_BYTES_PER_GPU / 1e9} GB per GPU), so no request can be admitted through ${full.length > 1 ? 'them' : 'it'}; a profile's maxLayers above what leaves room is for another memory budget`;
+  return `no KV-cache room on ${names}: ${n.name}'s ${n.end! - n.start!} layers take ${(n.weightBytes / 1e9).toFixed(1)} GB of the ${(usable / 1e9).toFixed(1)} GB a serving engine may use on ${article(node.gpu)} ${node.gpu} (${MEMORY_UTILISATION} x VRAM - ${WORKSPACE_BYTES_PER_GPU / 1e9} GB per GPU), so no request can be admitted through ${full.length > 1 ? 'them' : 'it'}; a profile's maxLayers above what leaves room is for another memory budget`;
 }

@@ -19,7 +19,7 @@ import { predictLayout } from './layout-score.js';
 import { layoutOf, sameLayout, type Layout } from '../search/layout.js';
 import { climb } from '../search/climb.js';
 import type { SearchRun } from '../search/search.js';
-import { simulate, type SimReport } from '../sim/simulate.js';
+import { drainedInWindow, measuredTpotP95, simulate, type SimReport } from '../sim/simulate.js';
 import { generateRequests, type LengthSpec } from '../sim/requests.js';
 import type { Cluster } from '../spec/types.js';
 import { tryPredict } from './attach.js';
@@ -29,6 +29,7 @@ import { createSimPool, type SimPool } from './sim-pool.js';
 import { planningWorkload, type PlanningWorkload } from './workload.js';
 import { searchSplits } from './split-search.js';
 import type { PlanObjective } from '../plan/types.js';
+import { plural } from '../report/format.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
 export type Objective = PlanObjective;
@@ -149,6 +150,20 @@ export function confirmCount(finalists: readonly DeliveredPrediction[], untilSec
 }
 
 /**
+ * A confirming stream's size once runs of `count` requests finished it before the window closed:
+ * enough for the fastest of them, at the request rate it reached over its whole run, to be still
+ * working at the window's end twice over; at least twice the stream it ran dry on.
+ */
+export function resizedConfirmCount(count: number, dry: readonly SimReport[], untilSec = CONFIRM_WINDOW.untilSec): number {
+  let next = 2 * count;
+  for (const r of dry) {
+    const perSec = r.simulatedSec > 0 ? r.requests.finished / r.simulatedSec : 0;
+    next = Math.max(next, Math.ceil(r.meanInFlight + 2 * untilSec * perSec));
+  }
+  return next;
+}
+
+/**
  * Events a confirming run may take: the bundled clusters' runs take 0.05-1.8 million (under half
  * a second each); a 1,000-node cluster's would take billions (an hour), and is skipped instead.
  */
@@ -263,7 +278,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       status: 'heuristic',
       bound: r.bound,
       settings: { ...r.settings, method, solver: 'none', timeLimitSec: 0 },
-      stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: dropped > 0 ? [b.note, `${dropped} nodes its max flow leaves idle dropped`] : [b.note] },
+      stats: { wallTimeSec: b.timeSec, timeToFirstSec: b.timeSec, timeToBestSec: b.timeSec, linksDropped: 0, notes: dropped > 0 ? [b.note, `${plural(dropped, 'node')} its max flow leaves idle dropped`] : [b.note] },
     });
   }
   await splitCandidates(cluster, o, workload, candidates, add, elapsed);
@@ -280,27 +295,53 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
   // The model ranks; a short simulation of the best few, and of the max-flow plan (so the choice
   // is never one the simulation finds worse than Helix's objective), decides.
   const finalists = chooseFinalists(distinctLayouts(scored, first), first);
-  const count = confirmCount(finalists.map((c) => c.predicted!));
+  let count = confirmCount(finalists.map((c) => c.predicted!));
   // Finalists are of a size: once one is too costly to simulate, so are the others, and the
   // model's ranking decides.
-  let tooLarge = count * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS || confirmTooCostly(cluster, finalists[0].plan, count, workload.lengths);
+  const costly = (n: number) => n * CONFIRM_EVENTS_PER_REQUEST > CONFIRM_MAX_EVENTS || confirmTooCostly(cluster, finalists[0].plan, n, workload.lengths);
+  let tooLarge = costly(count);
   if (!tooLarge) o.onProgress?.({ elapsedSec: elapsed(), phase: 'confirming', incumbent: finalists[0].predicted!.throughput, bound: 0, predicted: true });
   // One pool of simulators for the confirming runs and the simulation-scored search after them.
-  const pool = tooLarge ? null : createSimPool(cluster, count, o.threads ?? defaultThreads(), (plan) => confirmRun(cluster, plan, count, { lengths: workload.lengths }), workload.lengths);
+  const openPool = (n: number) => createSimPool(cluster, n, o.threads ?? defaultThreads(), (plan) => confirmRun(cluster, plan, n, { lengths: workload.lengths }), workload.lengths);
+  let pool: SimPool | null = tooLarge ? null : openPool(count);
+  let ranDry = false;
   try {
-    const reports: (SimReport | null)[] = [];
-    const batch = 1 + (pool?.workers ?? 0);
-    for (let k = 0; k < finalists.length && !tooLarge; k += batch) {
-      for (const r of await pool!.runMany(finalists.slice(k, k + batch).map((c) => c.plan))) {
-        if (r?.eventLimitReached) tooLarge = true;
-        reports.push(r);
+    const confirmAll = async (): Promise<(SimReport | null)[]> => {
+      const reports: (SimReport | null)[] = [];
+      const batch = 1 + (pool?.workers ?? 0);
+      for (let k = 0; k < finalists.length && !tooLarge; k += batch) {
+        for (const r of await pool!.runMany(finalists.slice(k, k + batch).map((c) => c.plan))) {
+          if (r?.eventLimitReached) tooLarge = true;
+          reports.push(r);
+        }
       }
+      return reports;
+    };
+    let reports = tooLarge ? [] : await confirmAll();
+    // The stream is sized by the model's predictions, which for short requests can be far low
+    // (tiny with 1-token requests: 75 tokens/s predicted, over 1,000 simulated): a finalist that
+    // finishes it before the window closes measured only its drain, or nothing. Sized again, once,
+    // from the rate the runs reached.
+    const dry = tooLarge ? [] : reports.filter((r): r is SimReport => r !== null && drainedInWindow(r));
+    if (dry.length > 0) {
+      await pool?.close();
+      pool = null;
+      count = resizedConfirmCount(count, dry);
+      tooLarge = costly(count);
+      if (!tooLarge) {
+        pool = openPool(count);
+        reports = await confirmAll();
+      }
+      ranDry = !tooLarge && reports.some((r) => r !== null && drainedInWindow(r));
+      if (ranDry) tooLarge = true;
     }
     const top: Candidate[] = finalists.map((c, k) => {
       const r = tooLarge ? null : reports[k];
-      return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? r.tpot.p95 : null };
+      return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? measuredTpotP95(r) : null };
     });
-    if (tooLarge) {
+    if (ranDry) {
+      notes.push(`objective delivered: no confirming simulation (the finalists finished a stream of ${count} requests before its measurement window closed); the model's ranking decided`);
+    } else if (tooLarge) {
       notes.push(`objective delivered: no confirming simulation (a run of ${count} requests would take more than ${CONFIRM_MAX_EVENTS.toLocaleString('en-US')} events on this cluster); the model's ranking decided`);
     }
     const maxFlowTop = top.find((c) => c.label === first.label);

@@ -10,7 +10,7 @@ import type { Plan } from '../plan/types.js';
 import { evaluatePlacement, type FlowResult } from '../graph/placement-flow.js';
 import { placementOf, type Layout } from '../search/layout.js';
 import { respectsDepthControls, withoutIdleNodes, type PlannerOptions } from '../search/planner.js';
-import type { SimReport } from '../sim/simulate.js';
+import { measuredTpotP95, type SimReport } from '../sim/simulate.js';
 import type { Cluster, Placement } from '../spec/types.js';
 
 export interface SimulatedLayout {
@@ -21,7 +21,7 @@ export interface SimulatedLayout {
   /** All-token tokens/s in the run. */
   readonly throughput: number;
   /** Seconds, p95 time per output token. */
-  readonly tpotP95: number;
+  readonly tpotP95: number | null;
 }
 
 export interface SimulatedObjective {
@@ -49,10 +49,13 @@ export const layoutKey = (l: Layout): string => `${l.start.join(',')}|${l.end.jo
 
 /**
  * The objective's TPOT rule, for finalists and search layouts alike: a p95 TPOT no worse than the
- * limit (the max-flow plan's), or no figure or no limit to compare.
+ * limit (the max-flow plan's), or no limit to compare. A plan with no figure where the limit has
+ * one fails: none of its requests produced a second token inside the window where the max-flow
+ * plan's did, which is no evidence that its tokens come as fast (a cluster behind 2 s links read
+ * as "p95 TPOT 0 ms" and won against a max-flow plan with a shorter one).
  */
 export function meetsTpotLimit(tpotP95: number | null | undefined, limit: number | null): boolean {
-  return limit === null || tpotP95 == null || tpotP95 <= limit * (1 + 1e-9);
+  return limit === null || (tpotP95 != null && tpotP95 <= limit * (1 + 1e-9));
 }
 
 /**
@@ -85,9 +88,10 @@ export function simulatedObjective(cluster: Cluster, o: SimulatedObjectiveOption
   const record = (p: Pending, report: SimReport | null): number => {
     runs++;
     let value = 0;
-    if (report && !report.eventLimitReached && meetsTpotLimit(report.tpot.p95, o.tpotLimit)) {
+    const tpotP95 = report ? measuredTpotP95(report) : null;
+    if (report && !report.eventLimitReached && meetsTpotLimit(tpotP95, o.tpotLimit)) {
       value = report.throughput.total;
-      simulated.set(p.key, { plan: p.plan, placement: p.placement, flow: p.flow, throughput: value, tpotP95: report.tpot.p95 });
+      simulated.set(p.key, { plan: p.plan, placement: p.placement, flow: p.flow, throughput: value, tpotP95 });
     }
     seen.set(p.key, value);
     return value;

@@ -2,7 +2,25 @@
 
 export function tokens(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  return x >= 100 ? x.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : x.toFixed(1);
+  if (x >= 100) return x.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  // Two significant digits below 0.1, so a starved cluster's figures do not all read 0.0.
+  if (x > 0 && x < 0.05) return String(Number(x.toPrecision(2)));
+  return x.toFixed(1);
+}
+
+/** `count` and the noun, plural unless the count is 1: "1 stage", "3 stages". */
+export function plural(count: number, noun: string, pluralForm = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralForm}`;
+}
+
+/** The indefinite article for a name as read aloud: "an A100-40G", "an L4", "a T4", "an H100". */
+export function article(name: string): string {
+  const first = name.charAt(0);
+  // A first letter not followed by a lower-case one is spelt out ("an L4", "an RTX4090").
+  const spelt = !/[a-z]/.test(name.charAt(1));
+  if (spelt) return 'AEFHILMNORSX'.includes(first.toUpperCase()) ? 'an' : 'a';
+  // A word: by its vowel ("an Instinct", "a Gaudi"; "u" reads "you").
+  return 'aeioAEIO'.includes(first) ? 'an' : 'a';
 }
 
 export function percent(x: number, digits = 1): string {

@@ -2,7 +2,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
-import { gigabytes, percent, seconds, tokens } from './format.js';
+import { gigabytes, percent, plural, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 import { fitTable, table, type Column } from './fit.js';
 import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
@@ -83,7 +83,7 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow)`,
     `${c.bold('bound')}       ${tokens(plan.bound.value)} tokens/s (${plan.bound.source})   ${c.bold('gap')} ${percent(plan.gap, 2)}${traded ? ' (max flow traded for delivery)' : ''}`,
     `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('time')} ${seconds(plan.stats.wallTimeSec)}`,
-    `${c.bold('pipeline')}    ${plan.depth} stages deep, ${used} of ${plan.nodes.length} nodes used, ${plan.cluster.layers} layers of ${plan.cluster.model}${plan.stats.linksDropped > 0 ? `; ${plan.stats.linksDropped} links dropped by --keep-links ${plan.settings.keepLinks}` : ''}`,
+    `${c.bold('pipeline')}    ${plural(plan.depth, 'stage')} deep, ${used} of ${plural(plan.nodes.length, 'node')} used, ${plural(plan.cluster.layers, 'layer')} of ${plan.cluster.model}${plan.stats.linksDropped > 0 ? `; ${plural(plan.stats.linksDropped, 'link')} dropped by --keep-links ${plan.settings.keepLinks}` : ''}`,
   ];
   const d = plan.delivered;
   if (d && !(d.throughput > 0)) {

@@ -98,10 +98,16 @@ export interface SimReport {
 /**
  * Whether an offline run ran out of queued requests inside its measurement window: a queue
  * shorter than what is in flight means the run was draining, and its rates measure the drain
- * (they understate the plan).
+ * (they understate the plan). A run whose every request finished, in the window or before it,
+ * ran out too (it measured nothing but the drain, if anything).
  */
 export function drainedInWindow(report: SimReport): boolean {
-  return report.requests.unfinished < report.meanInFlight;
+  return report.requests.unfinished === 0 || report.requests.unfinished < report.meanInFlight;
+}
+
+/** The run's p95 TPOT, seconds; null when no finished request had a second token to time. */
+export function measuredTpotP95(report: SimReport): number | null {
+  return report.tpot.count > 0 ? report.tpot.p95 : null;
 }
 
 export const SIM_DEFAULTS = { policy: 'iwrr' as PolicyName, seed: 1, kvFill: DEFAULT_KV_FILL, warmupSec: 0 };

@@ -11,6 +11,7 @@ import { loadGpuCatalogs, type GpuType } from './gpus.js';
 import { findModelCard } from './model-card.js';
 import type { GpuProfile, ModelCard, ProfileSource } from './types.js';
 import { readYamlSpec } from './yaml-file.js';
+import { article } from '../report/format.js';
 
 const SOURCES: readonly ProfileSource[] = ['measured', 'imported', 'estimated'];
 const KEYS = ['gpu', 'model', 'source', 'maxLayers', 'throughput', 'note', 'derivedFrom'];
@@ -46,7 +47,7 @@ export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvRese
     const fit = derivedMaxLayers(gpu.vramBytes, model, 0);
     const held = Math.min(given, model.layers);
     if (held > fit) {
-      throw f.error('maxLayers', `${held} layers of ${model.id}${held < given ? ` (all it has)` : ''} weigh ${((held * model.weightBytesPerLayer) / 1e9).toFixed(1)} GB, more than a ${gpu.name}'s ${(gpu.vramBytes / 1e9).toFixed(1)} GB`, {
+      throw f.error('maxLayers', `${held} layers of ${model.id}${held < given ? ` (all it has)` : ''} weigh ${((held * model.weightBytesPerLayer) / 1e9).toFixed(1)} GB, more than ${article(gpu.name)} ${gpu.name}'s ${(gpu.vramBytes / 1e9).toFixed(1)} GB`, {
         expected: `at most ${fit} (the layers whose weights fit in VRAM)`,
         found: String(given),
       }, 'profile-over-memory');

@@ -17,6 +17,9 @@ export interface ServabilityProblem {
 export function servabilityProblem(cluster: Cluster): ServabilityProblem | null {
   const n = cluster.nodes.length;
   const L = cluster.model.layers;
+  if (n === 0) {
+    return { code: 'too-little-memory', why: 'no nodes are left', expected: `nodes whose GPU memory holds all ${L} layers` };
+  }
   if (!cluster.sourceCapacity.some((c) => c > 0)) {
     return { code: 'no-coordinator-link', why: 'the coordinator reaches no node', expected: 'at least one node linked to the coordinator' };
   }

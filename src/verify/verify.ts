@@ -10,6 +10,7 @@ import { inputError } from '../errors.js';
 import type { Cluster, LayerRange } from '../spec/types.js';
 import type { Plan } from '../plan/types.js';
 import { formatLayerRange } from '../spec/layer-range.js';
+import { article } from '../report/format.js';
 
 export interface Problem {
   /** Dotted path into the plan, e.g. `nodes[3].end` or `flows[7].flow`. */
@@ -86,7 +87,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     seen.add(pn.name);
     // What the plan records of the machine is what a runtime or a reader takes as true.
     const spec = cluster.nodes[i];
-    if (pn.gpu !== spec.gpu) problems.push({ field: `${NODE(pi)}.gpu`, message: `records ${pn.gpu}, but ${pn.name} is a ${spec.gpu}` });
+    if (pn.gpu !== spec.gpu) problems.push({ field: `${NODE(pi)}.gpu`, message: `records ${pn.gpu}, but ${pn.name} is ${article(spec.gpu)} ${spec.gpu}` });
     if (pn.region !== spec.region) problems.push({ field: `${NODE(pi)}.region`, message: `records ${pn.region}, but ${pn.name} is in ${spec.region}` });
     if (pn.vramBytes !== spec.vramBytes) problems.push({ field: `${NODE(pi)}.vramBytes`, message: `records ${pn.vramBytes} bytes, but ${pn.name} has ${spec.vramBytes}` });
     if (sameInputs && pn.profileSource !== spec.profileSource) problems.push({ field: `${NODE(pi)}.profileSource`, message: `records ${pn.profileSource}, but the ${spec.gpu} profile in use is ${spec.profileSource}` });
@@ -112,7 +113,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
     }
     const capacity = nodeCapacityFor(cluster, i, { start: pn.start, end: pn.end });
     if (Math.abs(pn.capacity - capacity) > slack(capacity) + 1e-6) {
-      problems.push({ field: `${NODE(pi)}.capacity`, message: `records ${pn.capacity} tokens/s, but ${k} layers on a ${node.gpu} give ${capacity.toFixed(3)}` });
+      problems.push({ field: `${NODE(pi)}.capacity`, message: `records ${pn.capacity} tokens/s, but ${k} layers on ${article(node.gpu)} ${node.gpu} give ${capacity.toFixed(3)}` });
     }
     if (pn.weightBytes !== k * cluster.model.weightBytesPerLayer) {
       problems.push({ field: `${NODE(pi)}.weightBytes`, message: `records ${pn.weightBytes} bytes, but ${k} layers of ${cluster.model.id} weigh ${k * cluster.model.weightBytesPerLayer}` });

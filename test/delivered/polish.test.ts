@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { layoutKey, simulatedObjective } from '../../src/delivered/polish.js';
+import { layoutKey, meetsTpotLimit, simulatedObjective } from '../../src/delivered/polish.js';
 import { layoutOf } from '../../src/search/layout.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { SimReport } from '../../src/sim/simulate.js';
 import { tinyChain } from '../sim/tiny-plan.js';
 
 /** Just the fields the objective reads. */
-const report = (total: number, tpotP95: number, eventLimitReached = false) => ({ throughput: { total }, tpot: { p95: tpotP95 }, eventLimitReached }) as unknown as SimReport;
+const report = (total: number, tpotP95: number, eventLimitReached = false, timed = 10) => ({ throughput: { total }, tpot: { count: timed, p95: tpotP95 }, eventLimitReached }) as unknown as SimReport;
 
 describe('simulatedObjective', () => {
   it('scores a layout by the run of its assembled plan, once per layout, and records it', () => {
@@ -34,6 +34,16 @@ describe('simulatedObjective', () => {
     expect(capped.score(layoutOf(placement))).toBe(0);
     const failed = simulatedObjective(cluster, { run: () => null, template: plan, tpotLimit: null, minLayers: null, maxStages: null, partialInference: false });
     expect(failed.score(layoutOf(placement))).toBe(0);
+  });
+
+  it('under a TPOT limit, a run that timed no token (its summary p95 reads 0) scores 0', () => {
+    const { cluster, placement, plan } = tinyChain();
+    const untimed = simulatedObjective(cluster, { run: () => report(500, 0, false, 0), template: plan, tpotLimit: 1, minLayers: null, maxStages: null, partialInference: false });
+    expect(untimed.score(layoutOf(placement))).toBe(0);
+    // Without a limit there is nothing to fail: the throughput counts, and no TPOT is recorded.
+    const free = simulatedObjective(cluster, { run: () => report(500, 0, false, 0), template: plan, tpotLimit: null, minLayers: null, maxStages: null, partialInference: false });
+    expect(free.score(layoutOf(placement))).toBe(500);
+    expect(free.simulated.get(layoutKey(layoutOf(placement)))?.tpotP95).toBeNull();
   });
 
   it('does not simulate a layout that breaks the depth controls or carries no flow', () => {
@@ -73,5 +83,15 @@ describe('simulatedObjective', () => {
     expect(await sim.scoreMany([chain])).toEqual([5]);
     expect(batches).toEqual([1, 0]);
     expect(sim.simulated.get(layoutKey(chain))).toMatchObject({ throughput: 5 });
+  });
+});
+
+describe('meetsTpotLimit', () => {
+  it('passes a figure at or under the limit, anything without a limit, and no missing figure under one', () => {
+    expect(meetsTpotLimit(0.9, 1)).toBe(true);
+    expect(meetsTpotLimit(1.1, 1)).toBe(false);
+    expect(meetsTpotLimit(5, null)).toBe(true);
+    expect(meetsTpotLimit(null, null)).toBe(true);
+    expect(meetsTpotLimit(null, 1)).toBe(false);
   });
 });

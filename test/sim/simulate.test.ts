@@ -1,7 +1,7 @@
 // The simulator on a bundled cluster with the bundled per-layer timings.
 
 import { describe, expect, it } from 'vitest';
-import { drainedInWindow, simulate, simulateAsync } from '../../src/sim/simulate.js';
+import { drainedInWindow, measuredTpotP95, simulate, simulateAsync } from '../../src/sim/simulate.js';
 import { generateRequests } from '../../src/sim/requests.js';
 import { loadLengths } from '../../src/sim/traces.js';
 import { HelixError } from '../../src/errors.js';
@@ -20,6 +20,17 @@ describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {
     const early = simulate(cluster, plan, { requests, untilSec: 5 });
     expect(early.requests.unfinished).toBeGreaterThan(early.meanInFlight);
     expect(drainedInWindow(early)).toBe(false);
+    // Every request done before the window closes, nothing in flight in it: drained, not "busy".
+    const done = simulate(cluster, plan, { requests, warmupSec: 3000, untilSec: 4000 });
+    expect(done.requests.unfinished).toBe(0);
+    expect(done.meanInFlight).toBe(0);
+    expect(drainedInWindow(done)).toBe(true);
+    // Latencies count every finished request; stopped before any finished, there is no TPOT.
+    expect(measuredTpotP95(done)).toBeGreaterThan(0);
+    const none = simulate(cluster, plan, { requests, untilSec: 0.01 });
+    expect(none.requests.finished).toBe(0);
+    expect(none.tpot.p95).toBe(0);
+    expect(measuredTpotP95(none)).toBeNull();
   });
 
   it('serves an offline batch with figures that hang together', () => {

@@ -28,6 +28,12 @@ function pair(links: [number, number][], coordinator = [true, true], maxLayers =
 }
 
 describe('checkServable', () => {
+  it('a cluster left with no nodes says so, not that the coordinator reaches none', () => {
+    const empty = buildCluster({ name: 'none', model: testModel(8), nodes: [], coordinatorRegion: 'r', link: () => null, coordinatorLink: () => null });
+    expect(servabilityProblem(empty)).toMatchObject({ code: 'too-little-memory', why: 'no nodes are left' });
+    expect(() => checkServable(empty, { of: 'the changed cluster', without: ['h'] })).toThrow(/changed cluster can serve .* \(without h\): no nodes are left/);
+  });
+
   it('accepts a chain in either order when its link exists', () => {
     expect(servabilityProblem(pair([[0, 1]]))).toBeNull();
     expect(servabilityProblem(pair([[1, 0]]))).toBeNull();
