@@ -140,9 +140,17 @@ describe('predictDelivered', () => {
     // Derived by hand (profiles/derive.ts, one node holding the whole model, share 1): 2,000
     // slots / 110-token contexts = 18.18 resident. For 10:100, 0.18 prompts per step: a batch of
     // 18, a cycle of 5.5 steps with one 11-token prompt pass = 110 tokens in 2 x (1.1 + 5.5 x 1.17) ms. For
-    // 100:10, q = 1.8 -> capped at 1: a 100-token prompt and a batch of 10 = 110 tokens in
-    // 2 x (1.99 + 1.09) ms. Prompt tokens batch better, so the same node carries more.
-    expect(ratio).toBeCloseTo((110 / (2 * (1.99 + 1.09))) / (110 / (2 * (1.1 + 5.5 * 1.17))), 6);
+    // 100:10, 18.18 / 10 = 1.818 requests finish per step, and as many prompts start: one batch of
+    // 181.8 prompt tokens and a decode batch of 18.18, 200 tokens in 2 x (2.808 + 1.1718) ms
+    // (Helix's derivation caps prompts at one per step: 110 tokens in 2 x (1.99 + 1.09) ms, which
+    // the simulator beats by far on short answers). Prompt tokens batch better, so the same node
+    // carries more.
+    const resident = 2000 / 110;
+    const ms = (batch: number) => 1 + 0.01 * (batch - 1);
+    const promptHeavyRate = (resident * 11) / (2 * (ms(resident * 10) + ms(resident)));
+    expect(promptHeavyRate).toBeCloseTo(200 / (2 * (2.808 + 1.1718)), 2);
+    expect(ratio).toBeCloseTo(promptHeavyRate / (110 / (2 * (1.1 + 5.5 * 1.17))), 6);
+    expect(ratio).toBeGreaterThan((110 / (2 * (1.99 + 1.09))) / (110 / (2 * (1.1 + 5.5 * 1.17))));
     expect(ratio).toBeGreaterThan(1);
     const p = predictDelivered(cluster, plan, promptHeavy, base(4000, { capacityMix: profiled }));
     expect(p.limitedBy).toBe('maxflow');
@@ -230,5 +238,18 @@ describe('confirmCount', () => {
     expect(count).toBeGreaterThanOrEqual(confirmCount([slow]));
     // A window ending later (the benchmark's, say) needs more.
     expect(confirmCount([slow, quick], 1600)).toBeGreaterThan((1600 * quick.throughput) / 20);
+  });
+});
+
+describe('resizedConfirmCount', () => {
+  it('sizes the stream again from the request rate runs that ran dry reached', async () => {
+    const { resizedConfirmCount } = await import('../../src/delivered/objective.js');
+    const dry = (finished: number, simulatedSec: number, meanInFlight = 0) => ({ requests: { finished }, simulatedSec, meanInFlight }) as unknown as import('../../src/sim/simulate.js').SimReport;
+    // 1,000 requests done in 100 s: 10 per second, so 800 s of window needs 2 x 8,000.
+    expect(resizedConfirmCount(1000, [dry(1000, 100)])).toBe(16_000);
+    // The fastest run decides; requests still in flight are added.
+    expect(resizedConfirmCount(1000, [dry(1000, 100), dry(1000, 50, 30)])).toBe(32_030);
+    // Never less than twice the stream that ran dry.
+    expect(resizedConfirmCount(1000, [dry(10, 1000)])).toBe(2000);
   });
 });
