@@ -12,6 +12,7 @@ import { searchPlacement } from './search.js';
 import { depthChains, depthControlsInfeasible } from './depth-chains.js';
 import { runBaselines, BASELINE_METHODS, runBaselineMethod, type BaselineMethod, type BaselineResult } from './baselines/index.js';
 import type { GroupBy } from './baselines/separate.js';
+import { classPipelines } from './class-pipelines.js';
 import { buildHubModel, type HubModel } from '../milp/hub-model.js';
 import { withObjectiveFloor } from '../milp/model.js';
 import { decodeHubSolution, encodeHubStart } from '../milp/decode-hub.js';
@@ -222,6 +223,10 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
   for (const b of baselines) {
     if (best.offer(b.placement, b.method)) log(`floor from ${b.method}: ${best.throughput.toFixed(1)} tokens/s`);
   }
+  // Classes of like machines split into pipelines of several depths: neither the baselines nor
+  // the constructions build those, and the exact model can take minutes to.
+  const piped = classPipelines(cluster, o);
+  if (piped && best.offer(piped, 'class pipelines')) log(`floor from class pipelines: ${best.throughput.toFixed(1)} tokens/s`);
   report('baselines');
   if (o.maxStages !== null || o.minLayers !== null) {
     // Depth controls no placement can meet end the run at once, saying why; otherwise pipelines
