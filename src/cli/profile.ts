@@ -295,10 +295,14 @@ export const profileCommand: CommandSpec = {
         share: pt.share,
         ...(reference && i < reference.length ? { reference: reference[i] } : {}),
       })),
-      notes: [...built.notes, flags.output ? `wrote ${flags.output}${timingsOut ? ` and its timings to ${timingsOut} (what plan and simulate read to predict delivered throughput)` : ''}` : 'write it with --output <profiles>/<model>/<GPU>.yaml'],
+      notes: built.notes,
       ...(compare ? { compare } : {}),
     };
     io.out(formatDerivedProfile(view, { color: colorFor(io, flags.color) }));
+    // What was written goes where every command says it: stderr, silenced by --quiet.
+    if (!flags.quiet) {
+      io.err(flags.output ? `wrote ${flags.output}${timingsOut ? ` and its timings to ${timingsOut} (what plan and simulate read to predict delivered throughput)` : ''}\n` : 'write it with --output <profiles>/<model>/<GPU>.yaml\n');
+    }
     return 0;
   },
 };

@@ -284,7 +284,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
       signal: o.signal,
       start: start ?? undefined,
     });
-    log(`${o.solver}: ${result.status} in ${result.timeSec.toFixed(2)} s, objective ${result.objective ?? '-'}${floor > 0 ? ` (floor ${floor.toFixed(1)})` : ''}${start ? ` (started from ${best.throughput.toFixed(1)})` : ''}`);
+    log(`${o.solver}: ${result.status} in ${result.timeSec.toFixed(2)} s, objective ${result.objective === null || result.objective === undefined ? '-' : result.objective.toFixed(1)}${floor > 0 ? ` (floor ${floor.toFixed(1)})` : ''}${start ? ` (started from ${best.throughput.toFixed(1)})` : ''}`);
     if (result.status === 'optimal' || result.status === 'feasible') {
       best.offer(decodeHubSolution(work, model, result.values), `milp:${o.solver}`);
     }

@@ -47,6 +47,12 @@ describe('helix profile (in-process)', () => {
     expect(await profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', output: file }, io)).toBe(0);
     expect(io.stdout()).toMatch(/estimated \(not measured\)/);
     expect(io.stdout()).toMatch(/ada compute/);
+    // What was written is said on stderr, as every command does, and --quiet silences it.
+    expect(io.stdout()).not.toMatch(/wrote/);
+    expect(io.stderr()).toBe(`wrote ${file}\n`);
+    const quiet = capture();
+    expect(await profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', output: file, quiet: true }, quiet)).toBe(0);
+    expect(quiet.stderr()).toBe('');
     const model = loadModelCard(join(repoRoot, 'profiles/models/llama3.1-70b.yaml'));
     const p = loadProfile(file, model, loadGpuCatalog(join(repoRoot, 'profiles/gpus.yaml')).get('L40S')!);
     expect(p.source).toBe('estimated');
