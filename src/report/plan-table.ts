@@ -91,8 +91,12 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     const why = plan.throughput > 0 ? 'no KV-cache room on its paths, see the notes' : 'no flow';
     lines.push(`${c.bold('delivered')}   nothing: no request can be served (${why}); ${workloadText(plan.settings.workload, d.workload)}`);
   } else if (d) {
+    // For other requests the cap is the max flow rescaled to them (docs/delivered.md, "Other
+    // workloads"): "limited by maxflow" beside a different throughput line needs saying why.
+    const rescaled = d.limitedBy === 'maxflow' && Math.abs(d.throughput - plan.throughput) > 0.01 * plan.throughput;
+    const limit = rescaled ? `maxflow (${tokens(d.throughput)} tokens/s of these requests; the throughput line counts tokens in the profiles' azure-conv mix)` : d.limitedBy;
     lines.push(
-      `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${(d.tpotSec * 1000).toFixed(0)} ms, ${d.inflight.toFixed(0)} requests in flight, limited by ${d.limitedBy}; ${workloadText(plan.settings.workload, d.workload)}`,
+      `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${d.workload.output > 1 ? `${(d.tpotSec * 1000).toFixed(0)} ms` : '- (one-token answers)'}, ${d.inflight.toFixed(0)} requests in flight, limited by ${limit}; ${workloadText(plan.settings.workload, d.workload)}`,
     );
   }
   for (const note of plan.stats.notes) lines.push(c.dim(`note: ${note}`));

@@ -45,4 +45,16 @@ describe('formatSummary', () => {
     expect(noFlow).toMatch(/^delivered {3}nothing: no request can be served \(no flow\)/m);
     expect(none).not.toMatch(/TPOT/);
   });
+
+  it('says which tokens the max flow counts where the cap was rescaled to other requests', () => {
+    const capped = { throughput: 3 * base.throughput, decodeThroughput: 50, ttftSec: 0.3, tpotSec: 0.9, inflight: 145, limitedBy: 'maxflow' as const, workload: { input: 50, output: 10 } };
+    const text = formatSummary({ ...base, settings: { ...base.settings, workload: '50:10' }, delivered: capped }, plain);
+    expect(text).toMatch(/limited by maxflow \([\d,.]+ tokens\/s of these requests; the throughput line counts tokens in the profiles' azure-conv mix\)/);
+    // At the plan's own max flow there is nothing to explain.
+    const plainCap = formatSummary({ ...base, delivered: { ...capped, throughput: base.throughput } }, plain);
+    expect(plainCap).toMatch(/limited by maxflow; /);
+    // One-token answers have no time between tokens to predict.
+    const oneToken = formatSummary({ ...base, delivered: { ...capped, workload: { input: 1, output: 1 } } }, plain);
+    expect(oneToken).toMatch(/TPOT - \(one-token answers\)/);
+  });
 });
