@@ -34,6 +34,11 @@ function notes(r: SimReport, c: ChalkInstance): string[] {
   const out: string[] = [];
   if (r.truncated) out.push(c.yellow(`stopped at ${duration(r.simulatedSec)} of simulated time; ${r.requests.unfinished} request(s) unfinished`));
   if (r.requests.rejected > 0) out.push(c.yellow(`${r.requests.rejected} request(s) rejected: longer than the model's context or than any path's KV cache`));
+  // The max flow is no physical ceiling: the profiles' capacities are the rates of one request mix
+  // at one cache fill, and shorter answers or a fuller cache batch more.
+  if (r.plannedThroughput > 0 && r.throughput.total > 1.1 * r.plannedThroughput) {
+    out.push(`above the plan's max flow: node capacities are the profiles' rates for azure-conv-like requests at the KV fill Helix profiled (0.3), and other requests or a fuller cache run larger batches (docs/delivered.md, "Other workloads")`);
+  }
   return out;
 }
 

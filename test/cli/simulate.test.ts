@@ -28,6 +28,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Row = SimReport & { plan: string };
 
 describe('helix simulate (built binary)', () => {
+  it('says why short requests run above the plan\'s max flow, and says nothing on azure-conv', () => {
+    const short = helix(['simulate', chain, '-c', tinyFile, '--offline', '300', '--input-len', '50', '--output-len', '10']);
+    expect(short.code, short.stderr).toBe(0);
+    const percent = Number(/(\d+)% of the planned/.exec(short.stdout)?.[1]);
+    expect(percent).toBeGreaterThan(110);
+    expect(short.stdout).toMatch(/above the plan's max flow: node capacities are the profiles' rates for azure-conv-like requests/);
+    const conv = helix(['simulate', chain, '-c', tinyFile, '--offline', '300', '--lengths', 'azure-conv']);
+    expect(conv.stdout).not.toMatch(/above the plan's max flow/);
+  });
+
   it('refuses an empty --policy and a warm-up as long as the arrivals; takes --offline 1e2 as 100', () => {
     const empty = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--policy', '']);
     expect(empty.code).toBe(2);
