@@ -199,7 +199,7 @@ export const validateCommand: CommandSpec = {
         fresh = figure;
         if (throughput < fresh * (1 - allowed)) {
           const what = objective === 'maxflow' ? 'a fresh plan carries' : `a fresh ${method} placement carries`;
-          problems.push({ field: 'throughput', message: `stale: ${what} ${fresh.toFixed(1)} tokens/s, ${percent(1 - throughput / fresh)} more (allowed ${percent(allowed)})` });
+          problems.push({ field: 'throughput', message: `stale: ${what} ${fresh.toFixed(1)} tokens/s, ${throughput > 0 ? `${percent(fresh / throughput - 1)} more` : 'where this plan carries none'} (this plan carries ${percent(1 - throughput / fresh)} less; allowed ${percent(allowed)} less)` });
         }
       } else if (objective === 'delivered' && canPlan && r.problems.length === 0) {
         const workload = workloadOfPlan(plan).name;

@@ -259,7 +259,14 @@ describe('helix validate gates (built binary)', () => {
     writeFileSync(staleFile, JSON.stringify(stale));
     const fresh = await helixAsync(['validate', staleFile, file, '--cluster', 'clusters/tiny.yaml', '--fresh', '--time-limit', '10']);
     expect(fresh.code).toBe(1);
-    expect(fresh.stdout).toMatch(/INVALID +.*stale\.json[\s\S]*stale: a fresh plan carries [\d.]+ tokens\/s, [\d.]+% more \(allowed 1\.0%\)/);
+    const said = /INVALID +.*stale\.json[\s\S]*stale: a fresh plan carries ([\d.]+) tokens\/s, ([\d.]+)% more \(this plan carries ([\d.]+)% less; allowed 1\.0% less\)/.exec(fresh.stdout);
+    expect(said, fresh.stdout).not.toBeNull();
+    // "More" is against this plan's figure, "less" against the fresh one's (both were once "more").
+    const [freshFigure, more, less] = said!.slice(1).map(Number);
+    const carried = stale.throughput as number;
+    expect(more).toBeCloseTo(100 * (freshFigure / carried - 1), 0);
+    expect(less).toBeCloseTo(100 * (1 - carried / freshFigure), 0);
+    expect(more).toBeGreaterThan(less);
     expect(fresh.stdout).toMatch(/valid +.*gate\.json/);
     expect(fresh.stdout).toMatch(/2 plans, 1 valid, 1 invalid/);
   });
