@@ -10,8 +10,8 @@ import { placementOf, round6 } from '../plan/assemble.js';
 import { verifyPlan } from '../verify/verify.js';
 import { explainPlacement, type Explanation } from '../verify/explain.js';
 import { formatExplanation } from '../report/explain-text.js';
-import { HelixError, usageError } from '../errors.js';
-import { formatProblems } from '../report/problems.js';
+import { usageError } from '../errors.js';
+import { invalidPlanError } from './invalid-plan.js';
 
 interface ExplainFlags extends CommonFlags {
   readonly cluster?: string;
@@ -37,7 +37,7 @@ export const explainCommand: CommandSpec = {
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
     const check = verifyPlan(plan, cluster, { planFile: args[0] });
-    if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
+    if (!check.valid) throw invalidPlanError(args[0], check, { spec: cluster.file });
     // What-ifs on the machines the plan can use: not on those a replan left out as failed.
     const own = clusterOfPlan(cluster, plan);
     const e = await explainPlacement(own, placementOf(plan, own), { secondsPerTry: flags.tryTime, seed: flags.seed });

@@ -26,6 +26,7 @@ import { HelixError, usageError } from '../errors.js';
 import { tryPredict, withDelivered } from '../delivered/attach.js';
 import { workloadOfPlan } from '../delivered/workload.js';
 import { embeddedRouting } from '../schedule/json.js';
+import { invalidPlanError } from './invalid-plan.js';
 
 interface ReplanFlags extends CommonFlags {
   readonly cluster?: string;
@@ -66,7 +67,7 @@ export const replanCommand: CommandSpec = {
     const old = readPlan(args[0]);
     const before = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const check = verifyPlan(old, before, { planFile: args[0] });
-    if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan in force is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
+    if (!check.valid) throw invalidPlanError(args[0], check, { subject: 'the plan in force', spec: flags.cluster });
     let cluster = flags.addFrom ? loadCluster(flags.addFrom, { profilesDir: flags.profiles }) : before;
     if (cluster.model.id !== before.model.id) {
       throw usageError('model-mismatch', `--add-from ${flags.addFrom} serves ${cluster.model.id}, but the plan in force serves ${before.model.id}`, {
@@ -92,7 +93,9 @@ export const replanCommand: CommandSpec = {
     }
     const leftOut = absent.filter((name) => !(flags.restore ?? []).includes(name) && names.has(name));
     for (const name of leftOut) removed.add(names.get(name)!);
-    const leftOutNote = leftOut.length > 0 ? [`left out ${leftOut.join(', ')}: in ${flags.cluster} but not in the plan in force (removed by an earlier replan); --restore ${leftOut[0]} brings ${leftOut.length > 1 ? 'one' : 'it'} back`] : [];
+    // Only a replan leaves nodes of its spec out; a plan made without them predates them in the spec.
+    const absentWhy = old.settings.method === 'replan' ? 'removed by an earlier replan' : 'the plan in force was made without them: machines added to the spec since?';
+    const leftOutNote = leftOut.length > 0 ? [`left out ${leftOut.join(', ')}: in ${flags.cluster} but not in the plan in force (${absentWhy}); --restore ${leftOut[0]} brings ${leftOut.length > 1 ? 'one' : 'it'} in`] : [];
     const gone = [...removed].map((i) => cluster.nodes[i].name);
     if (removed.size > 0) cluster = withoutNodes(cluster, removed);
     checkServable(cluster, { of: 'the changed cluster', without: gone, file: flags.addFrom ?? flags.cluster });

@@ -10,8 +10,8 @@ import { verifyPlan } from '../verify/verify.js';
 import { buildRoutingTables } from '../schedule/routing.js';
 import { routingToJson } from '../schedule/json.js';
 import { formatSchedule } from '../report/schedule-table.js';
-import { formatProblems } from '../report/problems.js';
 import { HelixError, usageError } from '../errors.js';
+import { invalidPlanError } from './invalid-plan.js';
 
 interface ScheduleFlags extends CommonFlags {
   readonly cluster?: string;
@@ -40,7 +40,7 @@ export const scheduleCommand: CommandSpec = {
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
     const check = verifyPlan(plan, cluster, { planFile: args[0] });
-    if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file: args[0] });
+    if (!check.valid) throw invalidPlanError(args[0], check, { spec: cluster.file });
     if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: there is nothing to route', { file: args[0] });
     const tables = buildRoutingTables(cluster, plan);
     const json = `${JSON.stringify(routingToJson(tables), null, 2)}\n`;

@@ -10,7 +10,6 @@ import { readPlan } from '../plan/io.js';
 import type { Plan } from '../plan/types.js';
 import type { Cluster } from '../spec/types.js';
 import { verifyPlan } from '../verify/verify.js';
-import { formatProblems } from '../report/problems.js';
 import { formatSimCompare, formatSimReport, type SimRun } from '../report/sim-table.js';
 import { HelixError, usageError } from '../errors.js';
 import { POLICY_NAMES, POLICY_NOTES, type PolicyName } from '../schedule/policies.js';
@@ -20,6 +19,7 @@ import { simulateAsync, SIM_DEFAULTS, type SimOptions } from '../sim/simulate.js
 import { DEFAULT_KV_FILL } from '../sim/kv.js';
 import { workloadOfPlan } from '../delivered/workload.js';
 import { shownFile } from '../stdin.js';
+import { invalidPlanError } from './invalid-plan.js';
 
 interface SimulateFlags extends CommonFlags {
   readonly cluster?: string;
@@ -120,7 +120,7 @@ function arrivalSpec(flags: SimulateFlags, lengths: LengthSpec, planned: number)
 function checkedPlan(file: string, cluster: Cluster): Plan {
   const plan = readPlan(file);
   const check = verifyPlan(plan, cluster, { planFile: file });
-  if (!check.valid) throw new HelixError('invalid-plan', 'invalid-plan', `the plan is invalid:\n${formatProblems(check.problems)}`, { file });
+  if (!check.valid) throw invalidPlanError(file, check, { spec: cluster.file });
   if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: no request can be served', { file });
   return plan;
 }

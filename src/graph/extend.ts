@@ -66,6 +66,7 @@ export function inputHashWithout(cluster: Cluster, remove: ReadonlySet<number>):
 export interface PlanOrigin {
   readonly nodes: readonly { readonly name: string }[];
   readonly cluster: { readonly inputHash: string };
+  readonly settings?: { readonly method?: string };
 }
 
 /**
@@ -78,8 +79,20 @@ export function leftOutByReplan(cluster: Cluster, plan: PlanOrigin): number[] {
   return missing.length > 0 && plan.cluster.inputHash === inputHashWithout(cluster, new Set(missing)) ? missing : [];
 }
 
-/** The cluster the plan was made for: the spec without the nodes a replan left out, else the spec. */
+/**
+ * The cluster the plan was made for: the spec without the nodes a replan left out, else the spec.
+ * A replan's nodes are known left out when its input hash says so; once the spec has changed in
+ * any other way too (a latency edited), the hash cannot, and the nodes of the spec a replan does
+ * not list are still taken as out: counting a dead machine as spare capacity fails a CI gate on
+ * capacity that is not there, while a machine added since only goes uncounted until replan
+ * brings it in.
+ */
 export function clusterOfPlan(cluster: Cluster, plan: PlanOrigin): Cluster {
-  const leftOut = leftOutByReplan(cluster, plan);
+  let leftOut = leftOutByReplan(cluster, plan);
+  if (leftOut.length === 0 && plan.settings?.method === 'replan') {
+    const listed = new Set(plan.nodes.map((node) => node.name));
+    leftOut = cluster.nodes.flatMap((node, i) => (listed.has(node.name) ? [] : [i]));
+    if (leftOut.length === cluster.nodes.length) leftOut = [];
+  }
   return leftOut.length > 0 ? withoutNodes(cluster, new Set(leftOut)) : cluster;
 }

@@ -12,6 +12,9 @@ import type { Plan } from '../plan/types.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 import { article } from '../report/format.js';
 
+/** The warning of a plan checked against inputs other than those it was made for. */
+export const INPUTS_CHANGED = 'the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs';
+
 export interface Problem {
   /** Dotted path into the plan, e.g. `nodes[3].end` or `flows[7].flow`. */
   readonly field: string;
@@ -59,7 +62,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   // Made for these very inputs: the spec itself, or the spec less what a replan left out.
   const sameInputs = plan.cluster.inputHash === cluster.inputHash || replanned;
   if (!sameInputs) {
-    warnings.push('the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs');
+    warnings.push(INPUTS_CHANGED);
   }
 
   // Made for these very inputs (a changed cluster is allowed, with the warning above), the plan

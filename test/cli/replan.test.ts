@@ -42,7 +42,7 @@ describe('helix replan (built binary)', () => {
     const names = (p: { nodes: { name: string }[] }) => p.nodes.map((n) => n.name);
     expect(names(out.plan)).not.toContain('a100-1');
     expect(names(out.plan)).not.toContain('a100-2');
-    expect(out.notes[0]).toMatch(/^left out a100-1: in clusters\/single24\.yaml but not in the plan in force .*--restore a100-1/);
+    expect(out.notes[0]).toMatch(/^left out a100-1: in clusters\/single24\.yaml but not in the plan in force \(removed by an earlier replan\); --restore a100-1/);
     const back = JSON.parse((await helixAsync(['replan', first, '-c', 'clusters/single24.yaml', '--restore', 'a100-1', '-t', '3', '--json'])).stdout);
     expect(names(back.plan)).toContain('a100-1');
     expect(back.notes).toEqual([]);
@@ -52,6 +52,19 @@ describe('helix replan (built binary)', () => {
     const wrong = await helixAsync(['replan', first, '-c', 'clusters/single24.yaml', '--restore', 'a100-3']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--restore a100-3: not a node .* that the plan in force leaves out \(expected one of a100-1\)/);
+  });
+
+  it('a node the spec gained after `helix plan` is not called removed by a replan', async () => {
+    const plan = join(tmp, 'tiny.json');
+    writeFileSync(plan, (await helixAsync(['plan', 'clusters/tiny.yaml', '--objective', 'maxflow', '-t', '1', '--json'])).stdout);
+    const grown = join(tmp, 'tiny-grown.yaml');
+    const spec = readFileSync(join(repoRoot, 'clusters/tiny.yaml'), 'utf8').replace('profiles: ../profiles/helix-set-a', `profiles: ${join(repoRoot, 'profiles/helix-set-a')}`);
+    writeFileSync(grown, `${spec.trimEnd()}\n  - { name: spare, gpu: L4, region: lab }\n`);
+    const r = await helixAsync(['replan', plan, '-c', grown, '-t', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const note = (JSON.parse(r.stdout).notes as string[]).find((n) => n.startsWith('left out spare'));
+    expect(note).toMatch(/the plan in force was made without them: machines added to the spec since\?\); --restore spare brings it in/);
+    expect(note).not.toMatch(/removed by an earlier replan/);
   });
 
   it('says when --max-moves is what leaves no flow, with the figure a full re-plan reaches', async () => {

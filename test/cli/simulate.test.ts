@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helix } from '../fixtures/cli.js';
+import { helix, repoRoot } from '../fixtures/cli.js';
 import { serializePlan } from '../../src/plan/io.js';
 import { planFor } from '../fixtures/plans.js';
 import { tinyChain, tinyFile } from '../sim/tiny-plan.js';
@@ -28,6 +28,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Row = SimReport & { plan: string };
 
 describe('helix simulate (built binary)', () => {
+  it('on a spec edited since the plan, says the inputs changed and how to carry the plan over', () => {
+    const spec = readFileSync(tinyFile, 'utf8')
+      .replace('profiles: ../profiles/helix-set-a', `profiles: ${join(repoRoot, 'profiles/helix-set-a')}`)
+      .replaceAll('bandwidth: 1GB/s', 'bandwidth: 500MB/s');
+    const edited = join(dir, 'tiny-halved.yaml');
+    writeFileSync(edited, spec);
+    const r = helix(['simulate', chain, '-c', edited, '--offline', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the plan is invalid for the inputs as they are now; the spec or profiles changed since it was made/);
+    expect(r.stderr).toContain(`helix replan ${chain} -c <the spec it was made for> --add-from ${edited}`);
+    // A plan checked against its own inputs is not told that.
+    const own = helix(['simulate', chain, '-c', tinyFile, '--offline', '5']);
+    expect(own.code, own.stderr).toBe(0);
+  });
+
   it('says why short requests run above the plan\'s max flow, and says nothing on azure-conv', () => {
     const short = helix(['simulate', chain, '-c', tinyFile, '--offline', '300', '--input-len', '50', '--output-len', '10']);
     expect(short.code, short.stderr).toBe(0);

@@ -23,4 +23,12 @@ describe('the cluster a plan was made for', () => {
     const other = { nodes: cluster.nodes.filter((_, i) => i !== 2).map((n) => ({ name: n.name })), cluster: { inputHash: withoutNodes(cluster, new Set([1])).inputHash } };
     expect(clusterOfPlan(cluster, other)).toBe(cluster);
   });
+
+  it('leaves out what a replan does not list once the spec changed otherwise too (its hash no longer tells)', () => {
+    const drifted = { nodes: cluster.nodes.filter((_, i) => i !== 2).map((n) => ({ name: n.name })), cluster: { inputHash: 'sha256:spec-edited-since' }, settings: { method: 'replan' } };
+    expect(leftOutByReplan(cluster, drifted)).toEqual([]);
+    expect(clusterOfPlan(cluster, drifted).nodes.map((n) => n.name)).toEqual(cluster.nodes.filter((_, i) => i !== 2).map((n) => n.name));
+    // A plan from `helix plan` made without a node predates it: the node is spare capacity.
+    expect(clusterOfPlan(cluster, { ...drifted, settings: { method: 'milp' } })).toBe(cluster);
+  });
 });

@@ -1,0 +1,17 @@
+// The error a command gives for a plan that fails verification before it can use it. Where the
+// spec or profiles changed since the plan was made, the problems are usually that change (a
+// bandwidth edited: every recorded capacity differs), so the error says so and names the way on.
+
+import { HelixError } from '../errors.js';
+import { formatProblems } from '../report/problems.js';
+import { INPUTS_CHANGED, type VerifyReport } from '../verify/verify.js';
+
+export function invalidPlanError(file: string, check: VerifyReport, o: { subject?: string; spec?: string } = {}): HelixError {
+  const subject = o.subject ?? 'the plan';
+  const changed = check.warnings.includes(INPUTS_CHANGED);
+  const head = changed
+    ? `${subject} is invalid for the inputs as they are now; the spec or profiles changed since it was made (its input hash differs), which the problems below may only reflect`
+    : `${subject} is invalid`;
+  const hint = changed ? `\nto carry it over to the changed cluster: helix replan ${file} -c <the spec it was made for> --add-from ${o.spec ?? '<the changed spec>'}` : '';
+  return new HelixError('invalid-plan', 'invalid-plan', `${head}:\n${formatProblems(check.problems)}${hint}`, { file });
+}
