@@ -18,8 +18,10 @@ export interface SimRun {
 export function duration(sec: number): string {
   if (!Number.isFinite(sec)) return String(sec);
   if (sec === 0) return '0 s';
-  if (sec < 1) return `${(sec * 1000).toPrecision(3)} ms`;
-  return sec < 100 ? `${sec.toPrecision(3)} s` : `${sec.toFixed(0)} s`;
+  // Three significant digits; a value that rounds up to the next unit takes that unit (999.6 ms
+  // is 1.00 s, not "1.00e+3 ms").
+  if (Number((sec * 1000).toPrecision(3)) < 1000) return `${(sec * 1000).toPrecision(3)} ms`;
+  return Number(sec.toPrecision(3)) < 100 ? `${sec.toPrecision(3)} s` : `${sec.toFixed(0)} s`;
 }
 
 function latencyRow(name: string, s: LatencySummary): string[] {

@@ -74,7 +74,7 @@ function arrivalTimes(spec: ArrivalSpec, rng: Rng): number[] {
 function describeArrivals(spec: ArrivalSpec): string {
   switch (spec.kind) {
     case 'offline':
-      return `${spec.count} requests at once (offline)`;
+      return `${spec.count} request${spec.count === 1 ? '' : 's'} at once (offline)`;
     case 'poisson':
       return `Poisson ${round(spec.rate)} req/s for ${round(spec.durationSec)} s`;
     case 'trace':

@@ -23,3 +23,15 @@ describe('plural and article', () => {
     expect(article('Instinct')).toBe('an');
   });
 });
+
+describe('duration (simulation tables)', () => {
+  it('keeps three significant digits without exponents, moving up a unit where rounding reaches it', async () => {
+    const { duration } = await import('../../src/report/sim-table.js');
+    expect(duration(0.9995)).toBe('1.00 s');
+    expect(duration(0.99949)).toBe('999 ms');
+    expect(duration(0.5)).toBe('500 ms');
+    expect(duration(99.95)).toBe('100 s');
+    expect(duration(99.94)).toBe('99.9 s');
+    expect(duration(0)).toBe('0 s');
+  });
+});

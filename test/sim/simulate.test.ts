@@ -33,6 +33,18 @@ describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {
     expect(measuredTpotP95(none)).toBeNull();
   });
 
+  it('measures a rate run over its whole arrival window, even when its last request is done early', () => {
+    // About one request a minute for 10 minutes of short requests: the last is done well before
+    // 600 s, and the rates are still its tokens over the 600 s they arrived in.
+    const requests = generateRequests({ kind: 'poisson', rate: 0.02, durationSec: 600 }, { kind: 'fixed', input: 100, output: 10 }, 4);
+    const r = simulate(cluster, plan, { requests });
+    expect(r.requests.finished).toBe(requests.arrival.length);
+    const lastFinish = r.simulatedSec;
+    expect(lastFinish).toBeLessThan(600);
+    expect(r.window).toEqual({ start: 0, end: 600 });
+    expect(r.throughput.total).toBeCloseTo((requests.arrival.length * 110) / 600, 6);
+  });
+
   it('serves an offline batch with figures that hang together', () => {
     const requests = generateRequests({ kind: 'offline', count: 40 }, lengths, 2);
     const r = simulate(cluster, plan, { requests });
