@@ -99,12 +99,17 @@ export const replanCommand: CommandSpec = {
     const gone = [...removed].map((i) => cluster.nodes[i].name);
     if (removed.size > 0) cluster = withoutNodes(cluster, removed);
     checkServable(cluster, { of: 'the changed cluster', without: gone, file: flags.addFrom ?? flags.cluster });
-    const current = placementOf(old, cluster);
+    // A node that is now another machine type (the spec says so) is new hardware under an old
+    // name: it holds none of the layers the plan gave it, and loading them counts as a move.
+    const planGpu = new Map(old.nodes.map((node) => [node.name, node.gpu]));
+    const retyped = cluster.nodes.flatMap((node, i) => (planGpu.has(node.name) && planGpu.get(node.name) !== node.gpu ? [i] : []));
+    const current = placementOf(old, cluster).map((r, i) => (retyped.includes(i) ? null : r));
+    const retypedNote = retyped.length > 0 ? [`${retyped.map((i) => cluster.nodes[i].name).join(', ')}: another machine type than in the plan in force (${[...new Set(retyped.map((i) => `${planGpu.get(cluster.nodes[i].name)} -> ${cluster.nodes[i].gpu}`))].join(', ')}): new hardware, holding no layers until it loads them`] : [];
     // Machines that join or come back are there to be used (the full re-plan is the reference); otherwise the
     // moves aim to keep what the plan in force carried, not to chase a full re-plan's flow: a
     // plan made for delivered throughput, a baseline placement, or a replan of either gave up
     // max flow on purpose, and a replan is for recovering, not for re-planning.
-    const joined = cluster.nodes.some((node) => !inPlan.has(node.name));
+    const joined = retyped.length > 0 || cluster.nodes.some((node) => !inPlan.has(node.name));
     const keepFlow = joined ? null : old.throughput;
     const aimedElsewhere = old.settings.objective === 'delivered' || (BASELINE_METHODS as readonly string[]).includes(old.settings.method);
     const unchanged = !flags.addFrom && (flags.remove ?? []).length === 0 && (flags.restore ?? []).length === 0 && old.cluster.inputHash === (leftOut.length > 0 ? cluster.inputHash : before.inputHash);
@@ -154,7 +159,7 @@ export const replanCommand: CommandSpec = {
     // Notes the user should see beside the diff (also kept in the plan's own notes).
     const why = old.settings.objective === 'delivered' ? 'it was made for delivered throughput' : aimedElsewhere ? `it is a ${old.settings.method} placement` : '`helix plan` on the changed cluster plans afresh';
     const keptNote = keepFlow !== null && r.reference < r.full.throughput * (1 - 1e-9) ? [`moves aimed to keep the plan in force's own max flow (${tokens(r.reference)} tokens/s), not a full re-plan's (${tokens(r.full.throughput)}): ${why}`] : [];
-    const notes = [...unchangedNote, ...leftOutNote, ...keptNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : [])];
+    const notes = [...unchangedNote, ...leftOutNote, ...retypedNote, ...keptNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : [])];
     // Like every saved plan: routing tables for the runtime, then what the placement is predicted to deliver.
     const { stats, ...head } = draft;
     // Predicted for the requests the plan in force was made for (its settings carry the name on).

@@ -22,6 +22,8 @@ export interface NodeChange {
    * elsewhere). Null otherwise (an add with no layers is a machine that joined idle).
    */
   readonly leaves: boolean | null;
+  /** The machine type before, where the node is now another (new hardware under the old name: it loads all its layers); else null. */
+  readonly gpuBefore: string | null;
 }
 
 export interface PlanDiff {
@@ -81,12 +83,16 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     const b = range(cur.get(name));
     // An idle machine that left (or joined idle) moves no weights, but the plans differ.
     const listedBoth = old.has(name) && cur.has(name);
-    if ((a === null && b === null && listedBoth) || (a && b && a[0] === b[0] && a[1] === b[1])) {
+    // Another machine type under the same name is new hardware: nothing it held carries over.
+    const gpuBefore = listedBoth && old.get(name)!.gpu !== cur.get(name)!.gpu ? old.get(name)!.gpu : null;
+    if (gpuBefore === null && ((a === null && b === null && listedBoth) || (a && b && a[0] === b[0] && a[1] === b[1]))) {
       unchanged++;
       continue;
     }
-    const kind: ChangeKind = b !== null ? (a === null ? 'add' : 'change') : a === null && !old.has(name) ? 'add' : 'remove';
-    const loadLayers = size(b) - overlap(a, b);
+    const kind: ChangeKind =
+      b !== null ? (a === null ? 'add' : 'change') : a === null && gpuBefore !== null ? 'change' : a === null && !old.has(name) ? 'add' : 'remove';
+    const kept = gpuBefore === null ? overlap(a, b) : 0;
+    const loadLayers = size(b) - kept;
     const node = cur.get(name) ?? old.get(name)!;
     changes.push({
       node: name,
@@ -95,9 +101,10 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
       before: a,
       after: b,
       loadLayers,
-      dropLayers: size(a) - overlap(a, b),
+      dropLayers: size(a) - kept,
       loadBytes: loadLayers * bytesPerLayer(cur.get(name)),
       leaves: kind === 'remove' ? !cur.has(name) : null,
+      gpuBefore,
     });
   }
   const key = (f: { from: string; to: string }) => `${f.from}\u0000${f.to}`;

@@ -18,7 +18,7 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
     const tail = moves ? c.dim(`  (${moves})`) : '';
     if (ch.kind === 'add') lines.push(c.green(`+ ${ch.node} (${ch.gpu}) ${fmt(ch.after)}`) + tail);
     else if (ch.kind === 'remove') lines.push(c.red(`- ${ch.node} (${ch.gpu}) ${fmt(ch.before)}`) + tail);
-    else lines.push(c.yellow(`~ ${ch.node} (${ch.gpu}) ${fmt(ch.before)} -> ${fmt(ch.after)}`) + tail);
+    else lines.push(c.yellow(`~ ${ch.node} (${ch.gpuBefore ? `${ch.gpuBefore} -> ${ch.gpu}, new hardware` : ch.gpu}) ${fmt(ch.before)} -> ${fmt(ch.after)}`) + tail);
   }
   if (d.changes.length === 0 && (d.flowsChanged > 0 || d.routingChanged > 0)) {
     const what = [d.flowsChanged > 0 ? `${d.flowsChanged} flows differ` : '', d.routingChanged > 0 ? `${d.routingChanged} routing tables differ` : ''].filter(Boolean).join(', ');

@@ -67,6 +67,25 @@ describe('helix replan (built binary)', () => {
     expect(note).not.toMatch(/removed by an earlier replan/);
   });
 
+  it('a node that is now another machine type is new hardware: its layers are loads, and diff says so', async () => {
+    const plan = join(tmp, 'tiny-types.json');
+    writeFileSync(plan, (await helixAsync(['plan', 'clusters/tiny.yaml', '--objective', 'maxflow', '-t', '1', '--json'])).stdout);
+    const spec = readFileSync(join(repoRoot, 'clusters/tiny.yaml'), 'utf8').replace('profiles: ../profiles/helix-set-a', `profiles: ${join(repoRoot, 'profiles/helix-set-a')}`);
+    const retyped = join(tmp, 'tiny-retyped.yaml');
+    writeFileSync(retyped, spec.replace('{ name: t4, gpu: T4, count: 2, region: lab }', '{ name: t4, gpu: L4, count: 2, region: lab }'));
+    const next = join(tmp, 'tiny-retyped.json');
+    const r = await helixAsync(['replan', plan, '-c', 'clusters/tiny.yaml', '--add-from', retyped, '-t', '1', '--json', '-o', next]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.notes.join('\n')).toMatch(/t4-1, t4-2: another machine type than in the plan in force \(T4 -> L4\): new hardware/);
+    const held = (out.plan.nodes as { name: string; start: number | null }[]).filter((n) => n.name.startsWith('t4-') && n.start !== null).length;
+    expect(out.moves).toBeGreaterThanOrEqual(held);
+    const d = await helixAsync(['diff', plan, next]);
+    expect(d.code).toBe(1);
+    expect(held).toBeGreaterThan(0);
+    expect(d.stdout).toMatch(/^~ t4-\d \(T4 -> L4, new hardware\)/m);
+  });
+
   it('says when --max-moves is what leaves no flow, with the figure a full re-plan reaches', async () => {
     const old = join(tmp, 'chain.json');
     writeFileSync(old, (await helixAsync(['plan', 'clusters/single24.yaml', '--objective', 'maxflow', '--json'])).stdout);

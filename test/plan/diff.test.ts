@@ -27,6 +27,22 @@ describe('diffPlans', () => {
     expect(diffPlans(p, { ...p, routing: [{ from: 'source', hops: [{ to: 'n0', weight: 1 }] }] }).identical).toBe(true);
   });
 
+  it('a node whose machine type changed is new hardware: it loads every layer it holds (it read as unchanged)', () => {
+    const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
+    const swapped = { ...p, nodes: p.nodes.map((n) => (n.name === 'n1' ? { ...n, gpu: 'L4' } : n)) };
+    const d = diffPlans(p, swapped);
+    expect(d.identical).toBe(false);
+    expect(d.unchanged).toBe(2);
+    expect(d.changes).toEqual([expect.objectContaining({ node: 'n1', kind: 'change', gpu: 'L4', gpuBefore: p.nodes[1].gpu, loadLayers: 2, dropLayers: 2 })]);
+    expect(d.loadLayers).toBe(2);
+    expect(formatDiff(d, { color: new Chalk({ level: 0 }) })).toMatch(new RegExp(`^~ n1 \\(${p.nodes[1].gpu} -> L4, new hardware\\) .*\\(load 2 layers`, 'm'));
+    // An idle one swapped is a change too, with nothing to load.
+    const idle = diffPlans(p, { ...p, nodes: p.nodes.map((n) => (n.name === 'n2' ? { ...n, gpu: 'L4' } : n)) });
+    expect(idle.changes).toEqual([expect.objectContaining({ node: 'n2', kind: 'change', loadLayers: 0, gpuBefore: p.nodes[2].gpu })]);
+    // The same type: no gpuBefore.
+    expect(diffPlans(p, planFor(cluster, [{ start: 0, end: 1 }, { start: 1, end: 4 }, null])).changes.every((c) => c.gpuBefore === null)).toBe(true);
+  });
+
   it('an idle machine that left the cluster, or joined idle, is a change (no weights move, but the plans differ)', () => {
     const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
     const gone = { ...p, nodes: p.nodes.filter((n) => n.name !== 'n2') };
