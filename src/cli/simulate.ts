@@ -20,6 +20,7 @@ import { DEFAULT_KV_FILL } from '../sim/kv.js';
 import { workloadOfPlan } from '../delivered/workload.js';
 import { shownFile } from '../stdin.js';
 import { invalidPlanError } from './invalid-plan.js';
+import { tokens } from '../report/format.js';
 
 interface SimulateFlags extends CommonFlags {
   readonly cluster?: string;
@@ -197,6 +198,15 @@ export const simulateCommand: CommandSpec = {
     const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
     if (requests.arrival.length === 0 && !flags.quiet) {
       io.err(`warning: the request stream is empty (${requests.description}): no request arrives, so the run serves none; raise --rate or --duration\n`);
+    }
+    // --load is a share of the max flow, which plans rarely serve (KV room and per-stage latency
+    // bind first): say when the stream offers more than the plan is predicted to serve.
+    const ownRequests = flags.inputLen === undefined && (flags.lengths ?? flags.trace ?? workloadOfPlan(plans[0].plan).name) === workloadOfPlan(plans[0].plan).name;
+    const predicted = ownRequests ? plans[0].plan.delivered?.throughput : undefined;
+    if (flags.load !== undefined && predicted !== undefined && predicted > 0 && !flags.quiet && flags.load * plans[0].plan.throughput > 1.05 * predicted) {
+      io.err(
+        `note: --load ${flags.load} offers ${tokens(flags.load * plans[0].plan.throughput)} tokens/s (that share of the max flow), above the ${tokens(predicted)} the plan is predicted to serve; expect queues to grow (--load ${(predicted / plans[0].plan.throughput).toFixed(2)} is about its predicted capacity)\n`,
+      );
     }
     const base: Omit<SimOptions, 'policy'> = {
       requests,

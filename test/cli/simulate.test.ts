@@ -28,6 +28,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Row = SimReport & { plan: string };
 
 describe('helix simulate (built binary)', () => {
+  it('--load above what the plan is predicted to serve gets a note saying so, and one below does not', () => {
+    const planned = join(dir, 'tiny-planned.json');
+    writeFileSync(planned, helix(['plan', 'clusters/tiny.yaml', '-t', '1', '--json']).stdout);
+    const p = JSON.parse(readFileSync(planned, 'utf8'));
+    const capacity = p.delivered.throughput / p.throughput;
+    expect(capacity).toBeLessThan(0.9);
+    const over = helix(['simulate', planned, '-c', tinyFile, '--load', '0.95', '-d', '30']);
+    expect(over.code, over.stderr).toBe(0);
+    expect(over.stderr).toMatch(new RegExp(`note: --load 0.95 offers .* above the .* the plan is predicted to serve; expect queues to grow \\(--load ${capacity.toFixed(2)} is about its predicted capacity\\)`));
+    const under = helix(['simulate', planned, '-c', tinyFile, '--load', (capacity / 2).toFixed(2), '-d', '30']);
+    expect(under.stderr).not.toMatch(/expect queues to grow/);
+  });
+
   it('on a spec edited since the plan, says the inputs changed and how to carry the plan over', () => {
     const spec = readFileSync(tinyFile, 'utf8')
       .replace('profiles: ../profiles/helix-set-a', `profiles: ${join(repoRoot, 'profiles/helix-set-a')}`)
