@@ -63,11 +63,21 @@ function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [numb
     rangeAllowed(cluster, rules, i, start, end) ? cluster.nodes[i].capacity[end - start - 1] : 0;
   const lefts: number[] = [];
   const rights: number[] = [];
+  // Machines free to take a gap: idle ones, and ones whose every layer another machine also
+  // holds (a parallel copy can leave without opening a gap of its own; prod-like clusters keep
+  // pairs of L4s side by side, and one of them closing an A100's gap is a single load).
   const idle: number[] = [];
+  const cover = new Int32Array(cluster.model.layers + 1);
+  for (const r of placement) if (r) for (let l = r.start; l < r.end; l++) cover[l]++;
   placement.forEach((r, i) => {
     if (!r) idle.push(i);
     else if (r.end === a) lefts.push(i);
     else if (r.start === b) rights.push(i);
+    if (r && r.end !== a && r.start !== b) {
+      let shared = true;
+      for (let l = r.start; l < r.end && shared; l++) shared = cover[l] >= 2;
+      if (shared) idle.push(i);
+    }
   });
   const patches: Patch[] = [];
   const add = (changes: [number, number, number][]): void => {
@@ -85,6 +95,25 @@ function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [numb
     }
   }
   for (let m = a + 1; m < b; m++) for (const l of lefts) for (const r of rights) add([[l, placement[l]!.start, m], [r, m, placement[r]!.end]]);
+  // Two free machines sharing the gap, each split point with the fastest pair for it.
+  // The second may not be the first's only copy: taking both would open a gap where they were.
+  const stillShared = (u: number, without: number): boolean => {
+    const r = placement[u];
+    const w = without >= 0 ? placement[without] : null;
+    if (!r) return true;
+    for (let l = r.start; l < r.end; l++) if (cover[l] - (w && l >= w.start && l < w.end ? 1 : 0) < 2) return false;
+    return true;
+  };
+  const fastest = (start: number, end: number, not: number): number => {
+    let best = -1;
+    for (const u of idle) if (u !== not && stillShared(u, not) && capacityAt(u, start, end) > (best < 0 ? 0 : capacityAt(best, start, end))) best = u;
+    return best;
+  };
+  for (let m = a + 1; m < b; m++) {
+    const first = fastest(a, m, -1);
+    const second = first < 0 ? -1 : fastest(m, b, first);
+    if (second >= 0) add([[first, a, m], [second, m, b]]);
+  }
   // A window reaching into another gap would fight that gap's own patch.
   const others = runs.filter(([x]) => x !== a);
   for (const changes of cascades(cluster, placement, a, b, rules.minLayers)) {

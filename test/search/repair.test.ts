@@ -45,6 +45,19 @@ describe('gap repair for re-planning', () => {
     expect(last).toBeCloseTo(60, 9); // each gap needs a machine on two layers: 60 at best
   });
 
+  it('a parallel copy can leave its place to share a gap with an idle machine, but never both copies', () => {
+    // L = 10, gap [2,6). Every machine holds at most two layers (100 on one, 60 on two), and A and
+    // B already hold two, so neither neighbour can stretch and the idle G cannot take four layers
+    // alone. E and F both hold [8,10): one of them can leave it and share the gap with G.
+    const c = handCluster(10, Array.from({ length: 5 }, () => [100, 60]));
+    const before = [r(0, 2), r(6, 8), r(8, 10), r(8, 10), null];
+    expect(evaluatePlacement(c, before).throughput).toBe(0);
+    const [two] = repairGaps(c, before, 2);
+    expect(two).toBeDefined();
+    expect(two.filter((x) => x && x.start === 8 && x.end === 10).length).toBe(1);
+    expect(evaluatePlacement(c, two).throughput).toBeCloseTo(60, 9);
+  });
+
   it('uses an idle machine for the gap, and gives nothing when no repair fits the budget', () => {
     const c = handCluster(3, [[100], [80], [100], [100, 10]]);
     const before = [r(0, 1), null, r(2, 3), null];
