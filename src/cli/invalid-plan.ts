@@ -12,6 +12,10 @@ export function invalidPlanError(file: string, check: VerifyReport, o: { subject
   const head = changed
     ? `${subject} is invalid for the inputs as they are now; the spec or profiles changed since it was made (its input hash differs), which the problems below may only reflect`
     : `${subject} is invalid`;
-  const hint = changed ? `\nto carry it over to the changed cluster: helix replan ${file} -c <the spec it was made for> --add-from ${o.spec ?? '<the changed spec>'}` : '';
+  // The hash covers the spec and the profiles alike; replan carries a plan over a changed spec,
+  // but loads both specs with the same profiles, so a profile change needs a fresh plan.
+  const hint = changed
+    ? `\nif the spec changed, carry the plan over: helix replan ${file} -c <the spec it was made for> --add-from ${o.spec ?? '<the changed spec>'}; if the profiles changed, plan afresh (helix plan) or check it with the profiles it was made with (-p)`
+    : '';
   return new HelixError('invalid-plan', 'invalid-plan', `${head}:\n${formatProblems(check.problems)}${hint}`, { file });
 }

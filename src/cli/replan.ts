@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { Cluster } from '../spec/types.js';
 import { assemblePlan, placementOf } from '../plan/assemble.js';
 import { diffPlans } from '../plan/diff.js';
-import { withoutNodes } from '../graph/extend.js';
+import { leftOutByReplan, withoutNodes } from '../graph/extend.js';
 import { checkServable } from '../spec/servable.js';
 import { BASELINE_METHODS } from '../search/baselines/index.js';
 import { replan } from '../search/replan.js';
@@ -93,8 +93,10 @@ export const replanCommand: CommandSpec = {
     }
     const leftOut = absent.filter((name) => !(flags.restore ?? []).includes(name) && names.has(name));
     for (const name of leftOut) removed.add(names.get(name)!);
-    // Only a replan leaves nodes of its spec out; a plan made without them predates them in the spec.
-    const absentWhy = old.settings.method === 'replan' ? 'removed by an earlier replan' : 'the plan in force was made without them: machines added to the spec since?';
+    // Only a replan leaves nodes of its spec out, and its input hash says which, unless the spec
+    // changed since in other ways too; a plan made without them predates them in the spec.
+    const proven = leftOutByReplan(before, old).length > 0;
+    const absentWhy = proven ? 'removed by an earlier replan' : old.settings.method === 'replan' ? 'removed by an earlier replan, or added to the spec since' : 'the plan in force was made without them: machines added to the spec since?';
     const leftOutNote = leftOut.length > 0 ? [`left out ${leftOut.join(', ')}: in ${flags.cluster} but not in the plan in force (${absentWhy}); --restore ${leftOut[0]} brings ${leftOut.length > 1 ? 'one' : 'it'} in`] : [];
     const gone = [...removed].map((i) => cluster.nodes[i].name);
     if (removed.size > 0) cluster = withoutNodes(cluster, removed);

@@ -205,7 +205,7 @@ export const simulateCommand: CommandSpec = {
     const predicted = ownRequests ? plans[0].plan.delivered?.throughput : undefined;
     if (flags.load !== undefined && predicted !== undefined && predicted > 0 && !flags.quiet && flags.load * plans[0].plan.throughput > 1.05 * predicted) {
       io.err(
-        `note: --load ${flags.load} offers ${tokens(flags.load * plans[0].plan.throughput)} tokens/s (that share of the max flow), above the ${tokens(predicted)} the plan is predicted to serve; expect queues to grow (--load ${(predicted / plans[0].plan.throughput).toFixed(2)} is about its predicted capacity)\n`,
+        `note: --load ${flags.load} offers ${tokens(flags.load * plans[0].plan.throughput)} tokens/s (that share of the max flow), above the ${tokens(predicted)} the plan is predicted to serve; expect queues to grow (--load ${Number((predicted / plans[0].plan.throughput).toPrecision(2))} is about its predicted capacity)\n`,
       );
     }
     const base: Omit<SimOptions, 'policy'> = {

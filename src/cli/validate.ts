@@ -7,7 +7,7 @@ import type { CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { servabilityProblem, type ServabilityProblem } from '../spec/servable.js';
 import type { Cluster } from '../spec/types.js';
-import { clusterOfPlan } from '../graph/extend.js';
+import { clusterOfPlan, leftOutByReplan } from '../graph/extend.js';
 import { BASELINE_METHODS, runBaselineMethod, type BaselineMethod } from '../search/baselines/index.js';
 import { readPlan } from '../plan/io.js';
 import { shownFile } from '../stdin.js';
@@ -217,7 +217,13 @@ export const validateCommand: CommandSpec = {
       } else if (objective !== 'delivered' && flags.maxGap !== undefined && !flags.fresh && gap > flags.maxGap) {
         problems.push({ field: 'gap', message: `${percent(gap)} below the upper bound ${bound.toFixed(1)} (allowed ${percent(flags.maxGap)})` });
       }
-      return { file, valid: problems.length === 0, objective, method, throughput, maxFlow: r.maxFlow, problems, warnings: r.warnings, bound, gap, fresh, served };
+      // Nodes a replan does not list, left out of the bound and fresh plans though its hash cannot
+      // confirm it (the spec changed since in other ways): say so, since one may be a machine added since.
+      const judgedWithout = ctx.cluster.nodes.length < cluster.nodes.length && leftOutByReplan(cluster, plan).length === 0;
+      const names = new Set(ctx.cluster.nodes.map((node) => node.name));
+      const without = judgedWithout ? cluster.nodes.filter((node) => !names.has(node.name)).map((node) => node.name) : [];
+      const warnings = without.length > 0 ? [...r.warnings, `judged without ${without.join(', ')}, which this replan does not list (left out by a replan, or added to the spec since; \`helix replan --restore\` brings one in)`] : r.warnings;
+      return { file, valid: problems.length === 0, objective, method, throughput, maxFlow: r.maxFlow, problems, warnings, bound, gap, fresh, served };
     }
     const c = colorFor(io, flags.color);
     if (flags.json) {

@@ -50,9 +50,9 @@ export const layoutKey = (l: Layout): string => `${l.start.join(',')}|${l.end.jo
 /**
  * The objective's TPOT rule, for finalists and search layouts alike: a p95 TPOT no worse than the
  * limit (the max-flow plan's), or no limit to compare. A plan with no figure where the limit has
- * one fails: none of its requests produced a second token inside the window where the max-flow
- * plan's did, which is no evidence that its tokens come as fast (a cluster behind 2 s links read
- * as "p95 TPOT 0 ms" and won against a max-flow plan with a shorter one).
+ * one fails: none of its requests finished (with a second token to time) in the run where the
+ * max-flow plan's did, which is no evidence that its tokens come as fast (a cluster behind 2 s
+ * links read as "p95 TPOT 0 ms" and won against a max-flow plan with a shorter one).
  */
 export function meetsTpotLimit(tpotP95: number | null | undefined, limit: number | null): boolean {
   return limit === null || (tpotP95 != null && tpotP95 <= limit * (1 + 1e-9));

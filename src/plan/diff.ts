@@ -89,8 +89,9 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
       unchanged++;
       continue;
     }
+    // A retyped node is in both plans: a change, whatever it holds on either side.
     const kind: ChangeKind =
-      b !== null ? (a === null ? 'add' : 'change') : a === null && gpuBefore !== null ? 'change' : a === null && !old.has(name) ? 'add' : 'remove';
+      gpuBefore !== null ? 'change' : b !== null ? (a === null ? 'add' : 'change') : a === null && !old.has(name) ? 'add' : 'remove';
     const kept = gpuBefore === null ? overlap(a, b) : 0;
     const loadLayers = size(b) - kept;
     const node = cur.get(name) ?? old.get(name)!;

@@ -4,7 +4,7 @@ export function tokens(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x >= 100) return x.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   // Two significant digits below 0.1, so a starved cluster's figures do not all read 0.0.
-  if (x > 0 && x < 0.05) return String(Number(x.toPrecision(2)));
+  if (x > 0 && x < 0.1) return String(Number(x.toPrecision(2)));
   return x.toFixed(1);
 }
 

@@ -539,11 +539,13 @@ export class Engine {
 
   result(): EngineResult {
     const end = this.now;
-    // A stream with an arrival window is measured over all of it, even when its last request is
-    // done before the window closes (azure-code's gaps, a low rate): stopping the window at the
-    // last event put 16 requests' tokens over 43 s instead of the 120 s they arrived in. An
-    // offline batch is measured to its drain.
-    const windowEnd = this.config.requests.windowSec != null ? this.windowEnd : Math.min(this.windowEnd, end);
+    // A stream with an arrival window that ran to its end is measured over all of the window, even
+    // when its last request is done before the window closes (azure-code's gaps, a low rate):
+    // stopping at the last event put 16 requests' tokens over 43 s instead of the 120 s they
+    // arrived in. A run stopped early (Ctrl-C, an event cap) is measured to where it stopped, and
+    // an offline batch to its drain.
+    const ranOut = this.q.length === 0;
+    const windowEnd = this.config.requests.windowSec != null && ranOut ? this.windowEnd : Math.min(this.windowEnd, end);
     // Close the time integrals at the end of the run.
     for (let v = 0; v < this.n; v++) this.changeKv(v, 0);
     this.changeInFlight(0);

@@ -102,7 +102,9 @@ export interface SimReport {
  * ran out too (it measured nothing but the drain, if anything).
  */
 export function drainedInWindow(report: SimReport): boolean {
-  return report.requests.unfinished === 0 || report.requests.unfinished < report.meanInFlight;
+  // A run that served nothing (every request rejected) did not run out of anything: more
+  // requests would be rejected as well.
+  return (report.requests.unfinished === 0 && report.requests.finished > 0) || report.requests.unfinished < report.meanInFlight;
 }
 
 /** The run's p95 TPOT, seconds; null when no finished request had a second token to time. */

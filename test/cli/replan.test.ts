@@ -67,6 +67,29 @@ describe('helix replan (built binary)', () => {
     expect(note).not.toMatch(/removed by an earlier replan/);
   });
 
+  it('a replan whose spec was edited since: left-out nodes are hedged in replan, and validate says what --fresh judged without', async () => {
+    const spec = readFileSync(join(repoRoot, 'clusters/tiny.yaml'), 'utf8').replace('profiles: ../profiles/helix-set-a', `profiles: ${join(repoRoot, 'profiles/helix-set-a')}`);
+    const withSpare = join(tmp, 'tiny-spare.yaml');
+    writeFileSync(withSpare, `${spec.trimEnd()}\n  - { name: spare, gpu: L4, region: lab }\n`);
+    const plan = join(tmp, 'tiny-spare.json');
+    writeFileSync(plan, (await helixAsync(['plan', withSpare, '--objective', 'maxflow', '-t', '1', '--json'])).stdout);
+    const next = join(tmp, 'tiny-spare-next.json');
+    const first = await helixAsync(['replan', plan, '-c', withSpare, '--remove', 'spare', '-t', '1', '-o', next, '-q']);
+    expect(first.code, first.stderr).toBe(0);
+    // The spec edited since (a latency): the replan's hash no longer tells which nodes it left out.
+    const edited = join(tmp, 'tiny-spare-edited.yaml');
+    writeFileSync(edited, readFileSync(withSpare, 'utf8').replace('default: { bandwidth: 1GB/s, latency: 1ms }', 'default: { bandwidth: 1GB/s, latency: 2ms }'));
+    const again = await helixAsync(['replan', next, '-c', edited, '-t', '1', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout).notes as string[]).join('\n')).toMatch(/left out spare: .*\(removed by an earlier replan, or added to the spec since\)/);
+    const v = await helixAsync(['validate', next, '-c', edited]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stderr).toMatch(/judged without spare, which this replan does not list \(left out by a replan, or added to the spec since/);
+    // On the spec it was made from, the hash says it: no hedge.
+    const own = await helixAsync(['replan', next, '-c', withSpare, '-t', '1', '--json']);
+    expect((JSON.parse(own.stdout).notes as string[]).join('\n')).toMatch(/left out spare: .*\(removed by an earlier replan\);/);
+  });
+
   it('a node that is now another machine type is new hardware: its layers are loads, and diff says so', async () => {
     const plan = join(tmp, 'tiny-types.json');
     writeFileSync(plan, (await helixAsync(['plan', 'clusters/tiny.yaml', '--objective', 'maxflow', '-t', '1', '--json'])).stdout);

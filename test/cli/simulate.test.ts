@@ -36,7 +36,7 @@ describe('helix simulate (built binary)', () => {
     expect(capacity).toBeLessThan(0.9);
     const over = helix(['simulate', planned, '-c', tinyFile, '--load', '0.95', '-d', '30']);
     expect(over.code, over.stderr).toBe(0);
-    expect(over.stderr).toMatch(new RegExp(`note: --load 0.95 offers .* above the .* the plan is predicted to serve; expect queues to grow \\(--load ${capacity.toFixed(2)} is about its predicted capacity\\)`));
+    expect(over.stderr).toMatch(new RegExp(`note: --load 0.95 offers .* above the .* the plan is predicted to serve; expect queues to grow \\(--load ${Number(capacity.toPrecision(2))} is about its predicted capacity\\)`));
     const under = helix(['simulate', planned, '-c', tinyFile, '--load', (capacity / 2).toFixed(2), '-d', '30']);
     expect(under.stderr).not.toMatch(/expect queues to grow/);
   });

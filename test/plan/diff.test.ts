@@ -39,6 +39,10 @@ describe('diffPlans', () => {
     // An idle one swapped is a change too, with nothing to load.
     const idle = diffPlans(p, { ...p, nodes: p.nodes.map((n) => (n.name === 'n2' ? { ...n, gpu: 'L4' } : n)) });
     expect(idle.changes).toEqual([expect.objectContaining({ node: 'n2', kind: 'change', loadLayers: 0, gpuBefore: p.nodes[2].gpu })]);
+    // Idle on one side and holding layers on the other: still a change of the same node, not an add or a remove.
+    const woke = diffPlans(p, { ...planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 3 }, { start: 3, end: 4 }]), nodes: planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 3 }, { start: 3, end: 4 }]).nodes.map((n) => (n.name === 'n2' ? { ...n, gpu: 'L4' } : n)) });
+    expect(woke.changes.find((c) => c.node === 'n2')).toMatchObject({ kind: 'change', gpuBefore: p.nodes[2].gpu, loadLayers: 1 });
+    expect(woke.added).toBe(0);
     // The same type: no gpuBefore.
     expect(diffPlans(p, planFor(cluster, [{ start: 0, end: 1 }, { start: 1, end: 4 }, null])).changes.every((c) => c.gpuBefore === null)).toBe(true);
   });

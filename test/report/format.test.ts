@@ -9,6 +9,7 @@ describe('tokens', () => {
     // A cluster behind 8 bit/s links: not "0.0" everywhere.
     expect(tokens(0.0042)).toBe('0.0042');
     expect(tokens(0.0123)).toBe('0.012');
+    expect(tokens(0.072)).toBe('0.072');
     expect(tokens(Infinity)).toBe('Infinity');
   });
 });

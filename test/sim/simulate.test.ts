@@ -45,6 +45,21 @@ describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {
     expect(r.throughput.total).toBeCloseTo((requests.arrival.length * 110) / 600, 6);
   });
 
+  it('a rate run stopped early is measured to where it stopped; a run that served nothing did not run dry', () => {
+    const requests = generateRequests({ kind: 'poisson', rate: 0.3, durationSec: 600 }, lengths, 5);
+    const whole = simulate(cluster, plan, { requests });
+    const cut = simulate(cluster, plan, { requests, maxEvents: 5000 });
+    expect(cut.window.end).toBeLessThan(600);
+    expect(cut.window.end).toBeCloseTo(cut.simulatedSec, 6);
+    // Over the time it did simulate, it ran at about the whole run's pace, not a fraction of it.
+    expect(cut.throughput.total).toBeGreaterThan(0.5 * whole.throughput.total);
+    // Every request longer than the model's context: all rejected, none finished, nothing ran out.
+    const tooLong = generateRequests({ kind: 'offline', count: 20 }, { kind: 'fixed', input: 5000, output: 10 }, 1);
+    const rejected = simulate(cluster, plan, { requests: tooLong, warmupSec: 10, untilSec: 100 });
+    expect(rejected.requests).toMatchObject({ finished: 0, rejected: 20, unfinished: 0 });
+    expect(drainedInWindow(rejected)).toBe(false);
+  });
+
   it('serves an offline batch with figures that hang together', () => {
     const requests = generateRequests({ kind: 'offline', count: 40 }, lengths, 2);
     const r = simulate(cluster, plan, { requests });
