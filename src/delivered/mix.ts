@@ -13,15 +13,20 @@ import { nodeThroughput, type NodeState, type PhaseTimes } from '../profiles/der
 import { msPerLayer } from '../spec/layer-time.js';
 import type { Workload } from './model.js';
 
-/** All-token tokens/s of one node in a pipeline of like nodes, in steady state for `w`. */
-function steadyRate(times: PhaseTimes, state: NodeState, w: Workload, kvFill: number): number {
+/**
+ * All-token tokens/s of one node in a pipeline of like nodes, in steady state for `w`, with
+ * batches of at most `maxBatchTokens` (the simulator's default: the model's context length).
+ */
+function steadyRate(times: PhaseTimes, state: NodeState, w: Workload, kvFill: number, maxBatchTokens: number): number {
   const derived = nodeThroughput(times, state, { meanInput: w.input, meanOutput: w.output, source: '' }, kvFill);
   const resident = Math.floor(kvFill * state.kvTokensPerLayer) / (w.input + w.output);
   const decodeBatch = resident * state.share;
   const promptsPerStep = decodeBatch / w.output;
   if (!(promptsPerStep > 1)) return derived.tokensPerSec;
-  // Every decode step, the requests that finished are replaced: their prompts run as one batch.
-  const promptTokens = promptsPerStep * w.input;
+  // Every decode step, the requests that finished are replaced: their prompts run as one batch,
+  // as far as a batch holds them (2000:1 requests would otherwise ask for more than the context).
+  const promptTokens = Math.min(promptsPerStep * w.input, maxBatchTokens - decodeBatch);
+  if (!(promptTokens > 0)) return derived.tokensPerSec;
   const stepMs = state.k * (msPerLayer(times.prompt, promptTokens) + msPerLayer(times.decode, decodeBatch));
   return stepMs > 0 ? ((promptTokens + decodeBatch) / stepMs) * 1000 : derived.tokensPerSec;
 }
@@ -30,8 +35,8 @@ function steadyRate(times: PhaseTimes, state: NodeState, w: Workload, kvFill: nu
  * Capacity for `to` over capacity for `from` of a node holding k of the model's `layers` layers,
  * with `kvTokensPerLayer` cache slots per layer (before `kvFill`), in a pipeline of like nodes.
  */
-export function mixRatio(times: PhaseTimes, k: number, layers: number, kvTokensPerLayer: number, kvFill: number, to: Workload, from: Workload): number {
+export function mixRatio(times: PhaseTimes, k: number, layers: number, kvTokensPerLayer: number, kvFill: number, to: Workload, from: Workload, maxBatchTokens = Infinity): number {
   const state = { k, kvTokensPerLayer, share: k / layers };
-  const base = steadyRate(times, state, from, kvFill);
-  return base > 0 ? steadyRate(times, state, to, kvFill) / base : 1;
+  const base = steadyRate(times, state, from, kvFill, maxBatchTokens);
+  return base > 0 ? steadyRate(times, state, to, kvFill, maxBatchTokens) / base : 1;
 }

@@ -270,7 +270,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
   let capFlow = maxFlow;
   if (mix !== null && (I !== mix.input || O !== mix.output)) {
     // Once per node: a node lies on many paths.
-    const ratio = layers.map((k, v) => (k ? mixRatio(tables[v]!, k, cluster.model.layers, slotsPerLayer[v], fill, workload, mix) : 1));
+    const ratio = layers.map((k, v) => (k ? mixRatio(tables[v]!, k, cluster.model.layers, slotsPerLayer[v], fill, workload, mix, cluster.model.contextLength) : 1));
     capFlow = raw.reduce((sum, p) => sum + p.flow * Math.min(...p.nodes.map((v) => ratio[v])), 0);
   }
   const linkSec = raw.map((p) => {

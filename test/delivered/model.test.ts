@@ -152,6 +152,12 @@ describe('predictDelivered', () => {
     expect(ratio).toBeCloseTo(promptHeavyRate / (110 / (2 * (1.1 + 5.5 * 1.17))), 6);
     expect(ratio).toBeGreaterThan((110 / (2 * (1.99 + 1.09))) / (110 / (2 * (1.1 + 5.5 * 1.17))));
     expect(ratio).toBeGreaterThan(1);
+    // No batch holds more than the model's context: with a cap of 100 tokens, 81.8 prompt tokens
+    // join the decode batch of 18.18 each step.
+    const capped = mixRatio(flat, 2, 2, 4000, 0.5, promptHeavy, profiled, 100);
+    const cappedRate = 100 / (2 * (ms(100 - resident) + ms(resident)));
+    expect(capped).toBeCloseTo(cappedRate / (110 / (2 * (1.1 + 5.5 * 1.17))), 6);
+    expect(capped).toBeLessThan(ratio);
     const p = predictDelivered(cluster, plan, promptHeavy, base(4000, { capacityMix: profiled }));
     expect(p.limitedBy).toBe('maxflow');
     expect(p.throughput).toBeCloseTo(100 * ratio, 6);
