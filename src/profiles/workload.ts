@@ -2,8 +2,9 @@
 // A profile is only meaningful for a workload; the same GPU serves long prompts at a very
 // different token rate than short chats, so every derived profile records which one it assumed.
 
-import { readFileSync } from 'node:fs';
-import { inputError, usageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { HelixError, inputError, usageError } from '../errors.js';
+import { readText } from '../spec/yaml-file.js';
 
 export interface Workload {
   /** Mean prompt length, tokens. */
@@ -25,25 +26,36 @@ export function meanDecodeContext(w: Workload): number {
   return w.meanInput + w.meanOutput / 2;
 }
 
-/** Means of a request-length CSV (`input_tokens,output_tokens` per line, a header line allowed). */
+/**
+ * Means of a request-length CSV (`input_tokens,output_tokens` per line, a header line allowed).
+ * A header that names the columns the other way round is followed, not ignored: swapped columns
+ * turn a chat trace into code completion.
+ */
 export function workloadFromLengthsCsv(text: string, file: string): Workload {
   let n = 0;
   let sumIn = 0;
   let sumOut = 0;
   let first = true;
+  let swapped = false;
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) return;
     const header = first;
     first = false;
     const cells = t.split(/\s*[,;\t]\s*/);
-    const a = Number(cells[0]);
-    const b = Number(cells[1]);
+    const x = Number(cells[0]);
+    const y = Number(cells[1]);
     // Exactly two columns: a third is more likely a file of another shape than data to ignore.
-    if (cells.length !== 2 || cells.some((c) => c === '') || !Number.isFinite(a) || !Number.isFinite(b)) {
-      if (header) return; // a header line, after any comments (the bundled files have both)
+    if (cells.length !== 2 || cells.some((c) => c === '') || !Number.isFinite(x) || !Number.isFinite(y)) {
+      if (header) {
+        // A header line, after any comments (the bundled files have both).
+        const [h0, h1] = cells.map((c) => c.toLowerCase());
+        swapped = /out|gen|completion/.test(h0 ?? '') && /in|prompt/.test(h1 ?? '') && !/in|prompt/.test(h0 ?? '');
+        return;
+      }
       throw inputError('bad-workload', 'not a request-length line', { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
     }
+    const [a, b] = swapped ? [y, x] : [x, y];
     if (a < 0 || b < 0) throw inputError('bad-workload', 'negative length', { file, field: `line ${i + 1}`, found: t });
     n++;
     sumIn += a;
@@ -56,7 +68,7 @@ export function workloadFromLengthsCsv(text: string, file: string): Workload {
 }
 
 /** `--workload`: either `IN:OUT` mean lengths, or a request-length CSV file. */
-export function parseWorkloadArg(value: string, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Workload {
+export function parseWorkloadArg(value: string, readFile?: (path: string) => string): Workload {
   const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
   if (m) {
     const meanInput = Number(m[1]);
@@ -66,10 +78,15 @@ export function parseWorkloadArg(value: string, readFile: (path: string) => stri
     }
     return { meanInput, meanOutput, source: `mean ${meanInput} in, ${meanOutput} out` };
   }
+  if (!readFile && !existsSync(value)) {
+    throw usageError('bad-option', '--workload is neither IN:OUT nor a readable file', { expected: 'IN:OUT such as 750:240, or a CSV of input_tokens,output_tokens', found: JSON.stringify(value) });
+  }
   let text: string;
   try {
-    text = readFile(value);
-  } catch {
+    // As every input: UTF-8, or an error naming the first byte that is not.
+    text = readFile ? readFile(value) : readText(value);
+  } catch (e) {
+    if (e instanceof HelixError && e.code === 'not-utf8') throw e;
     throw usageError('bad-option', '--workload is neither IN:OUT nor a readable file', { expected: 'IN:OUT such as 750:240, or a CSV of input_tokens,output_tokens', found: JSON.stringify(value) });
   }
   return workloadFromLengthsCsv(text, value);

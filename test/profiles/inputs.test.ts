@@ -33,6 +33,15 @@ describe('workload', () => {
     }
   });
 
+  it('follows a header that names the columns the other way round, and refuses a file that is not UTF-8', () => {
+    expect(workloadFromLengthsCsv('output_tokens,input_tokens\n20,100\n40,300\n', 'w.csv')).toMatchObject({ meanInput: 200, meanOutput: 30 });
+    expect(workloadFromLengthsCsv('input_tokens,output_tokens\n100,20\n300,40\n', 'w.csv')).toMatchObject({ meanInput: 200, meanOutput: 30 });
+    const dir = mkdtempSync(join(tmpdir(), 'helix-workload-'));
+    const utf16 = join(dir, 'w16.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('input,output\n10,2\n', 'utf16le')]));
+    expect(() => parseWorkloadArg(utf16)).toThrow(/not UTF-8 text: byte 0xFF on line 1/);
+  });
+
   it('rejects bad values with errors that say what was expected', () => {
     expect(() => parseWorkloadArg('0:10')).toThrow(/positive/);
     expect(() => parseWorkloadArg('no-such-file.csv')).toThrow(/IN:OUT/);
