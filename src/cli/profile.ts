@@ -207,9 +207,24 @@ export const profileCommand: CommandSpec = {
     }
     const sources = profileSources(flags.profiles);
     const model = findModel(sources, flags.model);
+    // The engine cannot use more memory than the machine has (1 TB on a 48 GB card inflated t(k) by half).
+    const card = sources.catalog.get(flags.gpu);
+    if (card && flags.usableMemory !== undefined && flags.usableMemory > card.type.vramBytes) {
+      throw usageError('bad-option', `--usable-memory ${(flags.usableMemory / 1e9).toFixed(1)} GB is more than ${article(flags.gpu)} ${flags.gpu}'s ${(card.type.vramBytes / 1e9).toFixed(1)} GB`, {
+        expected: `at most ${(card.type.vramBytes / 1e9).toFixed(1)} GB (default: 0.9 x VRAM - 2 GB per GPU)`,
+      });
+    }
     const settings = settingsFrom(flags, sources, model);
     const built = action === 'import' ? runImport(flags, sources, model, flags.gpu, settings) : runEstimate(flags, sources, model, flags.gpu, settings);
     const p = built.profile;
+    // A table of zeros or NaN (hardware figures off by a unit: fp16Flops 312 for 312e12 gives
+    // 6e-8 tokens/s) would be written, at three decimals, as zeros every cluster refuses.
+    const bad = p.throughput.findIndex((t) => !(Number.isFinite(t) && t >= 0.001));
+    if (bad >= 0) {
+      throw usageError('bad-profile', `the ${action === 'estimate' ? 'estimated' : 'derived'} throughput at ${bad + 1} layer${bad === 0 ? '' : 's'} is ${Number(p.throughput[bad].toPrecision(3))} tokens/s, which no cluster can use`, {
+        expected: action === 'estimate' ? `hardware figures for ${flags.gpu} in their units (fp16Flops in FLOP/s such as 312e12, memoryBandwidth with a unit such as 2TB/s)` : 'per-layer timings in milliseconds',
+      });
+    }
     // Clusters load a profile against the model card's weight size and the card's VRAM: a
     // profile claiming more layers than fit there (--usable-memory beyond the card, or a smaller
     // --weights-per-layer) would be written, then refused by every cluster using it.

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,10 +136,17 @@ describe('helix profile (in-process)', () => {
     await expectUsage(['estimate'], { gpu: 'H100', model: 'llama3.1-70b' }, /^unknown GPU type "H100"$/);
     await expectUsage(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', compare: 'profiles/estimated/llama3.1-70b/H100-80G.yaml' }, /--compare \S+H100-80G\.yaml is a profile of another GPU type than --gpu L40S/);
     await expectUsage(['estimate'], { gpu: 'T4', model: 'llama1-30b', compare: 'profiles/helix-set-a/llama2-70b/T4.yaml' }, /is a profile of another model than --model llama1-30b/);
-    // What clusters would refuse to load is not written: 30 layers of 1.53 GB on a 40 GB card.
-    await expectUsage(['import'], { gpu: 'A100-40G', model: 'llama2-70b', usableMemory: 80e9, maxLayers: 30 }, /the profile would claim 30 layers, but .* hold 26/);
+    // What clusters would refuse to load is not written: 30 layers, at the card's 1.53 GB each, on a 40 GB card.
+    await expectUsage(['import'], { gpu: 'A100-40G', model: 'llama2-70b', usableMemory: 40e9, weightsPerLayer: 1e9, maxLayers: 30 }, /the profile would claim 30 layers, but .* hold 26/);
     // As `plan --workload` refuses it: a request longer than the model's context.
     await expectUsage(['import'], { gpu: 'A100-40G', model: 'llama2-70b', workload: parseWorkloadArg('9000:240') }, /9240 tokens a request, more than llama2-70b's context of 4096/);
+    // A table of zeros (hardware figures off by a unit) is refused, not written; so is more memory than the card has.
+    const own = join(tmp, 'own-catalog');
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(own, 'gpus.yaml'), 'gpus:\n  X: { vram: 48GB, nic: 10Gbps, gpus: 1, family: ada, fp16Flops: 312, memoryBandwidth: 900GB/s }\n');
+    await expectUsage(['estimate'], { gpu: 'X', model: 'llama2-70b', profiles: own, output: join(own, 'llama2-70b', 'X.yaml') }, /the estimated throughput at 1 layer is 5\.92e-8 tokens\/s, which no cluster can use/);
+    expect(existsSync(join(own, 'llama2-70b', 'X.yaml'))).toBe(false);
+    await expectUsage(['estimate'], { gpu: 'L40S', model: 'llama2-70b', usableMemory: 1e12 }, /--usable-memory 1000\.0 GB is more than an L40S's 48\.0 GB/);
   });
 });
 
