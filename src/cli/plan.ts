@@ -124,6 +124,8 @@ const MILP_ONLY_FLAGS = [
   ['stall', '--stall'],
   ['stallWithin', '--stall-within'],
   ['threads', '--threads'],
+  // Baselines route their placements without it: a petals plan recorded it and carried 532 where its placement allows 952.
+  ['partialInference', '--partial-inference'],
 ] as const;
 
 /** Flags with defaults that only the planner reads: refused with a baseline when typed. */

@@ -67,6 +67,7 @@ describe('helix plan (built binary)', () => {
       [['--by', 'region'], /--by groups nodes for --method separate only/],
       [['--objective', 'maxflow', '--threads', '2'], /--threads sets the searches of --objective delivered/],
       [['-m', 'petals', '--threads', '2'], /--threads applies to the planner/],
+      [['-m', 'petals', '--partial-inference'], /--partial-inference applies to the planner/],
       [['--threads', '65'], /--threads must be at most 64/],
       [['-o', ''], /--output needs a path/],
       // Typed flags with defaults that a baseline would record and ignore.
