@@ -40,7 +40,8 @@ export const explainCommand: CommandSpec = {
     if (!check.valid) throw invalidPlanError(args[0], check, { spec: cluster.file });
     // What-ifs on the machines the plan can use: not on those a replan left out as failed.
     const own = clusterOfPlan(cluster, plan);
-    const e = await explainPlacement(own, placementOf(plan, own), { secondsPerTry: flags.tryTime, seed: flags.seed });
+    const { minLayers, maxStages, partialInference } = plan.settings;
+    const e = await explainPlacement(own, placementOf(plan, own), { secondsPerTry: flags.tryTime, seed: flags.seed, minLayers, maxStages, partialInference });
     // The cut and the what-ifs are about max flow; a plan made for delivery is limited elsewhere.
     const d = plan.delivered;
     const note =

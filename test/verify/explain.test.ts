@@ -38,6 +38,20 @@ describe('explainPlacement', () => {
     }
   });
 
+  it('keeps the plan\'s own controls in its what-ifs (a plan under --max-stages was promised the chain it forbids)', async () => {
+    // 2 layers; a machine runs 100 tokens/s on one layer, 10 on two. Unconstrained, a chain of
+    // the two carries 100; under --max-stages 1 each must hold both layers: two replicas, 20.
+    const slowWhole = () => handCluster(2, [[100, 10], [100, 10]]);
+    const x = await explainPlacement(slowWhole(), replicas, { ...options, maxStages: 1 });
+    expect(x.throughput).toBeCloseTo(20, 6);
+    expect(x.suggestions.some((s) => s.change.startsWith('re-place'))).toBe(false);
+    // A third machine adds a third replica, no more.
+    expect(x.suggestions.find((s) => s.change.startsWith('add one X'))?.throughput).toBeCloseTo(30, 6);
+    // Without the control the chain is what re-placing gives.
+    const free = await explainPlacement(slowWhole(), replicas, options);
+    expect(free.suggestions.find((s) => s.change.startsWith('re-place'))?.throughput).toBeCloseTo(100, 6);
+  });
+
   it('suggests no re-placement for a plan that is already max-flow optimal', async () => {
     const x = await explainPlacement(pair(), replicas, options);
     expect(x.suggestions.some((s) => s.change.startsWith('re-place'))).toBe(false);
