@@ -103,6 +103,8 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
     );
   const planNotes = [...plan.stats.notes];
   if (plan.stats.linksDropped > 0) planNotes.push(`${plan.stats.linksDropped} links dropped by --keep-links`);
+  // No delivered row where the default objective fell back to max flow (GPUs without timings): say why.
+  if (choice && choice.objective !== 'delivered') planNotes.push(`the default plan is this row: ${choice.notes[0] ?? 'the delivered objective could not rank its candidates'}`);
   return {
     rows: [
       row('milp', plan.placement, plan.flow, plan.stats.wallTimeSec, plan.status, planNotes.join('; ')),

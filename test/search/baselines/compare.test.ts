@@ -39,6 +39,12 @@ describe('compareMethods', () => {
     expect(rows.find((r) => r.method === 'delivered')?.status).toBe('interrupted');
   });
 
+  it('says why there is no delivered row where the default objective fell back to max flow (no timings)', async () => {
+    const { rows } = await compareMethods(bigSmall(), { ...planner, timeLimitSec: 1 }, 'delivered');
+    expect(rows.some((r) => r.method === 'delivered')).toBe(false);
+    expect(rows[0].note).toMatch(/the default plan is this row: objective delivered: no per-layer timings for .*planned for max flow instead/);
+  });
+
   it('puts the MILP first, at least as good as every baseline and within the bound', async () => {
     // bigSmall: every baseline reaches 350 (worked out in the per-method tests), which is also the
     // compute bound (400 + 400 + 300 + 300) / 4 layers: the MILP row must match it exactly.
