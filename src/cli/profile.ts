@@ -65,11 +65,12 @@ function parseFill(value: string): number {
 }
 
 function settingsFrom(flags: ProfileFlags, sources: ProfileSources, model: ModelCard): ServingSettings {
-  // As `plan --workload` does: a mean request longer than the model's context is no workload.
-  const w = flags.workload;
-  if (w && w.meanInput + w.meanOutput > model.contextLength) {
-    throw usageError('workload-too-long', `--workload: ${w.source}, ${Math.round(w.meanInput + w.meanOutput)} tokens a request, more than ${model.id}'s context of ${model.contextLength}`, {
-      expected: `IN + OUT <= ${model.contextLength}`,
+  // As `plan --workload` does: a mean request longer than the model's context is no workload,
+  // given or the default one.
+  const w = flags.workload ?? HELIX_WORKLOAD;
+  if (w.meanInput + w.meanOutput > model.contextLength) {
+    throw usageError('workload-too-long', `${flags.workload ? '--workload' : 'the default workload'}: ${w.source}, ${Math.round(w.meanInput + w.meanOutput)} tokens a request, more than ${model.id}'s context of ${model.contextLength}`, {
+      expected: `--workload IN:OUT with IN + OUT <= ${model.contextLength}`,
     });
   }
   const maxLayersOf = (gpu: string): number => {

@@ -147,6 +147,10 @@ describe('helix profile (in-process)', () => {
     await expectUsage(['estimate'], { gpu: 'X', model: 'llama2-70b', profiles: own, output: join(own, 'llama2-70b', 'X.yaml') }, /the estimated throughput at 1 layer is 5\.92e-8 tokens\/s, which no cluster can use/);
     expect(existsSync(join(own, 'llama2-70b', 'X.yaml'))).toBe(false);
     await expectUsage(['estimate'], { gpu: 'L40S', model: 'llama2-70b', usableMemory: 1e12 }, /--usable-memory 1000\.0 GB is more than an L40S's 48\.0 GB/);
+    // The default workload (750:240) is checked against the context as a given one is.
+    mkdirSync(join(own, 'models'), { recursive: true });
+    writeFileSync(join(own, 'models', 'shortctx.yaml'), readFileSync(join(repoRoot, 'profiles/models/llama2-70b.yaml'), 'utf8').replace('id: llama2-70b', 'id: shortctx').replace('contextLength: 4096', 'contextLength: 512'));
+    await expectUsage(['estimate'], { gpu: 'L40S', model: 'shortctx', profiles: own }, /the default workload: .*990 tokens a request, more than shortctx's context of 512/);
   });
 });
 
