@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { inputError, usageError } from '../errors.js';
+import { HelixError, inputError, usageError } from '../errors.js';
 import { bundledProfilesDir, catalogFilesFor, defaultProfileSet, modelDirsFor, overlayRoots } from './bundled.js';
 import { buildCluster, type NodeInit } from './build.js';
 import { Fields } from './fields.js';
@@ -110,8 +110,11 @@ function readNodes(root: Fields, ctx: ProfileContext): NodeInit[] {
       profiles.set(gpu, profile);
     }
     if (profile.maxLayers < 1) {
+      // Too little memory, as the README's exit codes have it (1), not a malformed file: the
+      // spec is right about the machine, which cannot serve this model.
       const gb = (ctx.model.weightBytesPerLayer / 1e9).toFixed(2);
-      entry.fail('gpu', `a machine that can hold at least one layer of ${ctx.model.id}`, `${gpu} cannot hold a single layer (${gb} GB each, kvReserve ${ctx.kvReserve})`, 'no-layer-fits');
+      const e = entry.error('gpu', `${gpu} cannot hold a single layer of ${ctx.model.id} (${gb} GB each, kvReserve ${ctx.kvReserve}); leave it out of the spec, or lower kvReserve`, { expected: `a machine that can hold at least one layer of ${ctx.model.id}`, found: gpu }, 'no-layer-fits');
+      throw new HelixError(e.code, 'infeasible', e.message, e.details);
     }
     const region = entry.optName('region') ?? DEFAULT_REGION;
     const count = entry.optNum('count', { min: 1, max: MAX_NODES, int: true });
