@@ -95,16 +95,23 @@ export function deriveProfile(args: {
   const machines = new Map(args.machines ?? []);
   machines.set(gpu, machine);
   const share = shareFor(gpu, model, settings, machines);
+  const maxLayers = maxLayersOf(machine.memory, model, settings);
+  if (maxLayers < 1) {
+    // The KV reserve, not the KV cache itself, is what leaves no room here.
+    throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: with a KV reserve of ${settings.kvReserve} (--kv-reserve), the memory left for weights holds no layer (${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB each)`, {
+      expected: 'a lower --kv-reserve, or --max-layers',
+    });
+  }
   const points = deriveThroughputTable({
     times: machine.times,
-    maxLayers: maxLayersOf(machine.memory, model, settings),
+    maxLayers,
     kvTokensPerLayer: (k) => kvTokensPerLayer(usableBytes, model, k),
     share,
     workload: settings.workload,
     kvFill: settings.kvFill,
   });
   if (points.length === 0) {
-    throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: one layer's weights leave no room for the KV cache of a single request`, {
+    throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: with one layer's weights loaded, the KV cache (${(100 * settings.kvFill).toPrecision(2)}% of what is left, --kv-fill) holds less than one request of ${Math.round(settings.workload.meanInput + settings.workload.meanOutput)} tokens`, {
       expected: `more than ${((model.weightBytesPerLayer + (settings.workload.meanInput + settings.workload.meanOutput) * model.kvBytesPerTokenPerLayer / settings.kvFill) / 1e9).toFixed(1)} GB usable`,
       found: `${(usableBytes / 1e9).toFixed(1)} GB`,
     });

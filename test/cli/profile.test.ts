@@ -147,6 +147,9 @@ describe('helix profile (in-process)', () => {
     await expectUsage(['estimate'], { gpu: 'X', model: 'llama2-70b', profiles: own, output: join(own, 'llama2-70b', 'X.yaml') }, /the estimated throughput at 1 layer is 5\.92e-8 tokens\/s, which no cluster can use/);
     expect(existsSync(join(own, 'llama2-70b', 'X.yaml'))).toBe(false);
     await expectUsage(['estimate'], { gpu: 'L40S', model: 'llama2-70b', usableMemory: 1e12 }, /--usable-memory 1000\.0 GB is more than an L40S's 48\.0 GB/);
+    // A memory shortfall names its cause: the KV reserve leaving no layer, or the KV fill no request.
+    await expect(profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama2-70b', kvReserve: 0.99 }, capture())).rejects.toThrow(/with a KV reserve of 0\.99 \(--kv-reserve\), the memory left for weights holds no layer/);
+    await expect(profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama2-70b', kvFill: 1e-9 }, capture())).rejects.toThrow(/the KV cache \(.*--kv-fill\) holds less than one request of 990 tokens/);
     // The default workload (750:240) is checked against the context as a given one is.
     mkdirSync(join(own, 'models'), { recursive: true });
     writeFileSync(join(own, 'models', 'shortctx.yaml'), readFileSync(join(repoRoot, 'profiles/models/llama2-70b.yaml'), 'utf8').replace('id: llama2-70b', 'id: shortctx').replace('contextLength: 4096', 'contextLength: 512'));
