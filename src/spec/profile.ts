@@ -102,7 +102,8 @@ export function loadProfileSet(dir: string, modelId: string, options: ProfileSet
   for (const [gpu, file] of files) {
     const type = catalog.get(gpu);
     if (!type) {
-      throw inputError('unknown-gpu', `profile for unknown GPU type "${gpu}"`, { file, field: 'gpu', expected: `one of ${[...catalog.keys()].join(', ')}` });
+      // The type is the file's name, whatever its gpu: field says (a copy kept as MYGPU-old.yaml).
+      throw inputError('unknown-gpu', `"${gpu}", the name of this profile, is no GPU type of the catalog (a profile is named <GPU>.yaml after the type it profiles; move other files out of ${modelId}/)`, { file, expected: `one of ${[...catalog.keys()].join(', ')}` });
     }
     out.set(gpu, loadProfile(file, model, type, options.kvReserve ?? DEFAULT_KV_RESERVE));
   }

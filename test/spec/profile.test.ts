@@ -102,6 +102,10 @@ describe('profile files', () => {
     const e = failure(() => loadProfileSet(lone, 'llama2-70b'));
     expect(e.code).toBe('unknown-gpu');
     expect(e.details.file).toMatch(/Z9\.yaml$/);
+    // A stray copy of a good profile: the name is what is wrong, and the message says so.
+    const stray = tempDir('profiles-y');
+    writeTemp('gpu: L4\nmodel: llama2-70b\nthroughput: [1]\n', 'profiles-y/llama2-70b/L4-old.yaml');
+    expect(() => loadProfileSet(stray, 'llama2-70b')).toThrow(/"L4-old", the name of this profile, is no GPU type of the catalog \(a profile is named <GPU>\.yaml/);
   });
 
   it('loadProfileSet: every GPU type of a set, with the published tables', () => {
