@@ -8,6 +8,7 @@ import { deriveProfile, formatProfileYaml, type DerivedProfile, type ServingSett
 import { HELIX_KV_FILL } from '../profiles/derive.js';
 import { estimateProfile } from '../profiles/estimate.js';
 import { hardwareFor } from '../profiles/hardware.js';
+import type { LayerTimeTable } from '../spec/layer-time.js';
 import { parseMix } from '../profiles/pipeline.js';
 import { factorsFile, findModel, measuredTimings, mixMachines, profileSources, type ProfileSources } from '../profiles/sources.js';
 import { readTimings, type Timings } from '../profiles/timings.js';
@@ -135,6 +136,7 @@ function runImport(flags: ProfileFlags, sources: ProfileSources, model: ModelCar
   const entry = sources.catalog.get(gpu);
   if (!entry) throw usageError('unknown-gpu', `unknown GPU type "${gpu}"`, { field: '--gpu', expected: `one of ${[...sources.catalog.keys()].join(', ')}` });
   const timings = targetTimings(flags, sources, model, gpu);
+  checkTimingsPhysical(sources, model, gpu, timings.times.decode, timings.from);
   const machines = settings.pipeline ? mixMachines(sources, model, settings.pipeline, settings, () => factorsFile(sources, flags.factors)) : undefined;
   const profile = deriveProfile({
     gpu,
@@ -146,6 +148,31 @@ function runImport(flags: ProfileFlags, sources: ProfileSources, model: ModelCar
     ...(machines ? { machines } : {}),
   });
   return { profile, notes: [], extra: {}, timings };
+}
+
+/**
+ * A decode step reads every weight of the layer once: where the catalog gives the machine's memory
+ * bandwidth, timings far below that floor are in another unit (a table in seconds read as ms gave
+ * a 13B model 212 million tokens/s on one GPU). Header-less tables cannot say their unit.
+ */
+function checkTimingsPhysical(sources: ProfileSources, model: ModelCard, gpu: string, decode: LayerTimeTable, from: string): void {
+  let bandwidth: number;
+  try {
+    bandwidth = hardwareFor(sources.catalog, gpu, sources.catalogFiles.join(' + ')).memoryBandwidth;
+  } catch {
+    return; // no hardware figures for this type: nothing to check against
+  }
+  if (!(bandwidth > 0)) return;
+  const floorMs = (model.weightBytesPerLayer / bandwidth) * 1000;
+  // The first measured batch (tables start at a [0, 0] point).
+  const first = decode.points.find(([b]) => b > 0);
+  if (!first) return;
+  const [batch, ms] = first;
+  if (ms < floorMs / 4) {
+    throw usageError('implausible-timings', `${from}: decode takes ${ms} ms per layer at a batch of ${batch}, under a quarter of the ${floorMs.toFixed(3)} ms that reading one layer's ${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB of weights takes at ${article(gpu)} ${gpu}'s memory bandwidth`, {
+      expected: 'times in milliseconds per layer (a table in seconds needs converting, or a header saying its unit)',
+    });
+  }
 }
 
 function runEstimate(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string, settings: ServingSettings): Built {

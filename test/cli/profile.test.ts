@@ -92,6 +92,17 @@ describe('helix profile (in-process)', () => {
     expect(code[0]).toBeGreaterThan(chat[0]);
   });
 
+  it('import refuses header-less timings far faster than reading the weights allows (seconds read as ms)', async () => {
+    const secs = join(tmp, 'seconds-timings');
+    mkdirSync(secs, { recursive: true });
+    writeFileSync(join(secs, 'prompt_bs2time.csv'), '0,0\n128,0.0009\n256,0.0011\n512,0.0017\n1024,0.0031\n');
+    writeFileSync(join(secs, 'decode_bs2time.csv'), '0,0\n1,0.00075\n16,0.0008\n64,0.00095\n256,0.0018\n');
+    // An H100 (3.35 TB/s) reads one of llama3.1-70b's layers in about 0.26 ms: 0.00075 ms is not a time in ms.
+    await expect(profileCommand.run(['import'], { gpu: 'H100-80G', model: 'llama3.1-70b', timings: secs }, capture())).rejects.toThrow(
+      /decode takes 0\.00075 ms per layer at a batch of 1, under a quarter of the [\d.]+ ms that reading one layer's [\d.]+ GB of weights takes at an H100-80G's memory bandwidth/,
+    );
+  });
+
   it('import -o into a profile folder writes the timings beside it, where plan and simulate find them', async () => {
     const csv = join(tmp, 'h100-timings');
     mkdirSync(csv, { recursive: true });
