@@ -40,7 +40,8 @@ export const compareCommand: CommandSpec = {
     checkStallFlags(flags);
     checkDeliveredFlags({ ...flags, objective: flags.objective ?? DEFAULT_OBJECTIVE });
     const cluster = loadCluster(args[0], { profilesDir: flags.profiles });
-    checkWorkloadFits(planningWorkload(flags.workload), cluster.model);
+    const tooLongNote = checkWorkloadFits(planningWorkload(flags.workload), cluster.model);
+    if (tooLongNote && !flags.quiet) io.err(`note: ${tooLongNote}\n`);
     const progress = showProgress(io, flags.quiet);
     const status = statusLine(io);
     const controller = new AbortController();

@@ -195,7 +195,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
     const searched = flags.method === 'milp';
     const asked = searched ? (flags.objective ?? DEFAULT_OBJECTIVE) : undefined;
     const workload = planningWorkload(flags.workload);
-    checkWorkloadFits(workload, cluster.model);
+    const tooLongNote = checkWorkloadFits(workload, cluster.model);
     const started = performance.now();
     const choice = asked === 'delivered' ? await planForDelivered(cluster, plannerOptions) : null;
     // What the plan was really made for: delivered falls back to max flow where nothing can be predicted.
@@ -221,7 +221,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
     });
     // Routing sits before stats so the key order stays fixed for diffs.
     const { stats, ...head } = assembled;
-    const notes = [...stats.notes, ...(choice?.notes ?? []), ...(workload.name === DEFAULT_WORKLOAD ? [] : [OTHER_WORKLOAD_NOTE])];
+    const notes = [...stats.notes, ...(choice?.notes ?? []), ...(workload.name === DEFAULT_WORKLOAD ? [] : [OTHER_WORKLOAD_NOTE]), ...(tooLongNote ? [tooLongNote] : [])];
     const predicted = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } }, workload.model);
     // A max-flow plan that a shallow baseline out-serves says so (the delivered objective already compared them).
     const hint = !choice && result.baselines && predicted.delivered ? maxFlowHint(predicted.delivered.throughput, bestServingBaseline(cluster, result.baselines, plannerOptions, workload.model)) : null;

@@ -63,10 +63,11 @@ export function workloadOfPlan(plan: Pick<Plan, 'settings'>): PlanningWorkload {
 
 /**
  * Refuses fixed lengths no request of the model can have: the simulator rejects every such
- * request, so a plan made for them would record a prediction that nothing can serve. (Sampled
- * traces keep their few over-long requests: the simulator rejects those alone.)
+ * request, so a plan made for them would record a prediction that nothing can serve; and a trace
+ * most of whose requests are too long. Returns a note when some of a trace's requests are (the
+ * simulator rejects those alone, and the prediction, made on the trace's means, counts them).
  */
-export function checkWorkloadFits(workload: PlanningWorkload, model: ModelCard): void {
+export function checkWorkloadFits(workload: PlanningWorkload, model: ModelCard): string | null {
   const fixed = fixedLengths(workload.name);
   if (fixed && fixed.input + fixed.output > model.contextLength) {
     throw usageError('workload-too-long', `${workload.name} is ${fixed.input + fixed.output} tokens a request, more than ${model.id}'s context of ${model.contextLength}`, {
@@ -86,5 +87,9 @@ export function checkWorkloadFits(workload: PlanningWorkload, model: ModelCard):
         expected: `requests that fit the context: IN:OUT with IN + OUT <= ${model.contextLength}`,
       });
     }
+    if (over * 100 > input.length) {
+      return `${(100 * over / input.length).toFixed(0)}% of ${workload.name}'s requests are longer than ${model.id}'s context of ${model.contextLength} tokens: the simulator rejects them, and the delivered prediction, made on the trace's mean lengths, counts them`;
+    }
   }
+  return null;
 }

@@ -97,8 +97,14 @@ export function deriveProfile(args: {
   const share = shareFor(gpu, model, settings, machines);
   const maxLayers = maxLayersOf(machine.memory, model, settings);
   if (maxLayers < 1) {
+    const layerGb = (model.weightBytesPerLayer / 1e9).toFixed(2);
+    if (model.weightBytesPerLayer > machine.memory.vramBytes) {
+      throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: one layer's weights (${layerGb} GB) are more than the machine's ${(machine.memory.vramBytes / 1e9).toFixed(1)} GB`, {
+        expected: 'a machine with more memory, or --weights-per-layer for quantized weights',
+      });
+    }
     // The KV reserve, not the KV cache itself, is what leaves no room here.
-    throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: with a KV reserve of ${settings.kvReserve} (--kv-reserve), the memory left for weights holds no layer (${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB each)`, {
+    throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: with a KV reserve of ${settings.kvReserve} (--kv-reserve), the memory left for weights holds no layer (${layerGb} GB each)`, {
       expected: 'a lower --kv-reserve, or --max-layers',
     });
   }
@@ -111,9 +117,9 @@ export function deriveProfile(args: {
     kvFill: settings.kvFill,
   });
   if (points.length === 0) {
-    throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: with one layer's weights loaded, the KV cache (${(100 * settings.kvFill).toPrecision(2)}% of what is left, --kv-fill) holds less than one request of ${Math.round(settings.workload.meanInput + settings.workload.meanOutput)} tokens`, {
-      expected: `more than ${((model.weightBytesPerLayer + (settings.workload.meanInput + settings.workload.meanOutput) * model.kvBytesPerTokenPerLayer / settings.kvFill) / 1e9).toFixed(1)} GB usable`,
-      found: `${(usableBytes / 1e9).toFixed(1)} GB`,
+    throw inputError('cannot-hold-layer', `${gpu} cannot serve ${model.id}: with one layer's weights loaded, the KV cache (${Number((100 * settings.kvFill).toPrecision(2))}% of what is left, --kv-fill) holds less than one request of ${Math.round(settings.workload.meanInput + settings.workload.meanOutput)} tokens`, {
+      expected: `more than ${((model.weightBytesPerLayer + (settings.workload.meanInput + settings.workload.meanOutput) * model.kvBytesPerTokenPerLayer / settings.kvFill) / 1e9).toFixed(3)} GB usable`,
+      found: `${(usableBytes / 1e9).toFixed(3)} GB`,
     });
   }
   const pipeline = settings.pipeline ? settings.pipeline.map((m) => `${m.gpu}:${m.count}@${m.typicalLayers}`).join(',') : 'homogeneous';

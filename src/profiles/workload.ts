@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { HelixError, inputError, usageError } from '../errors.js';
 import { readText } from '../spec/yaml-file.js';
+import { STDIN_FILE } from '../stdin.js';
 
 export interface Workload {
   /** Mean prompt length, tokens. */
@@ -49,8 +50,11 @@ export function workloadFromLengthsCsv(text: string, file: string): Workload {
     if (cells.length !== 2 || cells.some((c) => c === '') || !Number.isFinite(x) || !Number.isFinite(y)) {
       if (header) {
         // A header line, after any comments (the bundled files have both).
-        const [h0, h1] = cells.map((c) => c.toLowerCase());
-        swapped = /out|gen|completion/.test(h0 ?? '') && /in|prompt/.test(h1 ?? '') && !/in|prompt/.test(h0 ?? '');
+        const [h0, h1] = cells.map(columnRole);
+        if (cells.length === 2 && h0 !== null && h0 === h1) {
+          throw inputError('bad-workload', `both columns read as ${h0} lengths`, { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
+        }
+        swapped = h0 === 'output' || h1 === 'input';
         return;
       }
       throw inputError('bad-workload', 'not a request-length line', { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
@@ -67,6 +71,17 @@ export function workloadFromLengthsCsv(text: string, file: string): Workload {
   return { meanInput: sumIn / n, meanOutput: sumOut / n, source: `${file} (${n} requests)` };
 }
 
+/**
+ * Which length a header cell names, by the words traces use (the Azure traces' ContextTokens and
+ * GeneratedTokens, isl/osl, prompt/completion...); null when it names neither.
+ */
+function columnRole(cell: string): 'input' | 'output' | null {
+  const c = cell.toLowerCase();
+  if (/out|gen|complet|respon|decode|new|osl|answer/.test(c)) return 'output';
+  if (/in|prompt|context|ctx|request|prefill|isl|query/.test(c)) return 'input';
+  return null;
+}
+
 /** `--workload`: either `IN:OUT` mean lengths, or a request-length CSV file. */
 export function parseWorkloadArg(value: string, readFile?: (path: string) => string): Workload {
   const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
@@ -78,7 +93,7 @@ export function parseWorkloadArg(value: string, readFile?: (path: string) => str
     }
     return { meanInput, meanOutput, source: `mean ${meanInput} in, ${meanOutput} out` };
   }
-  if (!readFile && !existsSync(value)) {
+  if (!readFile && value !== STDIN_FILE && !existsSync(value)) {
     throw usageError('bad-option', '--workload is neither IN:OUT nor a readable file', { expected: 'IN:OUT such as 750:240, or a CSV of input_tokens,output_tokens', found: JSON.stringify(value) });
   }
   let text: string;

@@ -91,7 +91,7 @@ function userLayerTimeDirs(dir: string): string[] {
 export const MAX_NODES = 4096;
 
 /** Nodes one by one or as groups {gpu, count, name?} -> name-1 .. name-count; names unique. */
-function readNodes(root: Fields, ctx: ProfileContext): NodeInit[] {
+function readNodes(root: Fields, ctx: ProfileContext, skipServableCheck = false): NodeInit[] {
   const nodes: NodeInit[] = [];
   const profiles = new Map<string, GpuProfile>();
   const seen = new Set<string>();
@@ -113,8 +113,10 @@ function readNodes(root: Fields, ctx: ProfileContext): NodeInit[] {
       // Too little memory, as the README's exit codes have it (1), not a malformed file: the
       // spec is right about the machine, which cannot serve this model.
       const gb = (ctx.model.weightBytesPerLayer / 1e9).toFixed(2);
-      const e = entry.error('gpu', `${gpu} cannot hold a single layer of ${ctx.model.id} (${gb} GB each, kvReserve ${ctx.kvReserve}); leave it out of the spec, or lower kvReserve`, { expected: `a machine that can hold at least one layer of ${ctx.model.id}`, found: gpu }, 'no-layer-fits');
-      throw new HelixError(e.code, 'infeasible', e.message, e.details);
+      const why = ctx.model.weightBytesPerLayer > type.vramBytes ? `${gb} GB each, more than its ${(type.vramBytes / 1e9).toFixed(1)} GB); leave it out of the spec` : `${gb} GB each, kvReserve ${ctx.kvReserve}); leave it out of the spec, or lower kvReserve`;
+      const e = entry.error('gpu', `${gpu} cannot hold a single layer of ${ctx.model.id} (${why}`, { expected: `a machine that can hold at least one layer of ${ctx.model.id}`, found: gpu }, 'no-layer-fits');
+      // validate judges every plan on the spec, and reads a spec it cannot load as bad input (2).
+      throw skipServableCheck ? e : new HelixError(e.code, 'infeasible', e.message, e.details);
     }
     const region = entry.optName('region') ?? DEFAULT_REGION;
     const count = entry.optNum('count', { min: 1, max: MAX_NODES, int: true });
@@ -147,7 +149,7 @@ export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
   const root = Fields.root(data, file, lineOf).onlyKeys(TOP_KEYS);
   const name = root.optName('name') ?? (file === STDIN_FILE ? 'stdin' : basename(file).replace(/\.ya?ml$/, ''));
   const ctx = profileContext(root, file, options);
-  const nodes = readNodes(root, ctx);
+  const nodes = readNodes(root, ctx, options.skipServableCheck);
   const network = readNetwork(root, nodes);
 
   const cluster = buildCluster({

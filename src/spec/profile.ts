@@ -10,7 +10,7 @@ import { Fields } from './fields.js';
 import { loadGpuCatalogs, type GpuType } from './gpus.js';
 import { findModelCard } from './model-card.js';
 import type { GpuProfile, ModelCard, ProfileSource } from './types.js';
-import { readYamlSpec } from './yaml-file.js';
+import { readText, readYamlSpec } from './yaml-file.js';
 import { article } from '../report/format.js';
 
 const SOURCES: readonly ProfileSource[] = ['measured', 'imported', 'estimated'];
@@ -102,7 +102,12 @@ export function loadProfileSet(dir: string, modelId: string, options: ProfileSet
   for (const [gpu, file] of files) {
     const type = catalog.get(gpu);
     if (!type) {
-      // The type is the file's name, whatever its gpu: field says (a copy kept as MYGPU-old.yaml).
+      // The type is the file's name. Where the file says it profiles that very type, the catalog
+      // lacks it; otherwise the name is what is wrong (a copy kept as MYGPU-old.yaml).
+      const says = /^gpu:\s*["']?([^\s"'#]+)/m.exec(readText(file))?.[1];
+      if (says === gpu) {
+        throw inputError('unknown-gpu', `profile for GPU type "${gpu}", which the catalog does not list`, { file, field: 'gpu', expected: `one of ${[...catalog.keys()].join(', ')}, or "${gpu}" added to gpus.yaml in the profile folder` });
+      }
       throw inputError('unknown-gpu', `"${gpu}", the name of this profile, is no GPU type of the catalog (a profile is named <GPU>.yaml after the type it profiles; move other files out of ${modelId}/)`, { file, expected: `one of ${[...catalog.keys()].join(', ')}` });
     }
     out.set(gpu, loadProfile(file, model, type, options.kvReserve ?? DEFAULT_KV_RESERVE));

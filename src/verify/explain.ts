@@ -43,7 +43,7 @@ async function searchToBound(cluster: Cluster, o: Parameters<typeof searchPlacem
   const bound = bestBound(cluster).value;
   const done = new AbortController();
   const atBound = (t: number) => t >= bound * (1 - 1e-6);
-  if ((o.initial ?? []).some((p) => atBound(evaluatePlacement(cluster, p).throughput))) done.abort();
+  if ((o.initial ?? []).some((p) => atBound(evaluatePlacement(cluster, p, { partialInference: o.partialInference }).throughput))) done.abort();
   return searchPlacement(cluster, { ...o, signal: done.signal, onImprove: (t) => atBound(t) && done.abort() });
 }
 

@@ -12,4 +12,12 @@ describe('checkWorkloadFits', () => {
     expect(() => checkWorkloadFits(planningWorkload('azure-conv'), testModel(8))).not.toThrow();
     expect(() => checkWorkloadFits(planningWorkload('400:100'), short)).not.toThrow();
   });
+
+  it('says what share of a trace the context rejects, where it is more than 1% and less than half', () => {
+    // azure-code on a 2,048-token model (LLaMA-30B): about a quarter of its requests are longer.
+    const note = checkWorkloadFits(planningWorkload('azure-code'), { ...testModel(8), contextLength: 2048 });
+    expect(note).toMatch(/^(2\d|3\d)% of azure-code's requests are longer than test-8's context of 2048 tokens: the simulator rejects them/);
+    expect(checkWorkloadFits(planningWorkload('azure-conv'), testModel(8))).toBeNull();
+    expect(checkWorkloadFits(planningWorkload('400:100'), testModel(8))).toBeNull();
+  });
 });

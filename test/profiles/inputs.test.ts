@@ -36,6 +36,14 @@ describe('workload', () => {
   it('follows a header that names the columns the other way round, and refuses a file that is not UTF-8', () => {
     expect(workloadFromLengthsCsv('output_tokens,input_tokens\n20,100\n40,300\n', 'w.csv')).toMatchObject({ meanInput: 200, meanOutput: 30 });
     expect(workloadFromLengthsCsv('input_tokens,output_tokens\n100,20\n300,40\n', 'w.csv')).toMatchObject({ meanInput: 200, meanOutput: 30 });
+    // The names traces use: the Azure traces' own, isl/osl, prefill/decode, new tokens.
+    for (const header of ['GeneratedTokens,ContextTokens', 'osl,isl', 'decode_tokens,prefill_tokens', 'max_new_tokens,input_len', 'response_len,request_len']) {
+      expect(workloadFromLengthsCsv(`${header}\n20,100\n40,300\n`, 'w.csv'), header).toMatchObject({ meanInput: 200, meanOutput: 30 });
+    }
+    for (const header of ['ContextTokens,GeneratedTokens', 'isl,osl', 'in,out']) {
+      expect(workloadFromLengthsCsv(`${header}\n100,20\n300,40\n`, 'w.csv'), header).toMatchObject({ meanInput: 200, meanOutput: 30 });
+    }
+    expect(() => workloadFromLengthsCsv('input_tokens,prompt_len\n100,20\n', 'w.csv')).toThrow(/both columns read as input lengths/);
     const dir = mkdtempSync(join(tmpdir(), 'helix-workload-'));
     const utf16 = join(dir, 'w16.csv');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('input,output\n10,2\n', 'utf16le')]));

@@ -168,6 +168,9 @@ describe('spec errors name the file and the field', () => {
     const e = expectError(spec70b(ENOUGH, `kvReserve: 0.97\n${LINKED}`), 'nodes[0].gpu', 'no-layer-fits', /cannot hold a single layer of llama2-70b .*; leave it out of the spec, or lower kvReserve/);
     // Too little memory: the cluster cannot serve the model (exit 1), the file is not malformed.
     expect(e.kind).toBe('infeasible');
+    // validate loads the spec to judge plans on it: there it stays bad input (exit 2), not "a plan is invalid".
+    const forValidate = failure(() => loadCluster(writeTemp(spec70b(ENOUGH, `kvReserve: 0.97\n${LINKED}`)), { skipServableCheck: true }));
+    expect(forValidate.kind).toBe('input');
   });
 
   it('negative, zero and unit-less-but-wrong bandwidths', () => {

@@ -102,6 +102,9 @@ describe('profile files', () => {
     const e = failure(() => loadProfileSet(lone, 'llama2-70b'));
     expect(e.code).toBe('unknown-gpu');
     expect(e.details.file).toMatch(/Z9\.yaml$/);
+    // The file says it profiles Z9, as its name does: the catalog is what lacks it.
+    expect(e.message).toMatch(/profile for GPU type "Z9", which the catalog does not list/);
+    expect(e.details.expected).toMatch(/or "Z9" added to gpus\.yaml in the profile folder/);
     // A stray copy of a good profile: the name is what is wrong, and the message says so.
     const stray = tempDir('profiles-y');
     writeTemp('gpu: L4\nmodel: llama2-70b\nthroughput: [1]\n', 'profiles-y/llama2-70b/L4-old.yaml');
