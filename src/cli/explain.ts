@@ -11,7 +11,7 @@ import { verifyPlan } from '../verify/verify.js';
 import { explainPlacement, type Explanation } from '../verify/explain.js';
 import { formatExplanation } from '../report/explain-text.js';
 import { usageError } from '../errors.js';
-import { invalidPlanError } from './invalid-plan.js';
+import { inputsChangedWarning, invalidPlanError } from './invalid-plan.js';
 
 interface ExplainFlags extends CommonFlags {
   readonly cluster?: string;
@@ -38,6 +38,8 @@ export const explainCommand: CommandSpec = {
     const plan = readPlan(args[0]);
     const check = verifyPlan(plan, cluster, { planFile: args[0] });
     if (!check.valid) throw invalidPlanError(args[0], check, { spec: cluster.file });
+    const changed = inputsChangedWarning(args[0], check);
+    if (changed) io.err(changed);
     // What-ifs on the machines the plan can use: not on those a replan left out as failed.
     const own = clusterOfPlan(cluster, plan);
     const { minLayers, maxStages, partialInference } = plan.settings;

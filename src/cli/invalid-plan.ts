@@ -19,3 +19,12 @@ export function invalidPlanError(file: string, check: VerifyReport, o: { subject
     : '';
   return new HelixError('invalid-plan', 'invalid-plan', `${head}:\n${formatProblems(check.problems)}${hint}`, { file });
 }
+
+/**
+ * The line a command prints when a plan that still checks out was made for other inputs (a
+ * latency edited: the plan is valid, and serves far less): validate says it, and so must the
+ * commands that act on the plan. Null when the inputs are the plan's own.
+ */
+export function inputsChangedWarning(file: string, check: VerifyReport): string | null {
+  return check.warnings.includes(INPUTS_CHANGED) ? `warning: ${file}: ${INPUTS_CHANGED}\n` : null;
+}

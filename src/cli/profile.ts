@@ -164,6 +164,13 @@ function checkTimingsPhysical(sources: ProfileSources, weightBytesPerLayer: numb
   const first = decode.points.find(([b]) => b > 0);
   if (!first) return;
   const [batch, ms] = first;
+  // A hundred times the floor is no GPU either: a table in microseconds (T4, LLaMA-2-70B: 5,200
+  // "ms" per layer at batch 16 against a floor of 4.8 ms) would read as 7 tokens/s.
+  if (ms > floorMs * 100) {
+    throw usageError('implausible-timings', `${from}: decode takes ${ms} ms per layer at a batch of ${batch}, over a hundred times the ${floorMs.toFixed(3)} ms that reading one layer's ${(weightBytesPerLayer / 1e9).toFixed(2)} GB of weights takes at ${article(gpu)} ${gpu}'s memory bandwidth`, {
+      expected: 'decode times in milliseconds per layer (convert a table in microseconds, and title its column ms)',
+    });
+  }
   if (ms < floorMs / 10) {
     throw usageError('implausible-timings', `${from}: decode takes ${ms} ms per layer at a batch of ${batch}, under a tenth of the ${floorMs.toFixed(3)} ms that reading one layer's ${(weightBytesPerLayer / 1e9).toFixed(2)} GB of weights takes at ${article(gpu)} ${gpu}'s memory bandwidth`, {
       expected: 'decode times in milliseconds per layer (convert a table in seconds, and title its column ms); --weights-per-layer for quantized weights',

@@ -11,7 +11,7 @@ import { buildRoutingTables } from '../schedule/routing.js';
 import { routingToJson } from '../schedule/json.js';
 import { formatSchedule } from '../report/schedule-table.js';
 import { HelixError, usageError } from '../errors.js';
-import { invalidPlanError } from './invalid-plan.js';
+import { inputsChangedWarning, invalidPlanError } from './invalid-plan.js';
 
 interface ScheduleFlags extends CommonFlags {
   readonly cluster?: string;
@@ -41,6 +41,8 @@ export const scheduleCommand: CommandSpec = {
     const plan = readPlan(args[0]);
     const check = verifyPlan(plan, cluster, { planFile: args[0] });
     if (!check.valid) throw invalidPlanError(args[0], check, { spec: cluster.file });
+    const changed = inputsChangedWarning(args[0], check);
+    if (changed) io.err(changed);
     if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: there is nothing to route', { file: args[0] });
     const tables = buildRoutingTables(cluster, plan);
     const json = `${JSON.stringify(routingToJson(tables), null, 2)}\n`;

@@ -14,12 +14,12 @@ import { formatSimCompare, formatSimReport, type SimRun } from '../report/sim-ta
 import { HelixError, usageError } from '../errors.js';
 import { POLICY_NAMES, POLICY_NOTES, type PolicyName } from '../schedule/policies.js';
 import { BUNDLED_TRACES, loadArrivals, loadLengths } from '../sim/traces.js';
-import { generateRequests, rateForLoad, type ArrivalSpec, type LengthSpec, type RequestStream } from '../sim/requests.js';
+import { generateRequests, meanLengths, rateForLoad, type ArrivalSpec, type LengthSpec, type RequestStream } from '../sim/requests.js';
 import { simulateAsync, SIM_DEFAULTS, type SimOptions } from '../sim/simulate.js';
 import { DEFAULT_KV_FILL } from '../sim/kv.js';
 import { workloadOfPlan } from '../delivered/workload.js';
 import { shownFile } from '../stdin.js';
-import { invalidPlanError } from './invalid-plan.js';
+import { inputsChangedWarning, invalidPlanError } from './invalid-plan.js';
 import { tokens } from '../report/format.js';
 
 interface SimulateFlags extends CommonFlags {
@@ -118,9 +118,11 @@ function arrivalSpec(flags: SimulateFlags, lengths: LengthSpec, planned: number)
     : { kind: 'poisson', rate, durationSec: flags.duration };
 }
 
-function checkedPlan(file: string, cluster: Cluster): Plan {
+function checkedPlan(file: string, cluster: Cluster, warn: (line: string) => void): Plan {
   const plan = readPlan(file);
   const check = verifyPlan(plan, cluster, { planFile: file });
+  const changed = inputsChangedWarning(file, check);
+  if (check.valid && changed) warn(changed);
   if (!check.valid) throw invalidPlanError(file, check, { spec: cluster.file });
   if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: no request can be served', { file });
   return plan;
@@ -192,7 +194,7 @@ export const simulateCommand: CommandSpec = {
       throw usageError('bad-option', `--warmup ${flags.warmup} s must end before the arrivals do (--duration ${flags.duration} s): a --rate or --load run is measured over its arrival window`);
     }
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
-    const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster) }));
+    const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster, (line) => flags.quiet || io.err(line)) }));
     const lengths = lengthSpec(flags, plans[0].plan);
     // One stream for every run: the first plan sets the rate for --load, so all runs see the same requests.
     const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
@@ -203,10 +205,14 @@ export const simulateCommand: CommandSpec = {
     // bind first): say when the stream offers more than the plan is predicted to serve.
     const ownRequests = flags.inputLen === undefined && (flags.lengths ?? flags.trace ?? workloadOfPlan(plans[0].plan).name) === workloadOfPlan(plans[0].plan).name;
     const predicted = ownRequests ? plans[0].plan.delivered?.throughput : undefined;
-    if (flags.load !== undefined && predicted !== undefined && predicted > 0 && !flags.quiet && flags.load * plans[0].plan.throughput > 1.05 * predicted) {
-      io.err(
-        `note: --load ${flags.load} offers ${tokens(flags.load * plans[0].plan.throughput)} tokens/s (that share of the max flow), above the ${tokens(predicted)} the plan is predicted to serve; expect queues to grow (--load ${Number((predicted / plans[0].plan.throughput).toPrecision(2))} is about its predicted capacity)\n`,
-      );
+    if (predicted !== undefined && predicted > 0 && !flags.quiet) {
+      const perRequest = meanLengths(lengths);
+      const offered = flags.load !== undefined ? flags.load * plans[0].plan.throughput : flags.rate !== undefined ? flags.rate * (perRequest.input + perRequest.output) : 0;
+      if (offered > 1.05 * predicted) {
+        const what = flags.load !== undefined ? `--load ${flags.load} offers ${tokens(offered)} tokens/s (that share of the max flow)` : `--rate ${flags.rate} offers ${tokens(offered)} tokens/s`;
+        const instead = flags.load !== undefined ? `--load ${Number((predicted / plans[0].plan.throughput).toPrecision(2))}` : `--rate ${Number((predicted / (perRequest.input + perRequest.output)).toPrecision(2))}`;
+        io.err(`note: ${what}, above the ${tokens(predicted)} the plan is predicted to serve; expect queues to grow (${instead} is about its predicted capacity)\n`);
+      }
     }
     const base: Omit<SimOptions, 'policy'> = {
       requests,

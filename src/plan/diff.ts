@@ -102,7 +102,8 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
       before: a,
       after: b,
       loadLayers,
-      dropLayers: size(a) - kept,
+      // New hardware holds nothing to drop: the old machine's weights left with it.
+      dropLayers: gpuBefore !== null ? 0 : size(a) - kept,
       loadBytes: loadLayers * bytesPerLayer(cur.get(name)),
       leaves: kind === 'remove' ? !cur.has(name) : null,
       gpuBefore,

@@ -103,6 +103,14 @@ describe('helix profile (in-process)', () => {
     );
   });
 
+  it('import refuses header-less timings far slower than any GPU (microseconds read as ms)', async () => {
+    const micro = join(tmp, 'micro-timings');
+    mkdirSync(micro, { recursive: true });
+    writeFileSync(join(micro, 'prompt_bs2time.csv'), '0,0\n128,900\n256,1100\n');
+    writeFileSync(join(micro, 'decode_bs2time.csv'), '0,0\n16,5200\n64,5600\n');
+    await expect(profileCommand.run(['import'], { gpu: 'T4', model: 'llama2-70b', timings: micro }, capture())).rejects.toThrow(/decode takes 5200 ms per layer at a batch of 16, over a hundred times the [\d.]+ ms/);
+  });
+
   it('import -o into a profile folder writes the timings beside it, where plan and simulate find them', async () => {
     const csv = join(tmp, 'h100-timings');
     mkdirSync(csv, { recursive: true });

@@ -39,6 +39,9 @@ describe('helix simulate (built binary)', () => {
     expect(over.stderr).toMatch(new RegExp(`note: --load 0.95 offers .* above the .* the plan is predicted to serve; expect queues to grow \\(--load ${Number(capacity.toPrecision(2))} is about its predicted capacity\\)`));
     const under = helix(['simulate', planned, '-c', tinyFile, '--load', (capacity / 2).toFixed(2), '-d', '30']);
     expect(under.stderr).not.toMatch(/expect queues to grow/);
+    // The same offer as a --rate gets the same note.
+    const rate = helix(['simulate', planned, '-c', tinyFile, '--rate', '1', '-d', '30']);
+    expect(rate.stderr).toMatch(/note: --rate 1 offers [\d,.]+ tokens\/s, above the [\d,.]+ the plan is predicted to serve; expect queues to grow \(--rate [\d.]+ is about its predicted capacity\)/);
   });
 
   it('on a spec edited since the plan, says the inputs changed and how to carry the plan over', () => {
@@ -54,6 +57,13 @@ describe('helix simulate (built binary)', () => {
     // A plan checked against its own inputs is not told that.
     const own = helix(['simulate', chain, '-c', tinyFile, '--offline', '5']);
     expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).not.toMatch(/changed since this plan was made/);
+    // An edit that leaves the plan valid (a latency) still gets a warning, as validate gives.
+    const slower = join(dir, 'tiny-slower.yaml');
+    writeFileSync(slower, spec.replaceAll('bandwidth: 500MB/s', 'bandwidth: 1GB/s').replace('default: { bandwidth: 1GB/s, latency: 1ms }', 'default: { bandwidth: 1GB/s, latency: 50ms }'));
+    const valid = helix(['simulate', chain, '-c', slower, '--offline', '5']);
+    expect(valid.code, valid.stderr).toBe(0);
+    expect(valid.stderr).toContain(`warning: ${chain}: the cluster or profiles changed since this plan was made`);
   });
 
   it('says why short requests run above the plan\'s max flow, and says nothing on azure-conv', () => {

@@ -33,7 +33,7 @@ describe('diffPlans', () => {
     const d = diffPlans(p, swapped);
     expect(d.identical).toBe(false);
     expect(d.unchanged).toBe(2);
-    expect(d.changes).toEqual([expect.objectContaining({ node: 'n1', kind: 'change', gpu: 'L4', gpuBefore: p.nodes[1].gpu, loadLayers: 2, dropLayers: 2 })]);
+    expect(d.changes).toEqual([expect.objectContaining({ node: 'n1', kind: 'change', gpu: 'L4', gpuBefore: p.nodes[1].gpu, loadLayers: 2, dropLayers: 0 })]);
     expect(d.loadLayers).toBe(2);
     expect(formatDiff(d, { color: new Chalk({ level: 0 }) })).toMatch(new RegExp(`^~ n1 \\(${p.nodes[1].gpu} -> L4, new hardware\\) .*\\(load 2 layers`, 'm'));
     // An idle one swapped is a change too, with nothing to load.
