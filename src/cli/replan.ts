@@ -177,13 +177,17 @@ export const replanCommand: CommandSpec = {
     const kept = r.full.throughput > 0 ? r.throughput / r.full.throughput : 0;
     if (flags.json) {
       io.out(`${JSON.stringify({ throughput: r.throughput, fullReplan: r.full.throughput, reference: r.reference, untouched: r.untouched, kept, moves: r.moves, notes, diff, plan }, null, 2)}\n`);
-    } else {
+    } else if (r.throughput > 0) {
       const c = colorFor(io, flags.color);
       io.out(formatDiff(diff, { color: c }));
       const share = r.full.throughput > 0 ? ` = ${percent(kept)} of a full re-plan (${tokens(r.full.throughput)})` : ' (a full re-plan finds no flow either)';
       io.out(`${c.bold('Re-plan:')} ${tokens(r.throughput)} tokens/s with ${r.moves} machine(s) loading layers${share}; doing nothing keeps ${tokens(r.untouched)}.\n`);
       for (const note of notes) io.out(`${c.dim('note:')} ${note}\n`);
-      if (flags.output && r.throughput > 0 && !flags.quiet) io.err(`wrote ${flags.output}\n`);
+      if (flags.output && !flags.quiet) io.err(`wrote ${flags.output}\n`);
+    } else {
+      // Nothing to apply: no diff towards a plan that serves nothing, only what was tried.
+      const c = colorFor(io, flags.color);
+      for (const note of notes) io.out(`${c.dim('note:')} ${note}\n`);
     }
     if (!(r.throughput > 0)) {
       // A cap on moves can be what leaves nothing flowing; the user then needs the figure that lifting it gives.

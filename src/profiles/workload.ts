@@ -29,37 +29,43 @@ export function meanDecodeContext(w: Workload): number {
 
 /**
  * Means of a request-length CSV (`input_tokens,output_tokens` per line, a header line allowed).
- * A header that names the columns the other way round is followed, not ignored: swapped columns
- * turn a chat trace into code completion.
+ * A header that names the columns is followed: the other way round (swapped columns turn a chat
+ * trace into code completion), or among other columns (the Azure traces' own
+ * `TIMESTAMP,ContextTokens,GeneratedTokens`). Without one, exactly two columns.
  */
 export function workloadFromLengthsCsv(text: string, file: string): Workload {
   let n = 0;
   let sumIn = 0;
   let sumOut = 0;
   let first = true;
-  let swapped = false;
+  // Column indices of the input and output lengths, and how many columns a line has.
+  let at = { input: 0, output: 1, columns: 2 };
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) return;
     const header = first;
     first = false;
     const cells = t.split(/\s*[,;\t]\s*/);
-    const x = Number(cells[0]);
-    const y = Number(cells[1]);
-    // Exactly two columns: a third is more likely a file of another shape than data to ignore.
-    if (cells.length !== 2 || cells.some((c) => c === '') || !Number.isFinite(x) || !Number.isFinite(y)) {
+    const x = Number(cells[at.input]);
+    const y = Number(cells[at.output]);
+    // As many columns as the header named (two without one): another count is more likely a file
+    // of another shape than data to ignore.
+    if (cells.length !== at.columns || cells.some((c) => c === '') || !Number.isFinite(x) || !Number.isFinite(y)) {
       if (header) {
         // A header line, after any comments (the bundled files have both).
-        const [h0, h1] = cells.map(columnRole);
-        if (cells.length === 2 && h0 !== null && h0 === h1) {
-          throw inputError('bad-workload', `both columns read as ${h0} lengths`, { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
+        const roles = cells.map(columnRole);
+        const input = roles.indexOf('input');
+        const output = roles.indexOf('output');
+        if (cells.length === 2 && roles[0] !== null && roles[0] === roles[1]) {
+          throw inputError('bad-workload', `both columns read as ${roles[0]} lengths`, { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
         }
-        swapped = h0 === 'output' || h1 === 'input';
+        if (input >= 0 && output >= 0) at = { input, output, columns: cells.length };
+        else if (cells.length === 2 && (roles[0] === 'output' || roles[1] === 'input')) at = { input: 1, output: 0, columns: 2 };
         return;
       }
-      throw inputError('bad-workload', 'not a request-length line', { file, field: `line ${i + 1}`, expected: 'input_tokens,output_tokens', found: JSON.stringify(t) });
+      throw inputError('bad-workload', 'not a request-length line', { file, field: `line ${i + 1}`, expected: at.columns === 2 ? 'input_tokens,output_tokens' : `${at.columns} columns, as the header names them`, found: JSON.stringify(t) });
     }
-    const [a, b] = swapped ? [y, x] : [x, y];
+    const [a, b] = [x, y];
     if (a < 0 || b < 0) throw inputError('bad-workload', 'negative length', { file, field: `line ${i + 1}`, found: t });
     n++;
     sumIn += a;

@@ -119,6 +119,11 @@ describe('helix replan (built binary)', () => {
     expect(out.throughput).toBe(0);
     expect(out.fullReplan).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/with at most 0 machine\(s\) loading new layers, no placement carries any flow; a full re-plan carries [\d,]+ tokens\/s \(raise --max-moves\)/);
+    // In tables, no diff towards a plan that serves nothing, and no "Re-plan: 0.0 tokens/s" line.
+    const human = await helixAsync(['replan', old, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '--max-moves', '0', '--time-limit', '3']);
+    expect(human.code).toBe(1);
+    expect(human.stdout).not.toMatch(/^Plan:|^Re-plan:/m);
+    expect(human.stderr).toMatch(/raise --max-moves/);
   });
 
   it('exits 2 for a node that does not exist, and for --add-from a cluster serving another model', async () => {

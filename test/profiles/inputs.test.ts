@@ -44,6 +44,11 @@ describe('workload', () => {
       expect(workloadFromLengthsCsv(`${header}\n100,20\n300,40\n`, 'w.csv'), header).toMatchObject({ meanInput: 200, meanOutput: 30 });
     }
     expect(() => workloadFromLengthsCsv('input_tokens,prompt_len\n100,20\n', 'w.csv')).toThrow(/both columns read as input lengths/);
+    // Other columns beside named ones: the Azure traces' own layout, an id column.
+    expect(workloadFromLengthsCsv('TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,100,20\n2023-11-16 18:15:47,300,40\n', 'w.csv')).toMatchObject({ meanInput: 200, meanOutput: 30 });
+    expect(workloadFromLengthsCsv('id,output_tokens,input_tokens\n1,20,100\n2,40,300\n', 'w.csv')).toMatchObject({ meanInput: 200, meanOutput: 30 });
+    // Without a header that names them, a third column is still refused.
+    expect(() => workloadFromLengthsCsv('id,a,b\n1,20,100\n', 'w.csv')).toThrow(/not a request-length line/);
     const dir = mkdtempSync(join(tmpdir(), 'helix-workload-'));
     const utf16 = join(dir, 'w16.csv');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('input,output\n10,2\n', 'utf16le')]));
