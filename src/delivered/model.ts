@@ -420,7 +420,8 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     throughput: decode * tokensPerStep,
     decodeThroughput: decode,
     ttftSec: weighted(ttftPaths, raw.map((p) => p.flow)),
-    tpotSec: tpot,
+    // One-token answers have no time between tokens (the table shows none; 0 here, not a figure).
+    tpotSec: O > 1 ? tpot : 0,
     inflight,
     limitedBy,
     maxFlow,

@@ -34,7 +34,7 @@ function ofPlanned(r: SimReport): string {
 
 function notes(r: SimReport, c: ChalkInstance): string[] {
   const out: string[] = [];
-  if (r.truncated) out.push(c.yellow(`stopped at ${duration(r.simulatedSec)} of simulated time; ${r.requests.unfinished} request(s) unfinished`));
+  if (r.truncated) out.push(c.yellow(`stopped at ${duration(r.simulatedSec)} of simulated time; ${r.requests.unfinished} request(s) unfinished${r.requests.notArrived > 0 ? `, ${r.requests.notArrived} not arrived yet` : ''}`));
   if (r.requests.rejected > 0) out.push(c.yellow(`${r.requests.rejected} request(s) rejected: longer than the model's context or than any path's KV cache`));
   // The max flow is no physical ceiling: the profiles' capacities are the rates of one request mix
   // at one cache fill, and shorter answers or a fuller cache batch more.
@@ -71,7 +71,7 @@ export function formatSimReport(run: SimRun, o: { color: ChalkInstance; width?: 
         : '';
   const summary = [
     `throughput  ${tokens(r.throughput.total)} tokens/s = ${tokens(r.throughput.prompt)} prompt + ${tokens(r.throughput.decode)} generated; ${ofPlanned(r)} of the planned ${tokens(r.plannedThroughput)}${window}`,
-    `requests    ${q.total}: ${q.finished} finished, ${q.rejected} rejected, ${q.unfinished} unfinished; ${r.meanInFlight.toFixed(1)} in flight on average`,
+    `requests    ${q.total}: ${q.finished} finished, ${q.rejected} rejected, ${q.unfinished} unfinished${q.notArrived > 0 ? `, ${q.notArrived} not arrived yet` : ''}; ${r.meanInFlight.toFixed(1)} in flight on average`,
   ];
   const lat = table(['latency', 'mean', 'p50', 'p95', 'p99'], c, ['left', 'right', 'right', 'right', 'right']);
   lat.push(latencyRow('time to first token', r.ttft), latencyRow('time per output token', r.tpot), latencyRow('request (end to end)', r.latency));

@@ -72,7 +72,8 @@ export interface SimReport {
   readonly workload: string;
   /** The plan's max-flow throughput, tokens/s (prompt + generated tokens). */
   readonly plannedThroughput: number;
-  readonly requests: { readonly total: number; readonly finished: number; readonly rejected: number; readonly unfinished: number };
+  /** unfinished: arrived and not done when the run ended; notArrived: due after it ended (a run cut short by --until or Ctrl-C). */
+  readonly requests: { readonly total: number; readonly finished: number; readonly rejected: number; readonly unfinished: number; readonly notArrived: number };
   /** Simulated seconds run, and the window the rates below are measured over. */
   readonly simulatedSec: number;
   readonly window: { readonly start: number; readonly end: number };
@@ -180,6 +181,9 @@ function report(cluster: Cluster, plan: Plan, options: SimOptions, prepared: Pre
   }
   const span = Math.max(0, r.windowEnd - r.windowStart);
   const rate = (tokens: number) => (span > 0 ? tokens / span : 0);
+  // Requests due after the run ended never entered it (--until, Ctrl-C): not "unfinished".
+  let notArrived = 0;
+  for (let i = 0; i < total; i++) if (r.phase[i] !== PHASE_DONE && requests.arrival[i] > r.endSec) notArrived++;
   const { placement } = prepared.tables;
   const { nodes } = prepared;
   return {
@@ -187,7 +191,7 @@ function report(cluster: Cluster, plan: Plan, options: SimOptions, prepared: Pre
     seed: options.seed ?? SIM_DEFAULTS.seed,
     workload: requests.description,
     plannedThroughput: plan.throughput,
-    requests: { total, finished: r.finished, rejected: r.rejected, unfinished: total - r.finished - r.rejected },
+    requests: { total, finished: r.finished, rejected: r.rejected, unfinished: total - r.finished - r.rejected - notArrived, notArrived },
     simulatedSec: r.endSec,
     // A warm-up past the run's end leaves an empty window at the warm-up, not one that ends first.
     window: { start: r.windowStart, end: Math.max(r.windowStart, r.windowEnd) },

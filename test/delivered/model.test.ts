@@ -247,6 +247,15 @@ describe('confirmCount', () => {
   });
 });
 
+describe('one-token answers', () => {
+  it('have no TPOT to predict: 0, which the summary shows as none', () => {
+    const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [300, 100] }], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
+    expect(predictDelivered(cluster, plan, { input: 10, output: 1 }, base(4000)).tpotSec).toBe(0);
+    expect(predictDelivered(cluster, plan, { input: 10, output: 2 }, base(4000)).tpotSec).toBeGreaterThan(0);
+  });
+});
+
 describe('resizedConfirmCount', () => {
   it('sizes the stream again from the request rate runs that ran dry reached', async () => {
     const { resizedConfirmCount } = await import('../../src/delivered/objective.js');

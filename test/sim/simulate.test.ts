@@ -53,6 +53,12 @@ describe('simulate on tiny (LLaMA-30B, bundled timings)', () => {
     expect(cut.window.end).toBeCloseTo(cut.simulatedSec, 6);
     // Over the time it did simulate, it ran at about the whole run's pace, not a fraction of it.
     expect(cut.throughput.total).toBeGreaterThan(0.5 * whole.throughput.total);
+    // Requests due after the run stopped never entered it: counted apart, not as unfinished.
+    const until = simulate(cluster, plan, { requests, untilSec: 100 });
+    const due = Array.from(requests.arrival).filter((t) => t > until.simulatedSec).length;
+    expect(due).toBeGreaterThan(0);
+    expect(until.requests.notArrived).toBe(due);
+    expect(until.requests.finished + until.requests.rejected + until.requests.unfinished + until.requests.notArrived).toBe(requests.arrival.length);
     // Every request longer than the model's context: all rejected, none finished, nothing ran out.
     const tooLong = generateRequests({ kind: 'offline', count: 20 }, { kind: 'fixed', input: 5000, output: 10 }, 1);
     const rejected = simulate(cluster, plan, { requests: tooLong, warmupSec: 10, untilSec: 100 });
