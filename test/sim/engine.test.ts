@@ -29,7 +29,7 @@ describe('one node, one request', () => {
     // (0.002 ms + 1 ms): first token at 10.204 ms. Each of the 2 decode steps: 1.002 ms out,
     // 4 x 0.5 ms, 1.002 ms back = 4.004 ms; done at 18.212 ms.
     const r = run(cluster, plan, fixed(1, 101, 3));
-    expect(r.requests).toEqual({ total: 1, finished: 1, rejected: 0, unfinished: 0 });
+    expect(r.requests).toEqual({ total: 1, finished: 1, rejected: 0, unfinished: 0, notArrived: 0 });
     expect(r.ttft.mean).toBeCloseTo(0.010204, 9);
     expect(r.tpot.mean).toBeCloseTo(0.004004, 9);
     expect(r.latency.mean).toBeCloseTo(0.018212, 9);
@@ -109,7 +109,7 @@ describe('KV cache admission', () => {
 
   it('rejects a request no path can ever hold, and one longer than the model\'s context', () => {
     const small = simulate(cluster, plan, { requests: fixed(1, 101, 3), layerTimes: TIMES, kvFill: 1, kvTokens: () => 100 });
-    expect(small.requests).toEqual({ total: 1, finished: 0, rejected: 1, unfinished: 0 });
+    expect(small.requests).toEqual({ total: 1, finished: 0, rejected: 1, unfinished: 0, notArrived: 0 });
     const long = simulate(cluster, plan, { requests: fixed(1, 4000, 200), layerTimes: TIMES, kvFill: 1, kvTokens: () => 1e9 });
     expect(long.requests.rejected).toBe(1);
   });
