@@ -22,7 +22,7 @@ import type { CommandSpec } from './command.js';
 import { colorFor } from './io.js';
 import { parseFraction, parsePositiveInt, type CommonFlags } from './options.js';
 import { writeFilesAtomic } from './write-file.js';
-import { article } from '../report/format.js';
+import { article, plural } from '../report/format.js';
 
 const ACTIONS = ['import', 'estimate'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -252,7 +252,7 @@ export const profileCommand: CommandSpec = {
     // 6e-8 tokens/s) would be written, at three decimals, as zeros every cluster refuses.
     const bad = p.throughput.findIndex((t) => !(Number.isFinite(t) && t >= 0.001));
     if (bad >= 0) {
-      throw usageError('bad-profile', `the ${action === 'estimate' ? 'estimated' : 'derived'} throughput at ${bad + 1} layer${bad === 0 ? '' : 's'} is ${Number(p.throughput[bad].toPrecision(3))} tokens/s, which no cluster can use`, {
+      throw usageError('bad-profile', `the ${action === 'estimate' ? 'estimated' : 'derived'} throughput at ${plural(bad + 1, 'layer')} is ${Number(p.throughput[bad].toPrecision(3))} tokens/s, which no cluster can use`, {
         expected: action === 'estimate' ? `hardware figures for ${flags.gpu} in their units (fp16Flops in FLOP/s such as 312e12, memoryBandwidth with a unit such as 2TB/s)` : 'per-layer timings in milliseconds',
       });
     }

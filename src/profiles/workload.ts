@@ -2,10 +2,8 @@
 // A profile is only meaningful for a workload; the same GPU serves long prompts at a very
 // different token rate than short chats, so every derived profile records which one it assumed.
 
-import { existsSync } from 'node:fs';
 import { HelixError, inputError, usageError } from '../errors.js';
 import { readText } from '../spec/yaml-file.js';
-import { STDIN_FILE } from '../stdin.js';
 
 export interface Workload {
   /** Mean prompt length, tokens. */
@@ -46,11 +44,11 @@ export function workloadFromLengthsCsv(text: string, file: string): Workload {
     const header = first;
     first = false;
     const cells = t.split(/\s*[,;\t]\s*/);
-    const x = Number(cells[at.input]);
-    const y = Number(cells[at.output]);
+    const a = Number(cells[at.input]);
+    const b = Number(cells[at.output]);
     // As many columns as the header named (two without one): another count is more likely a file
     // of another shape than data to ignore.
-    if (cells.length !== at.columns || cells.some((c) => c === '') || !Number.isFinite(x) || !Number.isFinite(y)) {
+    if (cells.length !== at.columns || cells.some((c) => c === '') || !Number.isFinite(a) || !Number.isFinite(b)) {
       if (header) {
         // A header line, after any comments (the bundled files have both).
         const roles = cells.map(columnRole);
@@ -65,7 +63,6 @@ export function workloadFromLengthsCsv(text: string, file: string): Workload {
       }
       throw inputError('bad-workload', 'not a request-length line', { file, field: `line ${i + 1}`, expected: at.columns === 2 ? 'input_tokens,output_tokens' : `${at.columns} columns, as the header names them`, found: JSON.stringify(t) });
     }
-    const [a, b] = [x, y];
     if (a < 0 || b < 0) throw inputError('bad-workload', 'negative length', { file, field: `line ${i + 1}`, found: t });
     n++;
     sumIn += a;
@@ -98,9 +95,6 @@ export function parseWorkloadArg(value: string, readFile?: (path: string) => str
       throw usageError('bad-option', '--workload lengths must be positive', { expected: 'IN:OUT such as 750:240', found: JSON.stringify(value) });
     }
     return { meanInput, meanOutput, source: `mean ${meanInput} in, ${meanOutput} out` };
-  }
-  if (!readFile && value !== STDIN_FILE && !existsSync(value)) {
-    throw usageError('bad-option', '--workload is neither IN:OUT nor a readable file', { expected: 'IN:OUT such as 750:240, or a CSV of input_tokens,output_tokens', found: JSON.stringify(value) });
   }
   let text: string;
   try {

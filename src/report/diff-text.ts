@@ -2,7 +2,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { PlanDiff } from '../plan/diff.js';
-import { gigabytes, tokens } from './format.js';
+import { gigabytes, plural, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 
 const fmt = (r: readonly [number, number] | null) => formatLayerRange(r && { start: r[0], end: r[1] });
@@ -12,7 +12,7 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const lines: string[] = [];
   for (const ch of d.changes) {
     const joinsIdle = ch.kind === 'add' && ch.after === null;
-    const moves = [ch.loadLayers ? `load ${layerCount(ch.loadLayers)}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '', ch.leaves === true ? 'leaves the cluster' : ch.leaves === false ? 'stays, idle' : '', joinsIdle ? 'joins, idle' : '']
+    const moves = [ch.loadLayers ? `load ${plural(ch.loadLayers, 'layer')}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '', ch.leaves === true ? 'leaves the cluster' : ch.leaves === false ? 'stays, idle' : '', joinsIdle ? 'joins, idle' : '']
       .filter(Boolean)
       .join('; ');
     const tail = moves ? c.dim(`  (${moves})`) : '';
@@ -30,9 +30,8 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const sign = delta >= 0 ? '+' : '-';
   lines.push(
     `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove${d.idled > 0 ? ` (${d.idled} staying idle)` : ''}, ${d.unchanged} unchanged; ` +
-      `${layerCount(d.loadLayers)} (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}).`,
+      `${plural(d.loadLayers, 'layer')} (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}).`,
   );
   return `${lines.join('\n')}\n`;
 }
 
-const layerCount = (n: number): string => `${n} layer${n === 1 ? '' : 's'}`;

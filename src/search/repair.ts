@@ -69,15 +69,19 @@ function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [numb
   const idle: number[] = [];
   const cover = new Int32Array(cluster.model.layers + 1);
   for (const r of placement) if (r) for (let l = r.start; l < r.end; l++) cover[l]++;
+  // Whether every layer machine u holds is also held by another, once `without` (-1: none) has left.
+  const stillShared = (u: number, without: number): boolean => {
+    const r = placement[u];
+    const w = without >= 0 ? placement[without] : null;
+    if (!r) return true;
+    for (let l = r.start; l < r.end; l++) if (cover[l] - (w && l >= w.start && l < w.end ? 1 : 0) < 2) return false;
+    return true;
+  };
   placement.forEach((r, i) => {
     if (!r) idle.push(i);
     else if (r.end === a) lefts.push(i);
     else if (r.start === b) rights.push(i);
-    if (r && r.end !== a && r.start !== b) {
-      let shared = true;
-      for (let l = r.start; l < r.end && shared; l++) shared = cover[l] >= 2;
-      if (shared) idle.push(i);
-    }
+    if (r && r.end !== a && r.start !== b && stillShared(i, -1)) idle.push(i);
   });
   const patches: Patch[] = [];
   const add = (changes: [number, number, number][]): void => {
@@ -97,13 +101,6 @@ function patchesFor(cluster: Cluster, placement: Placement, runs: readonly [numb
   for (let m = a + 1; m < b; m++) for (const l of lefts) for (const r of rights) add([[l, placement[l]!.start, m], [r, m, placement[r]!.end]]);
   // Two free machines sharing the gap, each split point with the fastest pair for it.
   // The second may not be the first's only copy: taking both would open a gap where they were.
-  const stillShared = (u: number, without: number): boolean => {
-    const r = placement[u];
-    const w = without >= 0 ? placement[without] : null;
-    if (!r) return true;
-    for (let l = r.start; l < r.end; l++) if (cover[l] - (w && l >= w.start && l < w.end ? 1 : 0) < 2) return false;
-    return true;
-  };
   const fastest = (start: number, end: number, not: number): number => {
     let best = -1;
     for (const u of idle) if (u !== not && stillShared(u, not) && capacityAt(u, start, end) > (best < 0 ? 0 : capacityAt(best, start, end))) best = u;

@@ -4,6 +4,7 @@
 import { usageError } from '../errors.js';
 import { createRng, type Rng } from '../search/rng.js';
 import type { ArrivalTrace, LengthSamples } from './traces.js';
+import { plural } from '../report/format.js';
 
 export type ArrivalSpec =
   /** Poisson arrivals at `rate` requests/s for `durationSec`. */
@@ -74,7 +75,7 @@ function arrivalTimes(spec: ArrivalSpec, rng: Rng): number[] {
 function describeArrivals(spec: ArrivalSpec): string {
   switch (spec.kind) {
     case 'offline':
-      return `${spec.count} request${spec.count === 1 ? '' : 's'} at once (offline)`;
+      return `${plural(spec.count, 'request')} at once (offline)`;
     case 'poisson':
       return `Poisson ${round(spec.rate)} req/s for ${round(spec.durationSec)} s`;
     case 'trace':

@@ -173,17 +173,19 @@ function report(cluster: Cluster, plan: Plan, options: SimOptions, prepared: Pre
   const ttft: number[] = [];
   const tpot: number[] = [];
   const latency: number[] = [];
+  // Requests due after the run ended never entered it (--until, Ctrl-C): not "unfinished".
+  let notArrived = 0;
   for (let i = 0; i < total; i++) {
-    if (r.phase[i] !== PHASE_DONE) continue;
+    if (r.phase[i] !== PHASE_DONE) {
+      if (requests.arrival[i] > r.endSec) notArrived++;
+      continue;
+    }
     ttft.push(r.firstToken[i] - requests.arrival[i]);
     latency.push(r.finish[i] - requests.arrival[i]);
     if (requests.output[i] > 1) tpot.push((r.finish[i] - r.firstToken[i]) / (requests.output[i] - 1));
   }
   const span = Math.max(0, r.windowEnd - r.windowStart);
   const rate = (tokens: number) => (span > 0 ? tokens / span : 0);
-  // Requests due after the run ended never entered it (--until, Ctrl-C): not "unfinished".
-  let notArrived = 0;
-  for (let i = 0; i < total; i++) if (r.phase[i] !== PHASE_DONE && requests.arrival[i] > r.endSec) notArrived++;
   const { placement } = prepared.tables;
   const { nodes } = prepared;
   return {

@@ -6,6 +6,7 @@
 
 import { HelixError } from '../errors.js';
 import type { Cluster } from './types.js';
+import { plural } from '../report/format.js';
 
 export interface ServabilityProblem {
   readonly code: 'no-coordinator-link' | 'too-little-memory' | 'no-path';
@@ -32,7 +33,7 @@ export function servabilityProblem(cluster: Cluster): ServabilityProblem | null 
       t.count++;
       byType.set(node.gpu, t);
     }
-    const parts = [...byType].map(([gpu, t]) => `${t.count} x ${gpu} at ${t.layers} layer${t.layers === 1 ? '' : 's'} (${t.weightGb.toFixed(1)} GB of ${t.vramGb.toFixed(0)} GB)`);
+    const parts = [...byType].map(([gpu, t]) => `${t.count} x ${gpu} at ${plural(t.layers, 'layer')} (${t.weightGb.toFixed(1)} GB of ${t.vramGb.toFixed(0)} GB)`);
     return {
       code: 'too-little-memory',
       why: `the nodes hold at most ${totalLayers} of ${L} layers together: ${parts.join(', ')}`,
