@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { Cluster } from '../spec/types.js';
 import { assemblePlan, placementOf } from '../plan/assemble.js';
 import { diffPlans } from '../plan/diff.js';
-import { leftOutByReplan, withoutNodes } from '../graph/extend.js';
+import { replanLeftOut, unlistedNodes, withoutNodes } from '../graph/extend.js';
 import { checkServable } from '../spec/servable.js';
 import { BASELINE_METHODS } from '../search/baselines/index.js';
 import { replan } from '../search/replan.js';
@@ -86,7 +86,7 @@ export const replanCommand: CommandSpec = {
     // would load weights onto a dead machine, so it stays out unless --restore says it is back.
     // Nodes that only --add-from's spec names are joining, not absent.
     const inPlan = new Set(old.nodes.map((node) => node.name));
-    const absent = before.nodes.map((node) => node.name).filter((name) => !inPlan.has(name));
+    const absent = unlistedNodes(before, old).map((i) => before.nodes[i].name);
     for (const name of flags.restore ?? []) {
       if ((flags.remove ?? []).includes(name)) throw usageError('bad-option', `--restore ${name} and --remove ${name} contradict each other`, { expected: 'a node named by one of them' });
       if (!absent.includes(name)) throw usageError('unknown-node', `--restore ${name}: not a node of ${flags.cluster} that the plan in force leaves out`, { expected: absent.length > 0 ? `one of ${absent.join(', ')}` : 'nothing: the plan in force lists every node of the spec' });
@@ -95,7 +95,7 @@ export const replanCommand: CommandSpec = {
     for (const name of leftOut) removed.add(names.get(name)!);
     // Only a replan leaves nodes of its spec out, and its input hash says which, unless the spec
     // changed since in other ways too; a plan made without them predates them in the spec.
-    const proven = leftOutByReplan(before, old).length > 0;
+    const proven = replanLeftOut(before, old).proven;
     const absentWhy = proven ? 'removed by an earlier replan' : old.settings.method === 'replan' ? 'removed by an earlier replan, or added to the spec since' : 'the plan in force was made without them: machines added to the spec since?';
     const leftOutNote = leftOut.length > 0 ? [`left out ${leftOut.join(', ')}: in ${flags.cluster} but not in the plan in force (${absentWhy}); --restore ${leftOut[0]} brings ${leftOut.length > 1 ? 'one' : 'it'} in`] : [];
     const gone = [...removed].map((i) => cluster.nodes[i].name);

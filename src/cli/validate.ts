@@ -7,7 +7,7 @@ import type { CommonFlags } from './options.js';
 import { loadCluster } from '../spec/cluster.js';
 import { servabilityProblem, type ServabilityProblem } from '../spec/servable.js';
 import type { Cluster } from '../spec/types.js';
-import { clusterOfPlan, leftOutByReplan } from '../graph/extend.js';
+import { clusterWithout, replanLeftOut, type ReplanLeftOut } from '../graph/extend.js';
 import { BASELINE_METHODS, runBaselineMethod, type BaselineMethod } from '../search/baselines/index.js';
 import { readPlan } from '../plan/io.js';
 import { shownFile } from '../stdin.js';
@@ -132,8 +132,8 @@ export const validateCommand: CommandSpec = {
     // Each plan is judged on the cluster it was made for: the spec, less the machines a replan
     // left out (a fresh plan on the whole spec would count a dead machine as spare capacity).
     const contexts = new Map<string, PlanContext>();
-    const contextOf = (plan: Plan): PlanContext => {
-      const own = clusterOfPlan(cluster, plan);
+    const contextOf = (out: ReplanLeftOut): PlanContext => {
+      const own = clusterWithout(cluster, out);
       let ctx = contexts.get(own.inputHash);
       if (!ctx) {
         const unservable = servabilityProblem(own);
@@ -153,13 +153,14 @@ export const validateCommand: CommandSpec = {
           results.push({ file: entry.file, valid: false, error: { code: e.code, message }, objective: null, method: null, throughput: 0, maxFlow: 0, problems: [], warnings: [], bound: 0, gap: 0, fresh: null, served: null });
           continue;
         }
-        results.push(await judge(entry.file, entry.plan, contextOf(entry.plan)));
+        const out = replanLeftOut(cluster, entry.plan);
+        results.push(await judge(entry.file, entry.plan, contextOf(out), out));
       }
     } finally {
       status.clear();
     }
 
-    async function judge(file: string, plan: Plan, ctx: PlanContext): Promise<ValidationResult> {
+    async function judge(file: string, plan: Plan, ctx: PlanContext, out: ReplanLeftOut): Promise<ValidationResult> {
       const objective = objectiveOf(plan);
       const method = plan.settings.method;
       const r = verifyPlan(plan, cluster, { planFile: file });
@@ -219,9 +220,7 @@ export const validateCommand: CommandSpec = {
       }
       // Nodes a replan does not list, left out of the bound and fresh plans though its hash cannot
       // confirm it (the spec changed since in other ways): say so, since one may be a machine added since.
-      const judgedWithout = ctx.cluster.nodes.length < cluster.nodes.length && leftOutByReplan(cluster, plan).length === 0;
-      const names = new Set(ctx.cluster.nodes.map((node) => node.name));
-      const without = judgedWithout ? cluster.nodes.filter((node) => !names.has(node.name)).map((node) => node.name) : [];
+      const without = out.proven ? [] : out.nodes.map((i) => cluster.nodes[i].name);
       const warnings = without.length > 0 ? [...r.warnings, `judged without ${without.join(', ')}, which this replan does not list (left out by a replan, or added to the spec since; \`helix replan --restore\` brings one in)`] : r.warnings;
       return { file, valid: problems.length === 0, objective, method, throughput, maxFlow: r.maxFlow, problems, warnings, bound, gap, fresh, served };
     }

@@ -69,30 +69,45 @@ export interface PlanOrigin {
   readonly settings?: { readonly method?: string };
 }
 
-/**
- * Nodes of the spec that a replan left out of the plan (indices): those the plan does not list,
- * when its input hash is the spec's without exactly them. Empty for any other plan.
- */
-export function leftOutByReplan(cluster: Cluster, plan: PlanOrigin): number[] {
+/** Indices of the spec's nodes that the plan does not list. */
+export function unlistedNodes(cluster: Cluster, plan: PlanOrigin): number[] {
   const listed = new Set(plan.nodes.map((node) => node.name));
-  const missing = cluster.nodes.flatMap((node, i) => (listed.has(node.name) ? [] : [i]));
-  return missing.length > 0 && plan.cluster.inputHash === inputHashWithout(cluster, new Set(missing)) ? missing : [];
+  return cluster.nodes.flatMap((node, i) => (listed.has(node.name) ? [] : [i]));
+}
+
+/** Nodes of the spec a replan left out (indices), and whether its input hash proves it. */
+export interface ReplanLeftOut {
+  readonly nodes: readonly number[];
+  readonly proven: boolean;
 }
 
 /**
- * The cluster the plan was made for: the spec without the nodes a replan left out, else the spec.
- * A replan's nodes are known left out when its input hash says so; once the spec has changed in
- * any other way too (a latency edited), the hash cannot, and the nodes of the spec a replan does
- * not list are still taken as out: counting a dead machine as spare capacity fails a CI gate on
- * capacity that is not there, while a machine added since only goes uncounted until replan
- * brings it in.
+ * The nodes a replan left out of the spec. Proven where the plan's input hash is the spec's
+ * without exactly the nodes it does not list. Once the spec has changed in any other way too (a
+ * latency edited) the hash cannot tell, and a replan's unlisted nodes are still taken as out,
+ * unproven: counting a dead machine as spare capacity fails a CI gate on capacity that is not
+ * there, while a machine added since only goes uncounted until replan brings it in. None for
+ * any other plan.
  */
+export function replanLeftOut(cluster: Cluster, plan: PlanOrigin): ReplanLeftOut {
+  const missing = unlistedNodes(cluster, plan);
+  if (missing.length > 0 && plan.cluster.inputHash === inputHashWithout(cluster, new Set(missing))) return { nodes: missing, proven: true };
+  if (missing.length > 0 && missing.length < cluster.nodes.length && plan.settings?.method === 'replan') return { nodes: missing, proven: false };
+  return { nodes: [], proven: false };
+}
+
+/** The nodes a replan left out, where its input hash proves it (empty for any other plan). */
+export function leftOutByReplan(cluster: Cluster, plan: PlanOrigin): readonly number[] {
+  const out = replanLeftOut(cluster, plan);
+  return out.proven ? out.nodes : [];
+}
+
+/** The cluster without the nodes a replan left out. */
+export function clusterWithout(cluster: Cluster, out: ReplanLeftOut): Cluster {
+  return out.nodes.length > 0 ? withoutNodes(cluster, new Set(out.nodes)) : cluster;
+}
+
+/** The cluster the plan was made for: the spec without the nodes a replan left out (replanLeftOut), else the spec. */
 export function clusterOfPlan(cluster: Cluster, plan: PlanOrigin): Cluster {
-  let leftOut = leftOutByReplan(cluster, plan);
-  if (leftOut.length === 0 && plan.settings?.method === 'replan') {
-    const listed = new Set(plan.nodes.map((node) => node.name));
-    leftOut = cluster.nodes.flatMap((node, i) => (listed.has(node.name) ? [] : [i]));
-    if (leftOut.length === cluster.nodes.length) leftOut = [];
-  }
-  return leftOut.length > 0 ? withoutNodes(cluster, new Set(leftOut)) : cluster;
+  return clusterWithout(cluster, replanLeftOut(cluster, plan));
 }
