@@ -7,11 +7,10 @@ import { loadCluster } from '../spec/cluster.js';
 import { clusterOfPlan } from '../graph/extend.js';
 import { readPlan } from '../plan/io.js';
 import { placementOf, round6 } from '../plan/assemble.js';
-import { verifyPlan } from '../verify/verify.js';
 import { explainPlacement, type Explanation } from '../verify/explain.js';
 import { formatExplanation } from '../report/explain-text.js';
 import { usageError } from '../errors.js';
-import { inputsChangedWarning, invalidPlanError } from './invalid-plan.js';
+import { checkPlanForUse } from './invalid-plan.js';
 
 interface ExplainFlags extends CommonFlags {
   readonly cluster?: string;
@@ -36,10 +35,7 @@ export const explainCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'explain needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
-    const check = verifyPlan(plan, cluster, { planFile: args[0] });
-    if (!check.valid) throw invalidPlanError(args[0], check, { spec: cluster.file });
-    const changed = inputsChangedWarning(args[0], check);
-    if (changed) io.err(changed);
+    checkPlanForUse(args[0], plan, cluster, (line) => io.err(line));
     // What-ifs on the machines the plan can use: not on those a replan left out as failed.
     const own = clusterOfPlan(cluster, plan);
     const { minLayers, maxStages, partialInference } = plan.settings;

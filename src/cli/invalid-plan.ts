@@ -4,7 +4,9 @@
 
 import { HelixError } from '../errors.js';
 import { formatProblems } from '../report/problems.js';
-import { INPUTS_CHANGED, type VerifyReport } from '../verify/verify.js';
+import type { Plan } from '../plan/types.js';
+import type { Cluster } from '../spec/types.js';
+import { INPUTS_CHANGED, verifyPlan, type VerifyReport } from '../verify/verify.js';
 
 export function invalidPlanError(file: string, check: VerifyReport, o: { subject?: string; spec?: string } = {}): HelixError {
   const subject = o.subject ?? 'the plan';
@@ -21,10 +23,12 @@ export function invalidPlanError(file: string, check: VerifyReport, o: { subject
 }
 
 /**
- * The line a command prints when a plan that still checks out was made for other inputs (a
- * latency edited: the plan is valid, and serves far less): validate says it, and so must the
- * commands that act on the plan. Null when the inputs are the plan's own.
+ * A plan checked before a command acts on it (simulate, schedule, explain): the error above when
+ * it fails, and `warn` given a line when it checks out but was made for other inputs (a latency
+ * edited: the plan is valid, and serves far less), as validate says.
  */
-export function inputsChangedWarning(file: string, check: VerifyReport): string | null {
-  return check.warnings.includes(INPUTS_CHANGED) ? `warning: ${file}: ${INPUTS_CHANGED}\n` : null;
+export function checkPlanForUse(file: string, plan: Plan, cluster: Cluster, warn: (line: string) => void): void {
+  const check = verifyPlan(plan, cluster, { planFile: file });
+  if (!check.valid) throw invalidPlanError(file, check, { spec: cluster.file });
+  if (check.warnings.includes(INPUTS_CHANGED)) warn(`warning: ${file}: ${INPUTS_CHANGED}\n`);
 }

@@ -6,12 +6,11 @@ import type { CommonFlags } from './options.js';
 import { writeFileAtomic } from './write-file.js';
 import { loadCluster } from '../spec/cluster.js';
 import { readPlan } from '../plan/io.js';
-import { verifyPlan } from '../verify/verify.js';
 import { buildRoutingTables } from '../schedule/routing.js';
 import { routingToJson } from '../schedule/json.js';
 import { formatSchedule } from '../report/schedule-table.js';
 import { HelixError, usageError } from '../errors.js';
-import { inputsChangedWarning, invalidPlanError } from './invalid-plan.js';
+import { checkPlanForUse } from './invalid-plan.js';
 
 interface ScheduleFlags extends CommonFlags {
   readonly cluster?: string;
@@ -39,10 +38,7 @@ export const scheduleCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'schedule needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
-    const check = verifyPlan(plan, cluster, { planFile: args[0] });
-    if (!check.valid) throw invalidPlanError(args[0], check, { spec: cluster.file });
-    const changed = inputsChangedWarning(args[0], check);
-    if (changed) io.err(changed);
+    checkPlanForUse(args[0], plan, cluster, (line) => io.err(line));
     if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: there is nothing to route', { file: args[0] });
     const tables = buildRoutingTables(cluster, plan);
     const json = `${JSON.stringify(routingToJson(tables), null, 2)}\n`;

@@ -9,7 +9,6 @@ import { loadCluster } from '../spec/cluster.js';
 import { readPlan } from '../plan/io.js';
 import type { Plan } from '../plan/types.js';
 import type { Cluster } from '../spec/types.js';
-import { verifyPlan } from '../verify/verify.js';
 import { formatSimCompare, formatSimReport, type SimRun } from '../report/sim-table.js';
 import { HelixError, usageError } from '../errors.js';
 import { POLICY_NAMES, POLICY_NOTES, type PolicyName } from '../schedule/policies.js';
@@ -19,7 +18,7 @@ import { simulateAsync, SIM_DEFAULTS, type SimOptions } from '../sim/simulate.js
 import { DEFAULT_KV_FILL } from '../sim/kv.js';
 import { workloadOfPlan } from '../delivered/workload.js';
 import { shownFile } from '../stdin.js';
-import { inputsChangedWarning, invalidPlanError } from './invalid-plan.js';
+import { checkPlanForUse } from './invalid-plan.js';
 import { tokens } from '../report/format.js';
 
 interface SimulateFlags extends CommonFlags {
@@ -120,10 +119,7 @@ function arrivalSpec(flags: SimulateFlags, lengths: LengthSpec, planned: number)
 
 function checkedPlan(file: string, cluster: Cluster, warn: (line: string) => void): Plan {
   const plan = readPlan(file);
-  const check = verifyPlan(plan, cluster, { planFile: file });
-  const changed = inputsChangedWarning(file, check);
-  if (check.valid && changed) warn(changed);
-  if (!check.valid) throw invalidPlanError(file, check, { spec: cluster.file });
+  checkPlanForUse(file, plan, cluster, warn);
   if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: no request can be served', { file });
   return plan;
 }
@@ -194,7 +190,7 @@ export const simulateCommand: CommandSpec = {
       throw usageError('bad-option', `--warmup ${flags.warmup} s must end before the arrivals do (--duration ${flags.duration} s): a --rate or --load run is measured over its arrival window`);
     }
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
-    const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster, (line) => flags.quiet || io.err(line)) }));
+    const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster, (line) => { if (!flags.quiet) io.err(line); }) }));
     const lengths = lengthSpec(flags, plans[0].plan);
     // One stream for every run: the first plan sets the rate for --load, so all runs see the same requests.
     const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
