@@ -238,7 +238,8 @@ export const profileCommand: CommandSpec = {
     }
     const sources = profileSources(flags.profiles);
     const model = findModel(sources, flags.model);
-    // The engine cannot use more memory than the machine has (1 TB on a 48 GB card inflated t(k) by half).
+    // The engine cannot use more memory than the machine has (1 TB on a 48 GB card inflated t(k)
+    // by half). An unknown type is refused by import and estimate below, so after them it is there.
     const card = sources.catalog.get(flags.gpu);
     if (card && flags.usableMemory !== undefined && flags.usableMemory > card.type.vramBytes) {
       throw usageError('bad-option', `--usable-memory ${(flags.usableMemory / 1e9).toFixed(1)} GB is more than ${article(flags.gpu)} ${flags.gpu}'s ${(card.type.vramBytes / 1e9).toFixed(1)} GB`, {
@@ -259,7 +260,7 @@ export const profileCommand: CommandSpec = {
     // Clusters load a profile against the model card's weight size and the card's VRAM: a
     // profile claiming more layers than fit there (a smaller --weights-per-layer) would be
     // written, then refused by every cluster using it.
-    const vram = sources.catalog.get(flags.gpu)!.type.vramBytes;
+    const vram = card!.type.vramBytes;
     const fit = derivedMaxLayers(vram, model, 0);
     if (Math.min(p.maxLayers, model.layers) > fit) {
       throw usageError('profile-over-memory', `the profile would claim ${p.maxLayers} layers, but at ${(model.weightBytesPerLayer / 1e9).toFixed(2)} GB a layer (${model.id}'s model card) ${article(flags.gpu)} ${flags.gpu}'s ${(vram / 1e9).toFixed(1)} GB hold ${fit}, and clusters load profiles against those`, {
@@ -270,7 +271,7 @@ export const profileCommand: CommandSpec = {
     let reference: readonly number[] | undefined;
     let compare: DerivedProfileView['compare'];
     if (flags.compare) {
-      const type = sources.catalog.get(flags.gpu)!.type;
+      const type = card!.type;
       try {
         reference = loadProfile(flags.compare, model, type).throughput;
       } catch (e) {
