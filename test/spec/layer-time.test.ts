@@ -154,7 +154,7 @@ describe('layer-time files', () => {
       expect(bundled.size).toBe(7);
       for (const [g, name] of Object.entries(gpus)) {
         for (const phase of ['prompt', 'decode'] as const) {
-          const csv = join('..', 'shared', 'helix-data', 'layer-time', src, g, `${phase}_bs2time.csv`);
+          const csv = join('test', 'fixtures', 'helix-layer-time', src, g, `${phase}_bs2time.csv`);
           const original = parseLayerTimeCsv(readFileSync(csv, 'utf8'), csv);
           expect(bundled.get(name)![phase].points, `${id} ${name} ${phase}`).toEqual(original.points);
         }
