@@ -15,7 +15,7 @@ import { loadCluster } from '../spec/cluster.js';
 import { INFEASIBLE_NOTE, planCluster, PLAN_METHODS, type PlannerOptions, type PlannerProgress } from '../search/planner.js';
 import { assemblePlan } from '../plan/assemble.js';
 import { serializePlan } from '../plan/io.js';
-import type { Plan, PlanMethod } from '../plan/types.js';
+import type { Plan, PlanMethod, PlanStatus } from '../plan/types.js';
 import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import type { Cluster } from '../spec/types.js';
 import { formatPlan } from '../report/plan-table.js';
@@ -26,7 +26,7 @@ import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
 import { HelixError, usageError } from '../errors.js';
 import { withDelivered } from '../delivered/attach.js';
-import { DEFAULT_OBJECTIVE, OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
+import { chosenSimulation, DEFAULT_OBJECTIVE, OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
 import { MAX_THREADS } from '../delivered/parallel-search.js';
 import { bestServingBaseline, maxFlowHint } from '../delivered/hint.js';
 import { checkWorkloadFits, DEFAULT_WORKLOAD, parseWorkloadName, planningWorkload } from '../delivered/workload.js';
@@ -175,6 +175,21 @@ function checkMethodFlags(flags: PlanFlags, given: ReadonlySet<string> = new Set
   }
 }
 
+/**
+ * What ended a delivered run, which is several searches: the winning candidate's own status
+ * would say `optimal` for a max-flow proof the objective does not claim, or `time-limit` for a
+ * layout the model search found in a run that stopped well inside the limit.
+ */
+export function deliveredStatus(chosen: PlanStatus, aborted: boolean, wallSec: number, limitSec: number): PlanStatus {
+  if (aborted) return 'interrupted';
+  if (chosen === 'no-flow') return chosen;
+  // Every phase has a share of the limit and ends early only when its search stops improving.
+  return wallSec < DELIVERED_STALLED_SHARE * limitSec ? 'stalled' : 'time-limit';
+}
+
+/** Share of the time limit under which a delivered run counts as having stopped on its own. */
+const DELIVERED_STALLED_SHARE = 0.9;
+
 /** Plans and verifies: the whole of `helix plan` but printing and writing. */
 export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: ReadonlySet<string>): Promise<PlanOutcome> {
   checkMethodFlags(flags, given);
@@ -214,7 +229,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
         : { ...result.settings, ...(objective ? { objective } : {}), workload: workload.name },
       // A delivered plan took the whole run, not the winning candidate's share of it, and a
       // Ctrl-C during the later phases interrupted it whatever that candidate's own run reported.
-      status: choice && controller.signal.aborted ? 'interrupted' : result.status,
+      status: choice ? deliveredStatus(result.status, controller.signal.aborted, (performance.now() - started) / 1000, plannerOptions.timeLimitSec) : result.status,
       bound: result.bound,
       stats: choice ? { ...result.stats, wallTimeSec: (performance.now() - started) / 1000 } : result.stats,
       flow: result.flow,
@@ -222,7 +237,10 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
     // Routing sits before stats so the key order stays fixed for diffs.
     const { stats, ...head } = assembled;
     const notes = [...stats.notes, ...(choice?.notes ?? []), ...(workload.name === DEFAULT_WORKLOAD ? [] : [OTHER_WORKLOAD_NOTE]), ...(tooLongNote ? [tooLongNote] : [])];
-    const predicted = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } }, workload.model);
+    const attached = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } }, workload.model);
+    // The figure the planner chose by is kept beside the model's, where a simulation ran.
+    const simulated = choice && attached.delivered ? chosenSimulation(choice) : null;
+    const predicted: Plan = simulated ? { ...attached, delivered: { ...attached.delivered!, simulated } } : attached;
     // A max-flow plan that a shallow baseline out-serves says so (the delivered objective already compared them).
     const hint = !choice && result.baselines && predicted.delivered ? maxFlowHint(predicted.delivered.throughput, bestServingBaseline(cluster, result.baselines, plannerOptions, workload.model)) : null;
     const plan: Plan = hint ? { ...predicted, stats: { ...predicted.stats, notes: [...predicted.stats.notes, hint] } } : predicted;

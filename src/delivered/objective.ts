@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { choiceNote } from './choice-note.js';
 import { assemblePlan } from '../plan/assemble.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanObjective, PlanSimulated } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
 import { runBaselines } from '../search/baselines/index.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
@@ -28,7 +28,6 @@ import { layoutKey, meetsTpotLimit, simulatedObjective, type SimulatedLayout } f
 import { createSimPool, type SimPool } from './sim-pool.js';
 import { planningWorkload, type PlanningWorkload } from './workload.js';
 import { searchSplits } from './split-search.js';
-import type { PlanObjective } from '../plan/types.js';
 import { plural } from '../report/format.js';
 
 export { PLAN_OBJECTIVES as OBJECTIVES } from '../plan/types.js';
@@ -132,7 +131,7 @@ export function depthVariants(depth: number, layers: number): { maxStages: numbe
   return [...out.values()];
 }
 
-const CONFIRM_WINDOW = { warmupSec: 200, untilSec: 800 };
+export const CONFIRM_WINDOW = { warmupSec: 200, untilSec: 800 };
 
 /**
  * Offline requests for the confirming runs: enough that the fastest finalist is still working
@@ -584,6 +583,19 @@ async function polishFinalists(
   };
   const held = `${fmt(heldWinner.throughput.total)} against ${fmt(heldBest.throughput.total)} tokens/s on a second stream`;
   return { candidate, note: `objective delivered: simulation-scored search from ${seeds.map((c) => c.label).join(' and ')}: ${fmt(winner.throughput)} tokens/s simulated, +${(100 * gain).toFixed(1)}% over ${best.label} (${held}; ${runs})` };
+}
+
+/** The confirming run of the chosen plan, as a plan records it (null where none ran). */
+export function chosenSimulation(choice: DeliveredChoice): PlanSimulated | null {
+  const { chosen, confirmRequests } = choice;
+  if (chosen.simulated === null || confirmRequests === null) return null;
+  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+  return {
+    throughput: r6(chosen.simulated),
+    tpotP95Sec: chosen.simulatedTpotP95 == null ? null : r6(chosen.simulatedTpotP95),
+    requests: confirmRequests,
+    window: { startSec: CONFIRM_WINDOW.warmupSec, endSec: CONFIRM_WINDOW.untilSec },
+  };
 }
 
 /**

@@ -94,6 +94,21 @@ export interface PlanDelivered {
   readonly limitedBy: 'maxflow' | 'kv' | 'latency';
   /** Mean request lengths it was predicted for. */
   readonly workload: { readonly input: number; readonly output: number };
+  /**
+   * The confirming simulation that chose a delivered plan (absent where none ran: baselines,
+   * --objective maxflow, clusters too large to simulate, streams the finalists ran dry).
+   */
+  readonly simulated?: PlanSimulated;
+}
+
+/** A delivered plan's confirming run: `requests` offline requests, measured over `window`. */
+export interface PlanSimulated {
+  /** Prompt + generated tokens/s over the window. */
+  readonly throughput: number;
+  /** p95 seconds per generated token (null: no request timed a token in the window). */
+  readonly tpotP95Sec: number | null;
+  readonly requests: number;
+  readonly window: { readonly startSec: number; readonly endSec: number };
 }
 
 export interface Plan {

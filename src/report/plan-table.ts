@@ -98,6 +98,11 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     lines.push(
       `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${d.workload.output > 1 ? `${(d.tpotSec * 1000).toFixed(0)} ms` : '- (one-token answers)'}, ${d.inflight.toFixed(0)} requests in flight, limited by ${limit}; ${workloadText(plan.settings.workload, d.workload)}`,
     );
+    const s = d.simulated;
+    if (s) {
+      const tail = s.tpotP95Sec !== null && d.workload.output > 1 ? `, p95 TPOT ${(s.tpotP95Sec * 1000).toFixed(0)} ms` : '';
+      lines.push(`${c.bold('simulated')}   ${tokens(s.throughput)} tokens/s${tail}: the short simulation that chose this plan (${plural(s.requests, 'request')} at once, measured over ${s.window.startSec}-${s.window.endSec} s)`);
+    }
   }
   for (const note of plan.stats.notes) lines.push(c.dim(`note: ${note}`));
   return lines.join('\n');

@@ -18,6 +18,12 @@ describe('helix plan (built binary)', () => {
     expect(plan.stats.wallTimeSec).toBeGreaterThan(0.5 * seconds - 0.5);
     expect(plan.throughput).toBeGreaterThan(0);
     expect(plan.bound.value).toBeGreaterThanOrEqual(plan.throughput);
+    // The confirming run that chose the plan is kept beside the model's figure.
+    expect(plan.delivered.simulated.throughput).toBeGreaterThan(0);
+    expect(plan.delivered.simulated.requests).toBeGreaterThanOrEqual(1);
+    expect(plan.delivered.simulated.window).toEqual({ startSec: 200, endSec: 800 });
+    // A delivered run's status is the run's, not its winning candidate's (tiny's searches stall in seconds).
+    expect(plan.status).toBe(plan.stats.wallTimeSec < 18 ? 'stalled' : 'time-limit');
     expect(r.stderr).toBe('');
     const file = join(tmp, 'tiny.json');
     writeFileSync(file, r.stdout);
@@ -31,6 +37,7 @@ describe('helix plan (built binary)', () => {
     const r = await helixAsync(['plan', 'clusters/tiny.yaml', '-o', file, '--time-limit', '20']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/throughput/);
+    expect(r.stdout).toMatch(/\nsimulated +[\d,.]+ tokens\/s, p95 TPOT \d+ ms: the short simulation that chose this plan \(\d+ requests at once, measured over 200-800 s\)/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(JSON.parse(readFileSync(file, 'utf8')).cluster.name).toBeTruthy();
     expect(readdirSync(join(tmp, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -35,6 +35,15 @@ describe('formatSummary', () => {
     expect(formatSummary(base, plain)).not.toMatch(/links dropped/);
   });
 
+  it('gives the confirming simulation beside the prediction where one chose the plan', () => {
+    const delivered = { throughput: 120, decodeThroughput: 28, ttftSec: 0.8, tpotSec: 0.19, inflight: 7, limitedBy: 'kv' as const, workload: { input: 763, output: 232 } };
+    const simulated = { throughput: 131.4, tpotP95Sec: 0.2114, requests: 300, window: { startSec: 200, endSec: 800 } };
+    expect(formatSummary({ ...base, delivered: { ...delivered, simulated } }, plain)).toMatch(/^simulated {3}131 tokens\/s, p95 TPOT 211 ms: the short simulation that chose this plan \(300 requests at once, measured over 200-800 s\)$/m);
+    // No token timed in the window: no TPOT figure, not 0 ms.
+    expect(formatSummary({ ...base, delivered: { ...delivered, simulated: { ...simulated, tpotP95Sec: null } } }, plain)).toMatch(/^simulated {3}131 tokens\/s: the short/m);
+    expect(formatSummary({ ...base, delivered }, plain)).not.toMatch(/^simulated/m);
+  });
+
   it('gives the prediction with its latencies, and for a plan that serves nothing says so instead of 0 ms', () => {
     const delivered = { throughput: 120, decodeThroughput: 28, ttftSec: 0.8, tpotSec: 0.19, inflight: 7, limitedBy: 'kv' as const, workload: { input: 763, output: 232 } };
     expect(formatSummary({ ...base, delivered }, plain)).toMatch(/^delivered {3}120 tokens\/s predicted \(28\.0 decode\), TTFT 0\.80 s, TPOT 190 ms, 7 requests in flight/m);
