@@ -80,7 +80,9 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   const traded = forDelivery && plan.gap > 0.00005 && plan.throughput > 0 && chosenCandidate(plan.stats.notes) !== 'max flow';
   const lines = [
     ...(plan.settings.objective ? [`${c.bold('objective')}   ${forDelivery ? 'delivered (tokens/s served, by the model and a short simulation)' : 'maxflow (Helix)'}`] : []),
-    `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow)`,
+    // Max flow counts tokens at the profiles' request mix; a plan for other requests says so, as its
+    // prediction beside it is in those requests' tokens.
+    `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow${(plan.settings.workload ?? DEFAULT_WORKLOAD) === DEFAULT_WORKLOAD ? '' : `, counted in the profiles' ${DEFAULT_WORKLOAD} requests`})`,
     `${c.bold('bound')}       ${tokens(plan.bound.value)} tokens/s (${plan.bound.source})   ${c.bold('gap')} ${percent(plan.gap, 2)}${traded ? ' (max flow traded for delivery)' : ''}`,
     `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('time')} ${seconds(plan.stats.wallTimeSec)}`,
     `${c.bold('pipeline')}    ${plural(plan.depth, 'stage')} deep, ${used} of ${plural(plan.nodes.length, 'node')} used, ${plural(plan.cluster.layers, 'layer')} of ${plan.cluster.model}${plan.stats.linksDropped > 0 ? `; ${plural(plan.stats.linksDropped, 'link')} dropped by --keep-links ${plan.settings.keepLinks}` : ''}`,

@@ -123,6 +123,9 @@ describe('helix simulate (built binary)', () => {
   it('warns that a short arrival window is a transient, not a steady-state figure', () => {
     const r = helix(['simulate', chain, '-c', tinyFile, '--rate', '16', '-d', '2']);
     expect(r.stderr).toMatch(/throughput is measured over 2\.0 s, less than twice a request's mean latency/);
+    // Once per plan, not once per policy run of it.
+    const compared = helix(['simulate', chain, '-c', tinyFile, '--rate', '16', '-d', '2', '--compare', '--policy', 'iwrr,random,swarm']);
+    expect(compared.stderr.match(/not a steady-state figure/g)).toHaveLength(1);
     const long = helix(['simulate', chain, '-c', tinyFile, '--rate', '0.1', '-d', '600', '--input-len', '100', '--output-len', '10']);
     expect(long.stderr).toBe('');
   });

@@ -20,6 +20,8 @@ describe('helix plan --workload (built binary)', () => {
     expect(plan.delivered.workload.input).toBeCloseTo(code.meanInput, 3);
     expect(plan.delivered.workload.output).toBeCloseTo(code.meanOutput, 3);
     expect(r.stdout).toMatch(/limited by \w+; azure-code requests \(mean 1379 in, 28 out\)/);
+    // Beside a prediction in these requests' tokens, the max flow says whose tokens it counts.
+    expect(r.stdout).toMatch(/^throughput +[\d,.]+ tokens\/s \(verified max flow, counted in the profiles' azure-conv requests\)$/m);
     // The model was fitted on azure-conv: the plan says how far to trust its figures here.
     expect(plan.stats.notes.filter((n: string) => /fitted on azure-conv requests/.test(n))).toHaveLength(1);
     // The saved plan reads back and validates.
@@ -28,6 +30,15 @@ describe('helix plan --workload (built binary)', () => {
     const sim = helix(['simulate', file, '-c', 'clusters/tiny.yaml', '--offline', '20', '--json']);
     expect(sim.code, sim.stderr).toBe(0);
     expect(JSON.parse(sim.stdout).workload).toMatch(/azure-code/);
+    // --load is a share of that max flow, which under-loads a plan for short answers: said, with the share that fits.
+    const light = helix(['simulate', file, '-c', 'clusters/tiny.yaml', '--load', '0.8', '-d', '30', '--until', '40']);
+    expect(light.code, light.stderr).toBe(0);
+    const loadNote = /note: --load 0\.8 offers ([\d,.]+) tokens\/s, ([\d.]+)% of the ([\d,.]+) the plan is predicted to serve: .* \(--load ([\d.]+) is about its predicted capacity\)/.exec(light.stderr);
+    expect(loadNote, light.stderr).not.toBeNull();
+    const num = (x: string) => Number(x.replace(/,/g, ''));
+    expect(num(loadNote![1])).toBeCloseTo(0.8 * plan.throughput, 0);
+    expect(num(loadNote![3])).toBeCloseTo(plan.delivered.throughput, 0);
+    expect(Number(loadNote![4])).toBeGreaterThan(1);
     const conv = helix(['simulate', file, '-c', 'clusters/tiny.yaml', '--offline', '20', '--lengths', 'azure-conv', '--json']);
     expect(JSON.parse(conv.stdout).workload).toMatch(/azure-conv/);
     // Side by side with a plan made for other requests: one stream for both, and a warning saying whose.
