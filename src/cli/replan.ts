@@ -181,7 +181,7 @@ export const replanCommand: CommandSpec = {
       const c = colorFor(io, flags.color);
       io.out(formatDiff(diff, { color: c }));
       const share = r.full.throughput > 0 ? ` = ${percent(kept)} of a full re-plan (${tokens(r.full.throughput)})` : ' (a full re-plan finds no flow either)';
-      io.out(`${c.bold('Re-plan:')} ${tokens(r.throughput)} tokens/s with ${r.moves} machine(s) loading layers${share}; doing nothing keeps ${tokens(r.untouched)}.\n`);
+      io.out(`${c.bold('Re-plan:')} ${tokens(r.throughput)} tokens/s with ${r.moves} machine(s) loading layers${share}; doing nothing keeps ${tokens(r.untouched)} tokens/s.\n`);
       for (const note of notes) io.out(`${c.dim('note:')} ${note}\n`);
       if (flags.output && !flags.quiet) io.err(`wrote ${flags.output}\n`);
     } else {

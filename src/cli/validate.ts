@@ -90,7 +90,7 @@ export const validateCommand: CommandSpec = {
   options: [
     { flags: '-c, --cluster <file>', description: 'cluster spec the plans are for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
-    { flags: '--min-throughput <tokens>', description: 'fail when a plan carries fewer tokens/s', parse: parseNonNegativeNumber('--min-throughput') },
+    { flags: '--min-throughput <tokens>', description: "fail when a plan's flow carries fewer tokens/s (its max flow, the plan's `throughput`; a delivered plan serves less, see its prediction)", parse: parseNonNegativeNumber('--min-throughput') },
     { flags: '--max-gap <fraction>', description: 'fail when a maxflow plan is further than this below the upper bound (or, with --fresh, any plan below a fresh one)', parse: parseFraction('--max-gap') },
     { flags: '--fresh', description: 're-plan now for each plan\'s objective and fail when a plan is stale: more than --max-gap below what helix finds (default 0.01; delivered plans, both simulated on one request stream: 0.03)' },
     { flags: '-t, --time-limit <seconds>', description: 'time for the fresh plan', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
@@ -238,7 +238,7 @@ export const validateCommand: CommandSpec = {
               : '';
         // An unreadable plan is reported as every command reports bad input, on stderr.
         if (r.error) io.err(`helix: ${shownFile(r.file)}: ${r.error.message}\n`);
-        else if (r.valid) io.out(`${c.green('valid')}    ${shownFile(r.file)}  ${tokens(r.throughput)} tokens/s (placement max flow ${tokens(r.maxFlow)})${fresh}\n`);
+        else if (r.valid) io.out(`${c.green('valid')}    ${shownFile(r.file)}  ${tokens(r.throughput)} tokens/s of flow (the placement's max flow ${tokens(r.maxFlow)})${fresh}\n`);
         else io.out(`${c.red('INVALID')}  ${shownFile(r.file)}  ${r.problems.length} problem(s)\n${formatProblems(r.problems)}\n`);
         if (!flags.quiet) for (const w of r.warnings) io.err(`warning: ${shownFile(r.file)}: ${w}\n`);
       }

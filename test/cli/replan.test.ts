@@ -35,7 +35,9 @@ describe('helix replan (built binary)', () => {
     const plan = join(tmp, 'drill.json');
     const first = join(tmp, 'drill-1.json');
     writeFileSync(plan, (await helixAsync(['plan', 'clusters/single24.yaml', '--objective', 'maxflow', '--json'])).stdout);
-    expect((await helixAsync(['replan', plan, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '-t', '3', '-o', first, '-q'])).code).toBe(0);
+    const drill = await helixAsync(['replan', plan, '-c', 'clusters/single24.yaml', '--remove', 'a100-1', '-t', '3', '-o', first, '-q']);
+    expect(drill.code, drill.stderr).toBe(0);
+    expect(drill.stdout).toMatch(/^Re-plan: [\d,.]+ tokens\/s with .*; doing nothing keeps [\d,.]+ tokens\/s\.$/m);
     const second = await helixAsync(['replan', first, '-c', 'clusters/single24.yaml', '--remove', 'a100-2', '-t', '3', '--json']);
     expect(second.code, second.stderr).toBe(0);
     const out = JSON.parse(second.stdout);

@@ -17,7 +17,7 @@ describe('"-" reads an input from standard input (built binary)', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^valid\s+stdin\s+\d+ tokens\/s/);
+    expect(r.stdout).toMatch(/^valid\s+stdin\s+\d+ tokens\/s of flow \(the placement's max flow \d+\)/);
   });
 
   it('plans a spec given on standard input, its relative paths taken from the working folder', () => {
