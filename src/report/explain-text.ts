@@ -19,7 +19,9 @@ export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): 
     const gain = s.gain > 1e-6 ? c.green(`+${tokens(s.gain)}`) : c.dim('+0');
     // As a share of what the gain is counted over; a share of nothing means nothing, so a plan
     // that carries no flow gets the gains alone.
-    const share = s.over > 0 ? ` (${percent(s.gain / s.over)})` : '';
+    // Hardware what-ifs are counted over the re-placed plan, not the plan as it stands: say which.
+    const base = Math.abs(s.over - e.throughput) > 1e-6 * Math.max(1, e.throughput) ? ` of ${tokens(s.over)}` : '';
+    const share = s.over > 0 ? ` (${percent(s.gain / s.over)}${base})` : '';
     lines.push(`  ${gain.padEnd(10)} tokens/s${share}  ${s.change}`);
   }
   return `${lines.join('\n')}\n`;
