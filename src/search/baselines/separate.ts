@@ -108,11 +108,17 @@ export function separateFlow(cluster: Cluster, placement: Placement, groups: rea
       nodeFlow[i] = flow.nodeFlow[i];
       nodeCapacity[i] = flow.nodeCapacity[i];
     }
-    edges.push(...flow.edges);
-    cutSide.push(...flow.cutSide);
-    cutNodes.push(...(flow.cut?.nodes ?? []));
-    cutEdges.push(...(flow.cut?.edges ?? []));
+    // Appended one by one: a spread passes every element as an argument, past the engine's
+    // limit on clusters of a few thousand nodes (about 10^5-10^6 edges).
+    append(edges, flow.edges);
+    append(cutSide, flow.cutSide);
+    append(cutNodes, flow.cut?.nodes ?? []);
+    append(cutEdges, flow.cut?.edges ?? []);
   }
   const byIndex = (a: number, b: number) => a - b;
   return { throughput, nodeFlow, nodeCapacity, edges, cutSide: cutSide.sort(byIndex), cut: { nodes: cutNodes.sort(byIndex), edges: cutEdges } };
+}
+
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
 }

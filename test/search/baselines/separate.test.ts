@@ -3,6 +3,7 @@ import { evaluatePlacement } from '../../../src/graph/placement-flow.js';
 import { groupNodes, separate, separateFlow, separatePlacement } from '../../../src/search/baselines/separate.js';
 import { swarm } from '../../../src/search/baselines/swarm.js';
 import { BIG, bigSmall, FAST, handCluster, ranges, SMALL } from './hand-clusters.js';
+import { identicalCluster, testModel } from '../../fixtures/clusters.js';
 
 // Four one-layer nodes on a 2-layer model, t = [100]. X = {x0, x1}, Y = {y0, y1} (by GPU type and
 // by region alike). Inside X the only link x0 -> x1 carries 10; every other link is fast.
@@ -71,5 +72,18 @@ describe('separate', () => {
     expect(strict.groups.map((g) => [g.label, g.throughput])).toEqual([['B', 200], ['Y', 0], ['Z', 0]]);
     expect(strict.throughput).toBeCloseTo(200, 6);
     expect(ranges(separatePlacement(c, { pool: false }))).toEqual([[0, 4], [0, 4], null, null]);
+  });
+});
+
+describe('separateFlow on a wide cluster', () => {
+  it('joins groups whose flows have more edges than a function call takes arguments', () => {
+    // 10 stages of 120 one-type nodes: 9 x 120 x 120 = 129,600 edges between stages, past the
+    // argument limit a spread into push() once met (a stack overflow on 2,000 T4s).
+    const names = Array.from({ length: 1200 }, (_, i) => `n${i}`);
+    const cluster = identicalCluster(names, { model: testModel(20) });
+    const placement = names.map((_, i) => ({ start: 2 * Math.floor(i / 120), end: 2 * Math.floor(i / 120) + 2 }));
+    const flow = separateFlow(cluster, placement, [names.map((_, i) => i)]);
+    expect(flow.edges.length).toBeGreaterThan(129_600);
+    expect(flow.throughput).toBeCloseTo(evaluatePlacement(cluster, placement).throughput, 6);
   });
 });
