@@ -60,7 +60,9 @@ export function assemblePlan(input: AssembleInput): Plan {
       flow: round6(e.flow),
       capacity: round6(e.capacity),
     }));
-  const bound = input.bound.value;
+  // The gap comes from the figures as recorded, so a reader (and verify) gets it back from them:
+  // on a cluster whose flow is a few millionths of a token/s, rounding moves it.
+  const bound = round6(input.bound.value);
   const throughput = round6(flow.throughput);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -75,8 +77,8 @@ export function assemblePlan(input: AssembleInput): Plan {
     settings: input.settings,
     status: input.status,
     throughput,
-    bound: { value: round6(bound), source: input.bound.source, all: roundAll(input.bound.all) },
-    gap: bound > 0 ? round6(Math.max(0, (bound - flow.throughput) / bound)) : 0,
+    bound: { value: bound, source: input.bound.source, all: roundAll(input.bound.all) },
+    gap: bound > 0 ? round6(Math.max(0, (bound - throughput) / bound)) : 0,
     depth: flowDepth(cluster, flow),
     nodes: cluster.nodes.map((node, i) => {
       const r = placement[i];
