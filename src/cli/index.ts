@@ -39,7 +39,7 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
         throw usageError('empty-path', `${opt.long ?? opt.flags} needs a path, not an empty string`);
       }
     }
-    checkOutputs(spec, options);
+    checkOutputs(spec, args, options);
     if (checkStdinUse(spec, args, options)) {
       try {
         await readStdinAhead();
@@ -60,8 +60,11 @@ const OUTPUT_FLAGS = new Set(['--output', '--svg']);
  * Output paths are checked before the command runs (a plan can take minutes; a path it cannot
  * write should cost none of them), and two outputs may not name one file.
  */
-function checkOutputs(spec: CommandSpec, options: Record<string, unknown>): void {
+function checkOutputs(spec: CommandSpec, args: readonly string[], options: Record<string, unknown>): void {
   const seen = new Map<string, string>();
+  // An output may not replace an input either (a plan written over its cluster spec), but for
+  // replan's plan in force: updating it in place is a runbook's step, and the write is atomic.
+  for (const [key, name] of inputFiles(spec, args, options)) for (const k of fileKeys(key)) seen.set(k, name);
   for (const o of spec.options) {
     const opt = new Option(o.flags);
     const flag = opt.long ?? opt.flags;
@@ -69,19 +72,41 @@ function checkOutputs(spec: CommandSpec, options: Record<string, unknown>): void
     if (!OUTPUT_FLAGS.has(flag) || typeof value !== 'string' || value === '' || value === STDIN_FILE) continue;
     // Compared where the writes land, through symlinks: a link to the other output is the same file.
     checkOutputPath(value);
-    const target = writeTarget(value);
-    // And by inode where the file exists: a hard link is the same file under another name.
-    let node: ReturnType<typeof statSync> | undefined;
-    try {
-      node = statSync(target);
-    } catch {
-      // A file still to be made.
-    }
-    const keys = [target, ...(node ? [`inode ${node.dev}:${node.ino}`] : [])];
+    const keys = fileKeys(value);
     const same = keys.map((k) => seen.get(k)).find((f) => f !== undefined);
+    if (same?.startsWith('the input ')) throw usageError('output-is-input', `${flag} names ${same} (${value}): writing there would replace it; choose another file`);
     if (same) throw usageError('same-output', `${same} and ${flag} name the same file (${value}); each output needs its own`);
     for (const k of keys) seen.set(k, flag);
   }
+}
+
+/** Where a write to `path` lands (through symlinks) and, where the file exists, its inode: a hard link is the same file under another name. */
+function fileKeys(path: string): string[] {
+  const target = writeTarget(path);
+  let node: ReturnType<typeof statSync> | undefined;
+  try {
+    node = statSync(target);
+  } catch {
+    // A file still to be made.
+  }
+  return [target, ...(node ? [`inode ${node.dev}:${node.ino}`] : [])];
+}
+
+/** The files a command reads, by path and how to name them in a message. */
+function inputFiles(spec: CommandSpec, args: readonly string[], options: Record<string, unknown>): [string, string][] {
+  const argSpecs = args.map((_, i) => spec.args[Math.min(i, spec.args.length - 1)]);
+  const files: [string, string][] = args
+    .map((a, i) => [a, i] as const)
+    .filter(([a, i]) => a !== STDIN_FILE && !argSpecs[i].word && !(spec.name === 'replan' && i === 0))
+    .map(([a, i]) => [a, `the input ${argSpecs[i].name.replace(/s$/, '')} file`]);
+  for (const o of spec.options) {
+    const opt = new Option(o.flags);
+    const flag = opt.long ?? opt.flags;
+    const value = options[opt.attributeName()];
+    if (!/<file>/.test(o.flags) || OUTPUT_FLAGS.has(flag) || typeof value !== 'string' || value === '' || value === STDIN_FILE) continue;
+    files.push([value, `the input file of ${flag}`]);
+  }
+  return files;
 }
 
 /**

@@ -142,6 +142,28 @@ describe('helix plan (built binary)', () => {
       expect(r.stderr).toMatch(/name the same file/);
     }
     expect(readFileSync(join(dir, 'file'), 'utf8')).toBe('x');
+    // Nor may an output replace an input: the cluster spec, or a plan another command reads.
+    const spec = join(dir, 'spec.yaml');
+    writeFileSync(spec, readFileSync('clusters/tiny.yaml', 'utf8').replace('../profiles', join(repoRoot, 'profiles')));
+    symlinkSync(spec, join(dir, 'spec-link.yaml'));
+    for (const args of [['plan', spec, '-o', spec], ['plan', join(dir, 'spec-link.yaml'), '-m', 'petals', '--svg', spec]]) {
+      const r = await helixAsync(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/names the input cluster file .*writing there would replace it/);
+    }
+    const planFile = join(dir, 'p.json');
+    expect((await helixAsync(['plan', spec, '-m', 'petals', '-o', planFile])).code).toBe(0);
+    const before = readFileSync(planFile, 'utf8');
+    for (const args of [['render', planFile, '-o', planFile], ['schedule', planFile, '-c', spec, '-o', spec]]) {
+      const r = await helixAsync(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--output names the input (plan file|file of --cluster)/);
+    }
+    expect(readFileSync(planFile, 'utf8')).toBe(before);
+    expect(readFileSync(spec, 'utf8')).toMatch(/^# /);
+    // replan may update the plan in force where it lies.
+    const again = await helixAsync(['replan', planFile, '-c', spec, '-t', '1', '-o', planFile]);
+    expect(again.stderr).not.toMatch(/names the input/);
   });
 
   it('exits 2 for malformed YAML, naming the file', async () => {
