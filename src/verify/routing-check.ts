@@ -35,6 +35,9 @@ export function checkRouting(plan: Plan, cluster: Cluster, sameInputs: boolean, 
   // Weights derived from other inputs may rightly differ (a changed latency moves the balanced
   // flow); so may those of another helix.
   if (problems.some((p) => p.field.startsWith('routing')) || !sameInputs || plan.tool?.version !== VERSION) return;
+  // Deriving the tables reads the plan's flows, whose faults (a hop to a node the cluster lacks)
+  // are reported with the flows already; the derivation would stop at the first instead.
+  if (problems.some((p) => p.field.startsWith('flows'))) return;
   // The tables helix derives from the plan: from the balanced flow of its placement (since
   // 2026-11-29), or, in plans written before, from the plan's own flows. Weights that are
   // neither (100:1 where both give 1:1) send requests where the plan does not.

@@ -242,6 +242,16 @@ describe('verifyPlan rejects', () => {
     expect(verifyPlan(p, cluster).problems.some((x) => /not in the cluster/.test(x.message))).toBe(true);
   });
 
+  it('a flow to a node the cluster lacks, in a plan with routing tables: a problem, not an abort', () => {
+    // Deriving the tables reads the flows; it used to throw at the bad hop, so validate dropped
+    // every plan of its run and named the cluster file.
+    const p = mutable({ ...good, routing: embeddedRouting(cluster, good) });
+    const k = p.flows.findIndex((f: { from: string; to: string }) => f.from !== 'source' && f.to !== 'sink');
+    p.flows[k].to = 'ghost';
+    const problems = verifyPlan(p, cluster).problems;
+    expect(problems).toContainEqual({ field: `flows[${k}]`, message: `edge ${p.flows[k].from} -> ghost names a node that is not in the cluster` });
+  });
+
   it('a plan for another model, as an input error', () => {
     const p = mutable(good);
     p.cluster.model = 'other';
