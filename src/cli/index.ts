@@ -44,6 +44,7 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, exit: { code: n
       try {
         await readStdinAhead();
       } catch (e) {
+        if (e instanceof HelixError) throw e;
         throw inputError('unreadable', `cannot read standard input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: STDIN_FILE });
       }
     }

@@ -10,7 +10,8 @@ const show = (v: unknown): string => {
   if (v === undefined) return 'nothing';
   // JSON has no NaN or Infinity (YAML's .nan, .inf): stringify would call them null.
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  const s = JSON.stringify(v);
+  // Cut a long string before quoting it: a file of NUL bytes read as one value runs to many MB.
+  const s = typeof v === 'string' && v.length > 40 ? JSON.stringify(v.slice(0, 40)) : JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
 

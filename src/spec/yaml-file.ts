@@ -2,9 +2,9 @@
 // (and the line, for syntax errors). Keeps the parsed document so that later validation errors
 // can point at the line of the offending field too.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { inputError } from '../errors.js';
+import { HelixError, inputError } from '../errors.js';
 import { STDIN_FILE } from '../stdin.js';
 
 /** A key path into the data, e.g. ['nodes', 3, 'gpu']. */
@@ -16,6 +16,38 @@ export type LineLocator = (path: KeyPath) => number | undefined;
 export interface YamlSpec {
   readonly data: unknown;
   readonly lineOf: LineLocator;
+}
+
+/**
+ * The most bytes an input may have (64 MiB). A spec, plan or profile of the largest cluster helix
+ * takes (4,096 nodes) is a few MB; without a cap, `/dev/zero` or a runaway pipe as an input
+ * would fill memory before any message.
+ */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(file: string) {
+  return inputError('too-large', `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, far more than any cluster spec, plan, profile or trace helix reads`, { file, expected: 'a file of at most 64 MiB' });
+}
+
+/** A file's bytes, read in chunks so that an endless one (a device, a FIFO) stops at the cap. */
+function readBounded(file: string): Buffer {
+  // Standard input is fd 0, already open (and not ours to close).
+  const fd = file === STDIN_FILE ? 0 : openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const got = readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      total += got;
+      if (total > MAX_INPUT_BYTES) throw tooLarge(file);
+      chunks.push(got === chunk.length ? chunk : chunk.subarray(0, got));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
 }
 
 /** Standard input can be read once; a second reader of `-` in the same run gets the same bytes. */
@@ -52,7 +84,13 @@ function decodeUtf8(bytes: Buffer, file: string): string {
 export async function readStdinAhead(): Promise<void> {
   if (stdinBytes !== null) return;
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    if (total > MAX_INPUT_BYTES) throw tooLarge(STDIN_FILE);
+    chunks.push(bytes);
+  }
   stdinBytes = Buffer.concat(chunks);
 }
 
@@ -60,8 +98,9 @@ export async function readStdinAhead(): Promise<void> {
 export function readText(file: string): string {
   let bytes: Buffer;
   try {
-    bytes = file === STDIN_FILE ? (stdinBytes ??= readFileSync(0)) : readFileSync(file);
+    bytes = file === STDIN_FILE ? (stdinBytes ??= readBounded(STDIN_FILE)) : readBounded(file);
   } catch (e) {
+    if (e instanceof HelixError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read ${file === STDIN_FILE ? 'standard input' : 'file'} (${code ?? 'error'})`;
     throw inputError('unreadable', why, { file });
