@@ -8,6 +8,13 @@ import { Fields } from './fields.js';
 import type { ModelCard } from './types.js';
 import { readYamlSpec } from './yaml-file.js';
 
+/**
+ * Most transformer layers a model card may give. The deepest models served today have 61-126;
+ * the searches' work grows with layers x machines, and a card with thousands (a typo, or a
+ * file made by a script) would make `--time-limit` meaningless.
+ */
+export const MAX_LAYERS = 1024;
+
 const KEYS = ['id', 'name', 'layers', 'hiddenSize', 'bytesPerParam', 'bytesPerActivation', 'paramsPerLayer', 'kvBytesPerTokenPerLayer', 'tokenBytes', 'contextLength'];
 
 export function loadModelCard(file: string): ModelCard {
@@ -20,7 +27,7 @@ export function loadModelCard(file: string): ModelCard {
   return makeModelCard({
     id,
     name: f.optStr('name') ?? id,
-    layers: f.num('layers', { min: 1, int: true }),
+    layers: f.num('layers', { min: 1, max: MAX_LAYERS, int: true }),
     hiddenSize: f.num('hiddenSize', { min: 1, int: true }),
     bytesPerParam: f.num('bytesPerParam', { above: 0 }),
     bytesPerActivation: f.num('bytesPerActivation', { above: 0 }),

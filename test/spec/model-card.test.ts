@@ -51,8 +51,12 @@ describe('model card lookup and errors', () => {
   it('names file and field for a bad value, a missing field and a wrong id', () => {
     const bad = writeTemp('id: m\nlayers: 0\nhiddenSize: 8\nbytesPerParam: 2\nbytesPerActivation: 2\nparamsPerLayer: 10\nkvBytesPerTokenPerLayer: 4\n', 'cards/m.yaml');
     const e1 = failure(() => loadModelCard(bad));
-    expect(e1.details).toMatchObject({ file: bad, field: 'layers', expected: 'an integer >= 1' });
+    expect(e1.details).toMatchObject({ file: bad, field: 'layers', expected: 'an integer >= 1 and <= 1024' });
     expect(e1.message).toMatch(/line 2/);
+
+    // Thousands of layers is no model served today, and would make the searches ignore --time-limit.
+    const deep = writeTemp('id: d\nlayers: 8000\nhiddenSize: 8\nbytesPerParam: 2\nbytesPerActivation: 2\nparamsPerLayer: 10\nkvBytesPerTokenPerLayer: 4\n', 'cards/d.yaml');
+    expect(failure(() => loadModelCard(deep)).details).toMatchObject({ field: 'layers', expected: 'an integer >= 1 and <= 1024' });
 
     const missing = writeTemp('id: n\nlayers: 4\n', 'cards/n.yaml');
     expect(failure(() => loadModelCard(missing)).details.field).toBe('hiddenSize');
