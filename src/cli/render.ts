@@ -3,6 +3,7 @@
 import type { CommandSpec } from './command.js';
 import type { CommonFlags } from './options.js';
 import { readPlan } from '../plan/io.js';
+import { checkRanges } from '../plan/ranges.js';
 import { renderSvg } from '../report/svg.js';
 import { writeFileAtomic } from './write-file.js';
 
@@ -14,7 +15,10 @@ export const renderCommand: CommandSpec = {
   examples: ['helix render plan.json -o placement.svg', 'helix render plan.json --json    # {"svg": "<svg ..."} on stdout'],
   async run(args, options, io) {
     const flags = options as CommonFlags & { output?: string };
-    const svg = renderSvg(readPlan(args[0]));
+    const plan = readPlan(args[0]);
+    // A picture of an impossible placement (a range of 1e300 layers) is no picture.
+    checkRanges(plan, args[0]);
+    const svg = renderSvg(plan);
     if (flags.output) writeFileAtomic(flags.output, svg);
     // --json keeps its promise of JSON on stdout: the picture as a string, or where it went.
     if (flags.json) io.out(`${JSON.stringify(flags.output ? { output: flags.output } : { svg })}\n`);
