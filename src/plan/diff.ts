@@ -110,8 +110,14 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     });
   }
   const key = (f: { from: string; to: string }) => `${f.from}\u0000${f.to}`;
-  const oldFlows = new Map(before.flows.map((f) => [key(f), f.flow]));
-  const newFlows = new Map(after.flows.map((f) => [key(f), f.flow]));
+  // A link listed twice carries the sum of its entries, as verify counts it.
+  const flowsByLink = (flows: Plan['flows']) => {
+    const m = new Map<string, number>();
+    for (const f of flows) m.set(key(f), (m.get(key(f)) ?? 0) + f.flow);
+    return m;
+  };
+  const oldFlows = flowsByLink(before.flows);
+  const newFlows = flowsByLink(after.flows);
   let flowsChanged = 0;
   for (const k of new Set([...oldFlows.keys(), ...newFlows.keys()])) {
     if (Math.abs((oldFlows.get(k) ?? 0) - (newFlows.get(k) ?? 0)) > 1e-6) flowsChanged++;

@@ -17,6 +17,16 @@ describe('diffPlans', () => {
     expect(d.unchanged).toBe(3);
   });
 
+  it('counts a link listed twice as the sum of its entries: split is unchanged, doubled is a change', () => {
+    const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
+    const k = p.flows.findIndex((f) => f.flow > 0);
+    const f = p.flows[k];
+    const split = { ...p, flows: [...p.flows.slice(0, k), { ...f, flow: f.flow / 4 }, { ...f, flow: (3 * f.flow) / 4 }, ...p.flows.slice(k + 1)] };
+    expect(diffPlans(p, split).flowsChanged).toBe(0);
+    const doubled = { ...p, flows: [...p.flows, { ...f }] };
+    expect(diffPlans(p, doubled).flowsChanged).toBe(1);
+  });
+
   it('tells a change of routing weights alone, which a runtime follows (it once read as identical)', () => {
     const p = { ...planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]), routing: [{ from: 'source', hops: [{ to: 'n0', weight: 1 }] }] };
     const q = { ...p, routing: [{ from: 'source', hops: [{ to: 'n0', weight: 3 }] }] };
