@@ -24,11 +24,12 @@ export function invalidPlanError(file: string, check: VerifyReport, o: { subject
 
 /**
  * A plan checked before a command acts on it (simulate, schedule, explain): the error above when
- * it fails, and `warn` given a line when it checks out but was made for other inputs (a latency
- * edited: the plan is valid, and serves far less), as validate says.
+ * it fails, and `warn` given each of validate's warnings when it checks out (made for other
+ * inputs, a latency edited: the plan is valid, and serves far less; or for a cluster of another
+ * name).
  */
 export function checkPlanForUse(file: string, plan: Plan, cluster: Cluster, warn: (line: string) => void): void {
   const check = verifyPlan(plan, cluster, { planFile: file });
   if (!check.valid) throw invalidPlanError(file, check, { spec: cluster.file });
-  if (check.warnings.includes(INPUTS_CHANGED)) warn(`warning: ${file}: ${INPUTS_CHANGED}\n`);
+  for (const w of check.warnings) warn(`warning: ${file}: ${w}\n`);
 }

@@ -64,6 +64,11 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   if (!sameInputs) {
     warnings.push(INPUTS_CHANGED);
   }
+  // The hash leaves the name out (renaming a spec changes nothing a plan depends on), but a plan
+  // judged against a spec of another name is often the wrong pairing in a runbook or CI job.
+  if (plan.cluster.name !== cluster.name) {
+    warnings.push(`the plan was made for cluster "${plan.cluster.name}", and is checked against "${cluster.name}" (${cluster.file})`);
+  }
 
   // Made for these very inputs (a changed cluster is allowed, with the warning above), the plan
   // must describe them as they are.

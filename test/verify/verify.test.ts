@@ -252,6 +252,15 @@ describe('verifyPlan rejects', () => {
     expect(problems).toContainEqual({ field: `flows[${k}]`, message: `edge ${p.flows[k].from} -> ghost names a node that is not in the cluster` });
   });
 
+  it('warns, without failing, when the plan names a cluster other than the spec it is checked against', () => {
+    const p = mutable(good);
+    p.cluster.name = 'prod-east';
+    const r = verifyPlan(p, cluster);
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^the plan was made for cluster "prod-east", and is checked against "identical-3"/));
+    expect(verifyPlan(good, cluster).warnings).toEqual([]);
+  });
+
   it('a plan for another model, as an input error', () => {
     const p = mutable(good);
     p.cluster.model = 'other';
