@@ -111,11 +111,15 @@ export function readText(file: string): string {
 export function readYamlSpec(file: string): YamlSpec {
   const text = readText(file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter: lines });
+  // logLevel 'error': the parser's warnings (a key that is a list) would reach stderr as a raw
+  // Node warning after helix's own message; the unknown field they lead to is reported anyway.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter: lines, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const line = lines.linePos(err.pos[0]).line;
-    throw inputError('bad-yaml', `malformed YAML at line ${line}: ${err.message.split('\n')[0]}`, { file, expected: 'valid YAML' });
+    // The parser recurses per level of nesting: past the stack, say what that means.
+    const why = /Maximum call stack/.test(err.message) ? 'nested too deeply to read' : err.message.split('\n')[0];
+    throw inputError('bad-yaml', `malformed YAML at line ${line}: ${why}`, { file, expected: 'valid YAML' });
   }
   const lineOf: LineLocator = (path) => {
     // Walk up to the nearest ancestor present in the file: a missing field is reported at its parent.

@@ -33,4 +33,28 @@ describe('readText', () => {
     expect(error?.details.found).toMatch(/^"\\u0000/);
     expect(error!.details.found!.length).toBeLessThanOrEqual(40);
   });
+
+  it('reads a key that is a list without a raw Node warning (the unknown field is reported instead)', async () => {
+    const file = join(dir, 'complex-key.yaml');
+    writeFileSync(file, '? [a, b]\n: v\nname: x\n');
+    const warnings: unknown[] = [];
+    const listener = (w: unknown) => warnings.push(w);
+    process.on('warning', listener);
+    try {
+      expect(readYamlFile(file)).toMatchObject({ name: 'x' });
+      // Node emits warnings on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  it('says YAML is nested too deeply rather than quoting a stack overflow', () => {
+    const file = join(dir, 'deep.yaml');
+    let text = '';
+    for (let i = 0; i < 1000; i++) text += `${'  '.repeat(i)}k${i}:\n`;
+    writeFileSync(file, `${text}${'  '.repeat(1000)}v: 1\n`);
+    expect(() => readYamlFile(file)).toThrow(/malformed YAML at line \d+: nested too deeply to read/);
+  });
 });
