@@ -76,12 +76,16 @@ function parseTrace(flag: string): (value: string) => string {
   };
 }
 
-function lengthSpec(flags: SimulateFlags, plan: Plan): LengthSpec {
+function lengthSpec(flags: SimulateFlags, plan: Plan, contextLength: number): LengthSpec {
   if ((flags.inputLen === undefined) !== (flags.outputLen === undefined)) {
     throw usageError('bad-option', '--input-len and --output-len go together', { expected: 'both, or neither (lengths sampled from a trace)' });
   }
   if (flags.inputLen !== undefined && flags.outputLen !== undefined) {
     if (flags.lengths) throw usageError('bad-option', '--lengths cannot be combined with --input-len/--output-len');
+    // Every request would be rejected: a usage error, as `plan --workload` makes it.
+    if (flags.inputLen + flags.outputLen > contextLength) {
+      throw usageError('workload-too-long', `--input-len ${flags.inputLen} and --output-len ${flags.outputLen} make ${flags.inputLen + flags.outputLen} tokens a request, more than the model's context of ${contextLength}, so every request would be rejected`, { expected: `--input-len + --output-len <= ${contextLength}` });
+    }
     return { kind: 'fixed', input: flags.inputLen, output: flags.outputLen };
   }
   const trace = flags.lengths ?? flags.trace;
@@ -192,7 +196,7 @@ export const simulateCommand: CommandSpec = {
     }
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster, (line) => { if (!flags.quiet) io.err(line); }) }));
-    const lengths = lengthSpec(flags, plans[0].plan);
+    const lengths = lengthSpec(flags, plans[0].plan, cluster.model.contextLength);
     // One stream for every run: the first plan sets the rate for --load, so all runs see the same requests.
     const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
     if (requests.arrival.length === 0 && !flags.quiet) {

@@ -114,7 +114,8 @@ describe('helix simulate (built binary)', () => {
     const r = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--warmup', '100000']);
     expect(r.stdout).toMatch(/nothing measured: the run ended before the warm-up did/);
     expect(r.stdout).not.toMatch(/measured [\d.]+ \w+ to/);
-    const rejected = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--input-len', '100000', '--output-len', '10']);
+    // Every request rejected: no path's KV cache holds one at this fill.
+    const rejected = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--kv-fill', '0.001']);
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).not.toMatch(/warm-?up/);
     expect(rejected.stdout).toMatch(/5 request\(s\) rejected/);
@@ -128,6 +129,13 @@ describe('helix simulate (built binary)', () => {
     expect(compared.stderr.match(/not a steady-state figure/g)).toHaveLength(1);
     const long = helix(['simulate', chain, '-c', tinyFile, '--rate', '0.1', '-d', '600', '--input-len', '100', '--output-len', '10']);
     expect(long.stderr).toBe('');
+  });
+
+  it('refuses fixed lengths longer than the context (exit 2, as plan --workload does), not a run that rejects them all', () => {
+    const r = helix(['simulate', chain, '-c', tinyFile, '--offline', '5', '--input-len', '100000', '--output-len', '10']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--input-len 100000 and --output-len 10 make 100010 tokens a request, more than the model's context of 2048/);
+    expect(r.stdout).toBe('');
   });
 
   it('refuses a stream larger than one run simulates (it would abort the engine)', () => {
