@@ -236,7 +236,7 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
     });
     // Routing sits before stats so the key order stays fixed for diffs.
     const { stats, ...head } = assembled;
-    const notes = [...stats.notes, ...(choice?.notes ?? []), ...(workload.name === DEFAULT_WORKLOAD ? [] : [OTHER_WORKLOAD_NOTE]), ...(tooLongNote ? [tooLongNote] : [])];
+    const notes = [...stats.notes, ...(choice?.notes ?? []), ...(workload.name === DEFAULT_WORKLOAD ? [] : [OTHER_WORKLOAD_NOTE]), ...(tooLongNote ? [tooLongNote] : []), ...(cluster.inputNotes ?? [])];
     const attached = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } }, workload.model);
     // The figure the planner chose by is kept beside the model's, where a simulation ran.
     const simulated = choice && attached.delivered ? chosenSimulation(choice) : null;

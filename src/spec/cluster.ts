@@ -11,7 +11,7 @@ import { Fields } from './fields.js';
 import { loadGpuCatalogs, type GpuType } from './gpus.js';
 import { findModelCard } from './model-card.js';
 import { readNetwork } from './network.js';
-import { DEFAULT_KV_RESERVE, loadProfile, profileFiles } from './profile.js';
+import { DEFAULT_KV_RESERVE, loadProfile, mixedDerivationNote, profileFiles } from './profile.js';
 import { checkServable } from './servable.js';
 import type { Cluster, GpuProfile, ModelCard } from './types.js';
 import { readYamlSpec } from './yaml-file.js';
@@ -91,7 +91,7 @@ function userLayerTimeDirs(dir: string): string[] {
 export const MAX_NODES = 4096;
 
 /** Nodes one by one or as groups {gpu, count, name?} -> name-1 .. name-count; names unique. */
-function readNodes(root: Fields, ctx: ProfileContext, skipServableCheck = false): NodeInit[] {
+function readNodes(root: Fields, ctx: ProfileContext, skipServableCheck = false): { nodes: NodeInit[]; profiles: ReadonlyMap<string, GpuProfile> } {
   const nodes: NodeInit[] = [];
   const profiles = new Map<string, GpuProfile>();
   const seen = new Set<string>();
@@ -141,7 +141,7 @@ function readNodes(root: Fields, ctx: ProfileContext, skipServableCheck = false)
       });
     }
   }
-  return nodes;
+  return { nodes, profiles };
 }
 
 export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
@@ -149,7 +149,8 @@ export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
   const root = Fields.root(data, file, lineOf).onlyKeys(TOP_KEYS);
   const name = root.optName('name') ?? (file === STDIN_FILE ? 'stdin' : basename(file).replace(/\.ya?ml$/, ''));
   const ctx = profileContext(root, file, options);
-  const nodes = readNodes(root, ctx, options.skipServableCheck);
+  const { nodes, profiles } = readNodes(root, ctx, options.skipServableCheck);
+  const mixed = mixedDerivationNote(profiles.values());
   const network = readNetwork(root, nodes);
 
   const cluster = buildCluster({
@@ -162,6 +163,7 @@ export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
     coordinatorLink: network.coordinatorLink,
     layerTimeDirs: userLayerTimeDirs(ctx.dir),
   });
+  const withNotes = mixed ? { ...cluster, inputNotes: [mixed] } : cluster;
   // A coordinator that reaches nobody is a gap in the file (no figures apply), not a property of the hardware.
   if (!cluster.sourceCapacity.some((c) => c > 0)) {
     throw inputError('no-coordinator-link', 'the coordinator is linked to no node', {
@@ -171,5 +173,5 @@ export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
     });
   }
   if (!options.skipServableCheck) checkServable(cluster);
-  return cluster;
+  return withNotes;
 }

@@ -57,7 +57,10 @@ export function loadProfile(file: string, model: ModelCard, gpu: GpuType, kvRese
     // A derived limit can only be as long as the measurements behind it.
     maxLayers = Math.min(derivedMaxLayers(gpu.vramBytes, model, kvReserve), throughput.length);
   }
+  // Written by profiles/build.ts as "...; pipeline homogeneous" or "...; pipeline A100-40G:4@8,...".
+  const pipeline = /(?:^|; )pipeline ([^;]+)$/.exec(f.optStr('derivedFrom') ?? '')?.[1];
   return {
+    ...(pipeline ? { pipeline } : {}),
     gpu: gpu.name,
     model: model.id,
     vramBytes: gpu.vramBytes,
@@ -113,4 +116,20 @@ export function loadProfileSet(dir: string, modelId: string, options: ProfileSet
     out.set(gpu, loadProfile(file, model, type, options.kvReserve ?? DEFAULT_KV_RESERVE));
   }
   return out;
+}
+
+/**
+ * A note when a cluster puts tables derived for a pipeline of one GPU type (`helix profile
+ * estimate` or `import` without --pipeline) beside Helix's measured tables, which were derived for
+ * the mixed pipelines of Helix's clusters: derived the first way, a measured type comes out at
+ * about 2.5x its table (A100-40G serving LLaMA-2-70B), so those types would take more of the flow
+ * than they can serve.
+ */
+export function mixedDerivationNote(profiles: Iterable<GpuProfile>): string | null {
+  const all = [...profiles];
+  const alone = all.filter((p) => p.source !== 'measured' && p.pipeline === 'homogeneous').map((p) => p.gpu).sort();
+  const measured = all.filter((p) => p.source === 'measured').map((p) => p.gpu).sort();
+  if (alone.length === 0 || measured.length === 0) return null;
+  const many = alone.length > 1;
+  return `the ${alone.join(', ')} profile${many ? 's were' : ' was'} derived for a pipeline of ${many ? 'one type' : 'its own type'} alone, beside measured ${measured.join(', ')} tables that Helix derived for mixed pipelines; derived that way a measured type comes out at about 2.5x its table, so ${many ? 'these types take' : 'it takes'} more of the flow than ${many ? 'they' : 'it'} can serve (derive ${many ? 'them' : 'it'} again with --pipeline for this cluster's pipeline: docs/profiles.md)`;
 }

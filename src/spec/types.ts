@@ -41,6 +41,11 @@ export interface GpuProfile {
   /** NIC speed in bytes/s, in and out (caps the node's token rate). */
   readonly nicBytesPerSec: number;
   readonly file: string;
+  /**
+   * The pipeline a derived table assumed (`helix profile import/estimate` record it in
+   * `derivedFrom`: "homogeneous", or the --pipeline given); absent on tables that do not say.
+   */
+  readonly pipeline?: string;
 }
 
 /** A compute node: one machine, its GPUs acting as one pipeline stage. */
@@ -79,6 +84,8 @@ export interface Cluster {
   readonly coordinatorRegion: string;
   /** sha256 over the resolved inputs: a plan names the inputs it was made for. */
   readonly inputHash: string;
+  /** What the tool should say about the inputs whenever it plans on them (profiles of unlike derivations). */
+  readonly inputNotes?: readonly string[];
   /**
    * Folders of per-layer timing tables that come before the bundled ones (the profile folder's
    * own `layer-time/`, then its parent's, as model cards are found); absent: the bundled only.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadGpuCatalog } from '../../src/spec/gpus.js';
 import { findModel } from '../../src/spec/model-card.js';
-import { derivedMaxLayers, loadProfile, loadProfileSet } from '../../src/spec/profile.js';
+import { derivedMaxLayers, loadProfile, loadProfileSet, mixedDerivationNote } from '../../src/spec/profile.js';
 import { bundledProfiles, failure, setA, setB, tempDir, writeTemp } from './spec-files.js';
 
 const catalog = loadGpuCatalog(join(bundledProfiles, 'gpus.yaml'));
@@ -119,5 +119,25 @@ describe('profile files', () => {
     expect(loadProfileSet(setA, 'llama2-70b').get('T4')!.throughput).toEqual([5709.208, 2434.367, 1347.867, 757.853]);
     expect(loadProfileSet(setA, 'llama1-30b').get('L4')!.throughput[9]).toBe(252.65); // not monotone: kept as measured
     expect(failure(() => loadProfileSet(setA, 'llama3.1-8b')).code).toBe('no-profiles');
+  });
+});
+
+describe('profiles of unlike derivations', () => {
+  const a100 = catalog.get('A100-40G')!;
+  const estimated = loadProfile(join(bundledProfiles, 'estimated', 'llama3.1-70b', 'A100-40G.yaml'), findModel('llama3.1-70b', [models]), a100);
+  const measured = loadProfile(join(setA, 'llama2-70b', 'A100-40G.yaml'), llama70, a100);
+
+  it('reads the pipeline a derived table records, and none where a table does not say', () => {
+    expect(estimated.pipeline).toBe('homogeneous');
+    expect(measured.pipeline).toBeUndefined();
+  });
+
+  it("notes a table derived for one type's pipeline beside measured ones, and nothing otherwise", () => {
+    const note = mixedDerivationNote([estimated, measured, { ...measured, gpu: 'T4' }]);
+    expect(note).toMatch(/^the A100-40G profile was derived for a pipeline of its own type alone, beside measured A100-40G, T4 tables .* about 2\.5x its table/);
+    expect(mixedDerivationNote([measured])).toBeNull();
+    expect(mixedDerivationNote([estimated])).toBeNull();
+    // Derived for the cluster's own pipeline, it is comparable.
+    expect(mixedDerivationNote([{ ...estimated, pipeline: 'A100-40G:4@8,L4:8@4' }, measured])).toBeNull();
   });
 });
