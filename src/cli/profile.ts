@@ -94,12 +94,13 @@ function settingsFrom(flags: ProfileFlags, sources: ProfileSources, model: Model
 /**
  * Where a profile written to `<profiles>/<model>/<GPU>.yaml` keeps its timings:
  * `<profiles>/layer-time/<model>/<GPU>.yaml`. Null where the output is laid out otherwise (then
- * no folder would find them), or where the timings are already a layer-time file there.
+ * no folder would find them), or where the timings were read from that very file. `readFrom`
+ * null: timings made here (an estimate's roofline), always written.
  */
-function layerTimeBeside(output: string, model: ModelCard, gpu: string, timings: string | undefined): string | null {
-  if (!timings || basename(dirname(resolve(output))) !== model.id) return null;
+function layerTimeBeside(output: string, model: ModelCard, gpu: string, readFrom: string | null): string | null {
+  if (basename(dirname(resolve(output))) !== model.id) return null;
   const target = join(dirname(dirname(resolve(output))), 'layer-time', model.id, `${gpu}.yaml`);
-  return resolve(timings) === target ? null : target;
+  return readFrom !== null && resolve(readFrom) === target ? null : target;
 }
 
 function targetTimings(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string): Timings {
@@ -128,8 +129,8 @@ interface Built {
   readonly profile: DerivedProfile;
   readonly notes: string[];
   readonly extra: Record<string, unknown>;
-  /** The timings an import read (written beside the profile with --output). */
-  readonly timings?: Timings;
+  /** The timings an import read, or an estimate's roofline (written beside the profile with --output). */
+  readonly timings?: Timings & { readonly estimated?: boolean };
 }
 
 function runImport(flags: ProfileFlags, sources: ProfileSources, model: ModelCard, gpu: string, settings: ServingSettings): Built {
@@ -194,6 +195,9 @@ function runEstimate(flags: ProfileFlags, sources: ProfileSources, model: ModelC
     profile: est.profile,
     notes,
     extra: { efficiency: eff, familyFitted: est.fitted, factorsFile: factors.file },
+    // Written beside the profile too: plan's delivered objective and simulate need per-layer
+    // timings, and an estimated GPU has no others.
+    timings: { times: est.times, from: `the roofline (${hardware.family} factors from ${factors.file})`, estimated: true },
   };
 }
 
@@ -294,14 +298,20 @@ export const profileCommand: CommandSpec = {
       p.source === 'estimated'
         ? [`Estimated, not measured: ${p.gpu} serving ${model.name} (helix profile estimate).`]
         : [`Imported from per-layer timings: ${p.gpu} serving ${model.name} (helix profile import).`];
-    const timingsOut = built.timings && flags.output ? layerTimeBeside(flags.output, model, flags.gpu, flags.timings) : null;
+    // An import's timings go beside the profile unless read from there, or from the bundled tables
+    // (which plan and simulate find anyway); an estimate's always.
+    const readFrom = built.timings?.estimated ? null : (flags.timings ?? undefined);
+    const timingsOut = built.timings && flags.output && readFrom !== undefined ? layerTimeBeside(flags.output, model, flags.gpu, readFrom) : null;
     if (flags.output) {
       // Imported timings go beside the profile as well, where plan and simulate look for them:
       // without them a cluster using the profile cannot be predicted, only planned for max flow.
       const files = [{ path: flags.output, content: formatProfileYaml(p, comment) }];
       const t = built.timings;
       if (timingsOut && t) {
-        files.push({ path: timingsOut, content: formatLayerTimeYaml({ gpu: flags.gpu, model: model.id, prompt: t.times.prompt, decode: t.times.decode, comment: [`Per-layer timings of ${flags.gpu} serving ${model.name}, from ${t.from} (helix profile import).`] }) });
+        const comment = t.estimated
+          ? [`Estimated, not measured: per-layer timings of ${flags.gpu} serving ${model.name}, from ${t.from} (helix profile estimate).`]
+          : [`Per-layer timings of ${flags.gpu} serving ${model.name}, from ${t.from} (helix profile import).`];
+        files.push({ path: timingsOut, content: formatLayerTimeYaml({ gpu: flags.gpu, model: model.id, prompt: t.times.prompt, decode: t.times.decode, ...(t.estimated ? { source: 'estimated' } : {}), comment }) });
       }
       writeFilesAtomic(files);
     }

@@ -232,7 +232,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     // The user's own layer-time folder where there is one (Cluster.layerTimeDirs holds `<root>/layer-time`).
     const own = cluster.layerTimeDirs?.[0];
     const where = own ? join(own, cluster.model.id) : `layer-time/${cluster.model.id}/ in the cluster's profile folder`;
-    const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so plans using ${untimed.length > 1 ? 'them' : 'it'} cannot be predicted or simulated; planned for max flow instead (add ${untimed.map((g) => `${g}.yaml`).join(', ')} to ${where}, e.g. by \`helix profile import --timings ... -o <profiles>/${cluster.model.id}/<GPU>.yaml\`)`;
+    const note = `objective delivered: no per-layer timings for ${untimed.join(', ')} serving ${cluster.model.id}, so plans using ${untimed.length > 1 ? 'them' : 'it'} cannot be predicted or simulated; planned for max flow instead (add ${untimed.map((g) => `${g}.yaml`).join(', ')} to ${where}, e.g. by \`helix profile import --timings ... -o <profiles>/${cluster.model.id}/<GPU>.yaml\` from measured timings, or \`helix profile estimate --gpu <GPU> --model ${cluster.model.id} -o <profiles>/${cluster.model.id}/<GPU>.yaml\`, whose roofline timings go there too)`;
     return { objective: 'maxflow', chosen: candidates[0], candidates, notes: [note], confirmRequests: null, workload: workload.name };
   }
   add('max flow', 'max flow', await planCluster(cluster, { ...o, timeLimitSec: MAXFLOW_SHARE * o.timeLimitSec }));

@@ -8,6 +8,7 @@ import type { Io } from '../../src/cli/io.js';
 import { HelixError } from '../../src/errors.js';
 import { loadGpuCatalog } from '../../src/spec/gpus.js';
 import { loadModelCard } from '../../src/spec/model-card.js';
+import { loadLayerTimeFile } from '../../src/spec/layer-time.js';
 import { loadProfile } from '../../src/spec/profile.js';
 import { parseWorkloadArg } from '../../src/profiles/workload.js';
 import { helix, repoRoot } from '../fixtures/cli.js';
@@ -49,7 +50,13 @@ describe('helix profile (in-process)', () => {
     expect(io.stdout()).toMatch(/ada compute/);
     // What was written is said on stderr, as every command does, and --quiet silences it.
     expect(io.stdout()).not.toMatch(/wrote/);
-    expect(io.stderr()).toBe(`wrote ${file}\n`);
+    // The roofline's per-layer timings go beside it, where plan and simulate look for them, marked estimated.
+    const times = join(tmp, 'layer-time', 'llama3.1-70b', 'L40S.yaml');
+    expect(io.stderr()).toBe(`wrote ${file} and its timings to ${times} (what plan and simulate read to predict delivered throughput)\n`);
+    const written = loadLayerTimeFile(times);
+    expect(written.gpu).toBe('L40S');
+    expect(readFileSync(times, 'utf8')).toMatch(/^# Estimated, not measured: /);
+    expect(readFileSync(times, 'utf8')).toMatch(/^source: "estimated"$/m);
     const quiet = capture();
     expect(await profileCommand.run(['estimate'], { gpu: 'L40S', model: 'llama3.1-70b', output: file, quiet: true }, quiet)).toBe(0);
     expect(quiet.stderr()).toBe('');
