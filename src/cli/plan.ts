@@ -25,7 +25,7 @@ import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
 import { solverNames } from '../solvers/index.js';
 import { HelixError, usageError } from '../errors.js';
-import { withDelivered } from '../delivered/attach.js';
+import { NO_PREDICTION, withDelivered } from '../delivered/attach.js';
 import { chosenSimulation, DEFAULT_OBJECTIVE, OBJECTIVES, planForDelivered, type Objective } from '../delivered/objective.js';
 import { MAX_THREADS } from '../delivered/parallel-search.js';
 import { bestServingBaseline, maxFlowHint } from '../delivered/hint.js';
@@ -237,7 +237,9 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
     // Routing sits before stats so the key order stays fixed for diffs.
     const { stats, ...head } = assembled;
     const notes = [...stats.notes, ...(choice?.notes ?? []), ...(workload.name === DEFAULT_WORKLOAD ? [] : [OTHER_WORKLOAD_NOTE]), ...(tooLongNote ? [tooLongNote] : []), ...(cluster.inputNotes ?? [])];
-    const attached = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } }, workload.model);
+    const predictedOrNot = withDelivered(cluster, { ...head, routing: embeddedRouting(cluster, assembled), stats: { ...stats, notes } }, workload.model);
+    // A delivered run that fell back to max flow for want of timings has said why already.
+    const attached = choice?.objective === 'maxflow' ? { ...predictedOrNot, stats: { ...predictedOrNot.stats, notes: predictedOrNot.stats.notes.filter((n) => !n.startsWith(NO_PREDICTION)) } } : predictedOrNot;
     // The figure the planner chose by is kept beside the model's, where a simulation ran.
     const simulated = choice && attached.delivered ? chosenSimulation(choice) : null;
     const predicted: Plan = simulated ? { ...attached, delivered: { ...attached.delivered!, simulated } } : attached;

@@ -38,10 +38,13 @@ export function tryPredict(cluster: Cluster, plan: Plan, workload: Workload = az
   return orReason(() => predictDelivered(cluster, plan, workload, options));
 }
 
+/** How the note on a plan that cannot be predicted begins. */
+export const NO_PREDICTION = 'no delivered-throughput prediction: ';
+
 /** The plan with `delivered` filled in (or a note saying why it could not be). */
 export function withDelivered(cluster: Cluster, plan: Plan, workload?: Workload, options: DeliveredOptions = {}): Plan {
   const p = tryPredict(cluster, plan, workload, options);
-  if (typeof p === 'string') return { ...plan, stats: { ...plan.stats, notes: [...plan.stats.notes, `no delivered-throughput prediction: ${p}`] } };
+  if (typeof p === 'string') return { ...plan, stats: { ...plan.stats, notes: [...plan.stats.notes, `${NO_PREDICTION}${p}`] } };
   const { stats, ...rest } = plan;
   const full = noKvRoomNote(cluster, plan);
   // `delivered` sits before `stats` so saved plans read top-down: flow, then what it delivers.
