@@ -22,12 +22,14 @@ import { percent } from '../report/format.js';
 import { planForDelivered, type DeliveredChoice } from '../delivered/objective.js';
 import { workloadOfPlan } from '../delivered/workload.js';
 import { compareWithFresh } from '../delivered/fresh.js';
+import { tryPredict } from '../delivered/attach.js';
 import type { Plan, PlanObjective } from '../plan/types.js';
 
 interface ValidateFlags extends CommonFlags {
   readonly cluster?: string;
   readonly profiles?: string;
   readonly minThroughput?: number;
+  readonly minDelivered?: number;
   readonly maxGap?: number;
   readonly fresh?: boolean;
   readonly timeLimit: number;
@@ -60,6 +62,11 @@ export interface ValidationResult {
   readonly fresh: number | null;
   /** With --fresh on a delivered plan: this plan's tokens/s in that same simulation. */
   readonly served: number | null;
+  /**
+   * The tokens/s the delivered model predicts the plan serves, worked out again from the inputs
+   * for the plan's workload (null: the plan failed its check, or its GPUs have no per-layer timings).
+   */
+  readonly predicted: number | null;
 }
 
 /** What a plan aimed at: a baseline placement records no objective and aims at neither. */
@@ -91,6 +98,7 @@ export const validateCommand: CommandSpec = {
     { flags: '-c, --cluster <file>', description: 'cluster spec the plans are for (required)' },
     { flags: '-p, --profiles <dir>', description: 'profile folder (overrides the spec\'s `profiles:`)' },
     { flags: '--min-throughput <tokens>', description: "fail when a plan's flow carries fewer tokens/s (its max flow, the plan's `throughput`; a delivered plan serves less, see its prediction)", parse: parseNonNegativeNumber('--min-throughput') },
+    { flags: '--min-delivered <tokens>', description: "fail when the tokens/s the delivered model predicts a plan serves (worked out again from the inputs, for the plan's workload) is below this", parse: parseNonNegativeNumber('--min-delivered') },
     { flags: '--max-gap <fraction>', description: 'fail when a maxflow plan is further than this below the upper bound (or, with --fresh, any plan below a fresh one)', parse: parseFraction('--max-gap') },
     { flags: '--fresh', description: 're-plan now for each plan\'s objective and fail when a plan is stale: more than --max-gap below what helix finds (default 0.01; delivered plans, both simulated on one request stream: 0.03)' },
     { flags: '-t, --time-limit <seconds>', description: 'time for the fresh plan', parse: parsePositiveNumber('--time-limit'), defaultValue: 30 },
@@ -150,7 +158,7 @@ export const validateCommand: CommandSpec = {
           // The line already names the plan's file; the message names any other.
           const e = entry.error;
           const message = renderError(e.details.file === entry.file ? new HelixError(e.code, e.kind, e.message, { ...e.details, file: undefined }) : e);
-          results.push({ file: entry.file, valid: false, error: { code: e.code, message }, objective: null, method: null, throughput: 0, maxFlow: 0, problems: [], warnings: [], bound: 0, gap: 0, fresh: null, served: null });
+          results.push({ file: entry.file, valid: false, error: { code: e.code, message }, objective: null, method: null, throughput: 0, maxFlow: 0, problems: [], warnings: [], bound: 0, gap: 0, fresh: null, served: null, predicted: null });
           continue;
         }
         const out = replanLeftOut(cluster, entry.plan);
@@ -176,6 +184,13 @@ export const validateCommand: CommandSpec = {
       }
       if (flags.minThroughput !== undefined && throughput < flags.minThroughput) {
         problems.push({ field: 'throughput', message: `${throughput.toFixed(1)} tokens/s is below the required ${flags.minThroughput}` });
+      }
+      // What the plan serves, by the model, never read from the plan (as the bound is not).
+      const prediction = r.problems.length === 0 ? tryPredict(cluster, plan, workloadOfPlan(plan).model) : null;
+      const predicted = prediction !== null && typeof prediction !== 'string' ? prediction.throughput : null;
+      if (flags.minDelivered !== undefined && r.problems.length === 0) {
+        if (typeof prediction === 'string') problems.push({ field: 'delivered', message: `cannot be predicted, so --min-delivered cannot be checked: ${prediction}` });
+        else if (predicted !== null && predicted < flags.minDelivered) problems.push({ field: 'delivered', message: `${predicted.toFixed(1)} tokens/s predicted served is below the required ${flags.minDelivered}` });
       }
       // Simulated figures of equally good plans differ by 1-2% on one request stream (a layout
       // chosen on one stream keeps about half its gain on another: docs/delivered.md), so a
@@ -222,7 +237,7 @@ export const validateCommand: CommandSpec = {
       // confirm it (the spec changed since in other ways): say so, since one may be a machine added since.
       const without = out.proven ? [] : out.nodes.map((i) => cluster.nodes[i].name);
       const warnings = without.length > 0 ? [...r.warnings, `judged without ${without.join(', ')}, which this replan does not list (left out by a replan, or added to the spec since; \`helix replan --restore\` brings one in)`] : r.warnings;
-      return { file, valid: problems.length === 0, objective, method, throughput, maxFlow: r.maxFlow, problems, warnings, bound, gap, fresh, served };
+      return { file, valid: problems.length === 0, objective, method, throughput, maxFlow: r.maxFlow, problems, warnings, bound, gap, fresh, served, predicted };
     }
     const c = colorFor(io, flags.color);
     if (flags.json) {
@@ -238,7 +253,7 @@ export const validateCommand: CommandSpec = {
               : '';
         // An unreadable plan is reported as every command reports bad input, on stderr.
         if (r.error) io.err(`helix: ${shownFile(r.file)}: ${r.error.message}\n`);
-        else if (r.valid) io.out(`${c.green('valid')}    ${shownFile(r.file)}  ${tokens(r.throughput)} tokens/s of flow (the placement's max flow ${tokens(r.maxFlow)})${fresh}\n`);
+        else if (r.valid) io.out(`${c.green('valid')}    ${shownFile(r.file)}  ${tokens(r.throughput)} tokens/s of flow (the placement's max flow ${tokens(r.maxFlow)})${r.predicted !== null ? `, ${tokens(r.predicted)} predicted served` : ''}${fresh}\n`);
         else io.out(`${c.red('INVALID')}  ${shownFile(r.file)}  ${r.problems.length} problem(s)\n${formatProblems(r.problems)}\n`);
         if (!flags.quiet) for (const w of r.warnings) io.err(`warning: ${shownFile(r.file)}: ${w}\n`);
       }

@@ -271,6 +271,23 @@ describe('helix validate gates (built binary)', () => {
     expect(bad.stdout).toMatch(/below the required/);
   });
 
+  it('gates on the delivered model with --min-delivered, worked out again from the inputs, not read from the plan', async () => {
+    // The gate.json of the test above: a delivered plan of tiny.
+    const plan = JSON.parse(readFileSync(file, 'utf8'));
+    const served = plan.delivered.throughput;
+    const ok = await helixAsync(['validate', file, '--cluster', 'clusters/tiny.yaml', '--min-delivered', String(Math.floor(served - 1)), '--json']);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(JSON.parse(ok.stdout)[0].predicted).toBeCloseTo(served, 3);
+    // A plan claiming more than it serves changes nothing: the figure is the model's, now.
+    const inflated = join(tmp, 'inflated.json');
+    writeFileSync(inflated, JSON.stringify({ ...plan, delivered: { ...plan.delivered, throughput: 10 * served } }));
+    const bad = await helixAsync(['validate', inflated, '--cluster', 'clusters/tiny.yaml', '--min-delivered', String(Math.ceil(served + 1))]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/tokens\/s predicted served is below the required/);
+    const text = await helixAsync(['validate', file, '--cluster', 'clusters/tiny.yaml']);
+    expect(text.stdout).toMatch(/tokens\/s of flow \(the placement's max flow [\d,.]+\), [\d,.]+ predicted served/);
+  });
+
   it('fails a weak plan with --max-gap and a stale one with --fresh; a baseline placement is judged against its own method', async () => {
     const weak = await helixAsync(['plan', 'clusters/tiny.yaml', '--json', '--method', 'petals']);
     const weakFile = join(tmp, 'weak.json');
