@@ -83,6 +83,8 @@ function checkHeader(cells: readonly string[], file: string, line: number): void
   }
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 export function parseLayerTimeCsv(text: string, file: string): LayerTimeTable {
   const points: LayerTimePoint[] = [];
   const lines = text.split(/\r?\n/);
@@ -90,7 +92,8 @@ export function parseLayerTimeCsv(text: string, file: string): LayerTimeTable {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const cells = trimmed.split(/\s*[,;\t]\s*/);
-    const nums = cells.map(Number);
+    // Decimal numbers only: Number() would also read `0x10` as 16 and `` as 0.
+    const nums = cells.map((c) => (DECIMAL.test(c) ? Number(c) : NaN));
     const numeric = cells.length === 2 && cells.every((c) => c !== '') && nums.every(Number.isFinite);
     if (!numeric) {
       // Column titles such as `batch,ms` are fine on the first data line only, but they must not

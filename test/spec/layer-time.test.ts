@@ -31,6 +31,12 @@ describe('parseLayerTimeCsv', () => {
     ]);
   });
 
+  it('reads decimal numbers only: a hex cell is no timing (Number() read 0x10 as 16)', () => {
+    expect(parseLayerTimeCsv('0,0\n250,2.5e0\n500,+4.\n', 'x.csv').points).toEqual([[0, 0], [250, 2.5], [500, 4]]);
+    expect(() => parseLayerTimeCsv('0,0\n0x10,2\n', 'x.csv')).toThrow(/^not a timing line$/);
+    expect(() => parseLayerTimeCsv('0,0\n16,0b11\n', 'x.csv')).toThrow(/^not a timing line$/);
+  });
+
   it('rejects a non-numeric line with its line number', () => {
     try {
       parseLayerTimeCsv('0,0\n250,abc\n', 'x.csv');
