@@ -103,11 +103,21 @@ function inputFiles(spec: CommandSpec, args: readonly string[], options: Record<
   for (const o of spec.options) {
     const opt = new Option(o.flags);
     const flag = opt.long ?? opt.flags;
-    const value = options[opt.attributeName()];
-    if (!/<file>/.test(o.flags) || OUTPUT_FLAGS.has(flag) || typeof value !== 'string' || value === '' || value === STDIN_FILE) continue;
+    // A value parsed from the file it names (profile --workload) keeps that name as `file`.
+    const raw = options[opt.attributeName()];
+    const value = typeof raw === 'object' && raw !== null && typeof (raw as { file?: unknown }).file === 'string' ? (raw as { file: string }).file : raw;
+    if (!(/<file>/.test(o.flags) || o.reads) || OUTPUT_FLAGS.has(flag) || typeof value !== 'string' || value === '' || value === STDIN_FILE) continue;
     files.push([value, `the input file of ${flag}`]);
   }
-  return files;
+  // Only files: a device such as /dev/stdin is the same inode as /dev/stdout on a terminal, and
+  // writing one does not replace the other; a value that names no file (`--workload 750:240`) reads none.
+  return files.filter(([path]) => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

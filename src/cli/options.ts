@@ -9,6 +9,11 @@ export interface OptionSpec {
   readonly description: string;
   readonly parse?: (value: string, previous: unknown) => unknown;
   readonly defaultValue?: unknown;
+  /**
+   * The value may name a file the command reads, though its placeholder is not `<file>`
+   * (`--compare <profile.yaml>`, `--workload <IN:OUT|file>`): no output may replace it.
+   */
+  readonly reads?: boolean;
 }
 
 export interface ArgumentSpec {

@@ -229,7 +229,8 @@ export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: Re
         : { ...result.settings, ...(objective ? { objective } : {}), workload: workload.name },
       // A delivered plan took the whole run, not the winning candidate's share of it, and a
       // Ctrl-C during the later phases interrupted it whatever that candidate's own run reported.
-      status: choice ? deliveredStatus(result.status, controller.signal.aborted, (performance.now() - started) / 1000, plannerOptions.timeLimitSec) : result.status,
+      // A run that fell back to max flow (no timings) keeps the max-flow search's own status.
+      status: choice?.objective === 'delivered' ? deliveredStatus(result.status, controller.signal.aborted, (performance.now() - started) / 1000, plannerOptions.timeLimitSec) : choice && controller.signal.aborted ? 'interrupted' : result.status,
       bound: result.bound,
       stats: choice ? { ...result.stats, wallTimeSec: (performance.now() - started) / 1000 } : result.stats,
       flow: result.flow,

@@ -15,7 +15,7 @@ import { readTimings, type Timings } from '../profiles/timings.js';
 import { HELIX_WORKLOAD, parseWorkloadArg, type Workload } from '../profiles/workload.js';
 import { formatDerivedProfile, type DerivedProfileView } from '../report/profiles-table.js';
 import { derivedMaxLayers, DEFAULT_KV_RESERVE, loadProfile } from '../spec/profile.js';
-import { formatLayerTimeYaml } from '../spec/layer-time.js';
+import { formatLayerTimeYaml, loadLayerTimeFile } from '../spec/layer-time.js';
 import type { ModelCard } from '../spec/types.js';
 import { parseBytes } from '../spec/units.js';
 import type { CommandSpec } from './command.js';
@@ -98,7 +98,9 @@ function settingsFrom(flags: ProfileFlags, sources: ProfileSources, model: Model
  * null: timings made here (an estimate's roofline), always written.
  */
 function layerTimeBeside(output: string, model: ModelCard, gpu: string, readFrom: string | null): string | null {
-  if (basename(dirname(resolve(output))) !== model.id) return null;
+  // Only a profile where plan finds it (<model>/<GPU>.yaml) gets timings under the GPU's name:
+  // one written as T4-estimate.yaml is a side copy, and its timings would replace the T4's.
+  if (basename(dirname(resolve(output))) !== model.id || basename(output) !== `${gpu}.yaml`) return null;
   const target = join(dirname(dirname(resolve(output))), 'layer-time', model.id, `${gpu}.yaml`);
   return readFrom !== null && resolve(readFrom) === target ? null : target;
 }
@@ -208,8 +210,8 @@ export const profileCommand: CommandSpec = {
   options: [
     { flags: '--gpu <type>', description: 'machine type from the GPU catalog (required)' },
     { flags: '--model <id>', description: 'model card id, e.g. llama3.1-70b (required)' },
-    { flags: '--timings <path>', description: 'import: folder with prompt_bs2time.csv + decode_bs2time.csv, or a layer-time .yaml (default: bundled timings)' },
-    { flags: '--workload <IN:OUT|file>', description: 'typical request: mean input:output tokens, or a CSV of input_tokens,output_tokens (default 750:240)', parse: (v: string) => parseWorkloadArg(v) },
+    { flags: '--timings <path>', description: 'import: folder with prompt_bs2time.csv + decode_bs2time.csv, or a layer-time .yaml (default: bundled timings)', reads: true },
+    { flags: '--workload <IN:OUT|file>', description: 'typical request: mean input:output tokens, or a CSV of input_tokens,output_tokens (default 750:240)', parse: (v: string) => parseWorkloadArg(v), reads: true },
     { flags: '--kv-fill <fraction>', description: 'share of KV-cache slots counted on for steady work (default 0.3, as Helix)', parse: parseFill },
     { flags: '--kv-reserve <fraction>', description: 'share of VRAM kept for the KV cache when deriving max layers (default 0.5)', parse: parseFraction('--kv-reserve') },
     { flags: '--max-layers <n>', description: 'most layers a machine holds (default: from VRAM and --kv-reserve)', parse: parsePositiveInt('--max-layers') },
@@ -218,7 +220,7 @@ export const profileCommand: CommandSpec = {
     { flags: '--pipeline <mix>', description: 'cluster mix the node serves in, TYPE:COUNT[@LAYERS],... (default: a pipeline of this type alone)' },
     { flags: '-p, --profiles <dir>', description: 'your profiles folder: its gpus.yaml, gpu-specs.yaml, models/, layer-time/ overlay the bundled ones' },
     { flags: '--factors <file>', description: 'estimate: roofline factors (default: profiles/catalog/efficiency.yaml)' },
-    { flags: '--compare <profile.yaml>', description: 'show the error against an existing profile, k by k' },
+    { flags: '--compare <profile.yaml>', description: 'show the error against an existing profile, k by k', reads: true },
     { flags: '-o, --output <file>', description: 'write the profile YAML (loadable by clusters) to this file' },
   ],
   examples: [
@@ -301,7 +303,11 @@ export const profileCommand: CommandSpec = {
     // An import's timings go beside the profile unless read from there, or from the bundled tables
     // (which plan and simulate find anyway); an estimate's always.
     const readFrom = built.timings?.estimated ? null : (flags.timings ?? undefined);
-    const timingsOut = built.timings && flags.output && readFrom !== undefined ? layerTimeBeside(flags.output, model, flags.gpu, readFrom) : null;
+    const beside = built.timings && flags.output && readFrom !== undefined ? layerTimeBeside(flags.output, model, flags.gpu, readFrom) : null;
+    // An estimate never replaces timings someone measured: the folder's clusters would then be
+    // simulated on the roofline.
+    const measuredThere = beside !== null && built.timings?.estimated === true && existsSync(beside) && !isEstimatedLayerTime(beside);
+    const timingsOut = measuredThere ? null : beside;
     if (flags.output) {
       // Imported timings go beside the profile as well, where plan and simulate look for them:
       // without them a cluster using the profile cannot be predicted, only planned for max flow.
@@ -359,7 +365,17 @@ export const profileCommand: CommandSpec = {
     // What was written goes where every command says it: stderr, silenced by --quiet.
     if (!flags.quiet) {
       io.err(flags.output ? `wrote ${flags.output}${timingsOut ? ` and its timings to ${timingsOut} (what plan and simulate read to predict delivered throughput)` : ''}\n` : 'write it with --output <profiles>/<model>/<GPU>.yaml\n');
+      if (measuredThere) io.err(`kept the measured timings at ${beside}: the estimate's roofline timings were not written over them\n`);
     }
     return 0;
   },
 };
+
+/** A layer-time file an estimate wrote (`source: "estimated"`); unreadable ones count as not. */
+function isEstimatedLayerTime(file: string): boolean {
+  try {
+    return loadLayerTimeFile(file).source === 'estimated';
+  } catch {
+    return false;
+  }
+}

@@ -18,7 +18,7 @@ import { BASELINE_METHODS } from '../search/baselines/index.js';
 import { replan } from '../search/replan.js';
 import { DEFAULT_PLANNER_OPTIONS, type PlannerProgress } from '../search/planner.js';
 import { bestBound } from '../search/bounds.js';
-import { verifyPlan } from '../verify/verify.js';
+import { LEFT_OUT_WARNING, verifyPlan } from '../verify/verify.js';
 import { formatDiff } from '../report/diff-text.js';
 import { formatProblems } from '../report/problems.js';
 import { percent, tokens } from '../report/format.js';
@@ -68,6 +68,9 @@ export const replanCommand: CommandSpec = {
     const before = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const check = verifyPlan(old, before, { planFile: args[0] });
     if (!check.valid) throw invalidPlanError(args[0], check, { subject: 'the plan in force', spec: flags.cluster });
+    // What validate would warn of (a plan for a spec of another name, inputs edited since), as the
+    // other commands that act on a plan say it. The nodes a replan left out get their own note below.
+    if (!flags.quiet) for (const w of check.warnings.filter((x) => !x.startsWith(LEFT_OUT_WARNING))) io.err(`warning: ${args[0]}: ${w}\n`);
     let cluster = flags.addFrom ? loadCluster(flags.addFrom, { profilesDir: flags.profiles }) : before;
     if (cluster.model.id !== before.model.id) {
       throw usageError('model-mismatch', `--add-from ${flags.addFrom} serves ${cluster.model.id}, but the plan in force serves ${before.model.id}`, {
@@ -161,7 +164,7 @@ export const replanCommand: CommandSpec = {
     // Notes the user should see beside the diff (also kept in the plan's own notes).
     const why = old.settings.objective === 'delivered' ? 'it was made for delivered throughput' : aimedElsewhere ? `it is a ${old.settings.method} placement` : '`helix plan` on the changed cluster plans afresh';
     const keptNote = keepFlow !== null && r.reference < r.full.throughput * (1 - 1e-9) ? [`moves aimed to keep the plan in force's own max flow (${tokens(r.reference)} tokens/s), not a full re-plan's (${tokens(r.full.throughput)}): ${why}`] : [];
-    const notes = [...unchangedNote, ...leftOutNote, ...retypedNote, ...keptNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : [])];
+    const notes = [...unchangedNote, ...leftOutNote, ...retypedNote, ...keptNote, ...(old.settings.objective === 'delivered' && r.throughput > 0 ? [deliveredReplanNote(before, old, cluster, draft)] : []), ...(cluster.inputNotes ?? [])];
     // Like every saved plan: routing tables for the runtime, then what the placement is predicted to deliver.
     const { stats, ...head } = draft;
     // Predicted for the requests the plan in force was made for (its settings carry the name on).

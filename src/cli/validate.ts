@@ -134,7 +134,7 @@ export const validateCommand: CommandSpec = {
     if (flags.maxGap !== undefined && !flags.fresh && delivered.length > 0) {
       throw usageError(
         'gap-not-objective',
-        `--max-gap without --fresh compares a plan's max flow with the upper bound, but ${shownFile(delivered[0].file)} was planned for --objective delivered, which trades max flow for tokens/s served; add --fresh to compare it with a fresh delivered plan, or use --min-throughput`,
+        `--max-gap without --fresh compares a plan's max flow with the upper bound, but ${shownFile(delivered[0].file)} was planned for --objective delivered, which trades max flow for tokens/s served; add --fresh to compare it with a fresh delivered plan, or gate what it serves with --min-delivered`,
       );
     }
     // Each plan is judged on the cluster it was made for: the spec, less the machines a replan

@@ -12,6 +12,8 @@ export interface Workload {
   readonly meanOutput: number;
   /** Where the figures came from, for the profile's provenance line. */
   readonly source: string;
+  /** The lengths file read, where they came from one. */
+  readonly file?: string;
 }
 
 /**
@@ -101,8 +103,8 @@ export function parseWorkloadArg(value: string, readFile?: (path: string) => str
     // As every input: UTF-8, or an error naming the first byte that is not.
     text = readFile ? readFile(value) : readText(value);
   } catch (e) {
-    if (e instanceof HelixError && e.code === 'not-utf8') throw e;
+    if (e instanceof HelixError && (e.code === 'not-utf8' || e.code === 'too-large')) throw e;
     throw usageError('bad-option', '--workload is neither IN:OUT nor a readable file', { expected: 'IN:OUT such as 750:240, or a CSV of input_tokens,output_tokens', found: JSON.stringify(value) });
   }
-  return workloadFromLengthsCsv(text, value);
+  return { ...workloadFromLengthsCsv(text, value), file: value };
 }

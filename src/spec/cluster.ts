@@ -147,7 +147,8 @@ function readNodes(root: Fields, ctx: ProfileContext, skipServableCheck = false)
 export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
   const { data, lineOf } = readYamlSpec(file);
   const root = Fields.root(data, file, lineOf).onlyKeys(TOP_KEYS);
-  const name = root.optName('name') ?? (file === STDIN_FILE ? 'stdin' : basename(file).replace(/\.ya?ml$/, ''));
+  const given = root.optName('name');
+  const name = given ?? (file === STDIN_FILE ? 'stdin' : basename(file).replace(/\.ya?ml$/, ''));
   const ctx = profileContext(root, file, options);
   const { nodes, profiles } = readNodes(root, ctx, options.skipServableCheck);
   const mixed = mixedDerivationNote(profiles.values());
@@ -163,7 +164,7 @@ export function loadCluster(file: string, options: LoadOptions = {}): Cluster {
     coordinatorLink: network.coordinatorLink,
     layerTimeDirs: userLayerTimeDirs(ctx.dir),
   });
-  const withNotes = mixed ? { ...cluster, inputNotes: [mixed] } : cluster;
+  const withNotes = { ...cluster, ...(mixed ? { inputNotes: [mixed] } : {}), ...(given === undefined ? { unnamed: true as const } : {}) };
   // A coordinator that reaches nobody is a gap in the file (no figures apply), not a property of the hardware.
   if (!cluster.sourceCapacity.some((c) => c > 0)) {
     throw inputError('no-coordinator-link', 'the coordinator is linked to no node', {

@@ -32,6 +32,8 @@ export interface LayerTimes {
   readonly prompt: LayerTimeTable;
   readonly decode: LayerTimeTable;
   readonly file: string;
+  /** What the file says it is, e.g. `estimated` (helix profile estimate); absent: measured. */
+  readonly source?: string;
 }
 
 function tableError(file: string, field: string, message: string, expected: string, found?: string): never {
@@ -98,7 +100,8 @@ export function parseLayerTimeCsv(text: string, file: string): LayerTimeTable {
     if (!numeric) {
       // Column titles such as `batch,ms` are fine on the first data line only, but they must not
       // say the columns are something else: a table in seconds read as milliseconds is 1,000x off.
-      if (points.length === 0 && cells.length === 2 && nums.every((n) => !Number.isFinite(n))) {
+      // A header has words for cells: `0x10,0x20` is numbers in a form this table does not take.
+      if (points.length === 0 && cells.length === 2 && cells.every((c) => !Number.isFinite(Number(c)))) {
         checkHeader(cells, file, i + 1);
         return;
       }
@@ -172,7 +175,9 @@ function pointsField(f: Fields, key: string): LayerTimePoint[] {
 /** Reads one project-format layer-time file. */
 export function loadLayerTimeFile(file: string): LayerTimes {
   const f = Fields.root(readYamlFile(file), file).onlyKeys(['gpu', 'model', 'source', 'note', 'prompt', 'decode']);
+  const source = f.optStr('source');
   return {
+    ...(source !== undefined ? { source } : {}),
     gpu: f.str('gpu'),
     model: f.str('model'),
     prompt: makeLayerTimeTable(pointsField(f, 'prompt'), file, 'prompt'),

@@ -84,6 +84,8 @@ export interface Cluster {
   readonly coordinatorRegion: string;
   /** sha256 over the resolved inputs: a plan names the inputs it was made for. */
   readonly inputHash: string;
+  /** The spec gives no `name:` (the name is its file's, or `stdin`). */
+  readonly unnamed?: true;
   /** What the tool should say about the inputs whenever it plans on them (profiles of unlike derivations). */
   readonly inputNotes?: readonly string[];
   /**

@@ -19,14 +19,14 @@ export interface YamlSpec {
 }
 
 /**
- * The most bytes an input may have (64 MiB). A spec, plan or profile of the largest cluster helix
- * takes (4,096 nodes) is a few MB; without a cap, `/dev/zero` or a runaway pipe as an input
- * would fill memory before any message.
+ * The most bytes an input may have (256 MiB). A plan of 1,000 nodes is 1.5 MB, and one of the
+ * largest cluster helix takes (4,096 nodes, densely routed) tens of MB; without a cap,
+ * `/dev/zero` or a runaway pipe as an input would fill memory before any message.
  */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 function tooLarge(file: string) {
-  return inputError('too-large', `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, far more than any cluster spec, plan, profile or trace helix reads`, { file, expected: 'a file of at most 64 MiB' });
+  return inputError('too-large', `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, far more than any cluster spec, plan, profile or trace helix reads`, { file, expected: `a file of at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB` });
 }
 
 /** A file's bytes, read in chunks so that an endless one (a device, a FIFO) stops at the cap. */

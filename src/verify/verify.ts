@@ -13,6 +13,8 @@ import { formatLayerRange } from '../spec/layer-range.js';
 import { article } from '../report/format.js';
 
 /** The warning of a plan checked against inputs other than those it was made for. */
+/** How the warning about nodes a replan left out begins (replan says it in its own note). */
+export const LEFT_OUT_WARNING = 'left out by a replan: ';
 export const INPUTS_CHANGED = 'the cluster or profiles changed since this plan was made (input hash differs); checked against the current inputs';
 
 export interface Problem {
@@ -66,8 +68,9 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   }
   // The hash leaves the name out (renaming a spec changes nothing a plan depends on), but a plan
   // judged against a spec of another name is often the wrong pairing in a runbook or CI job.
-  if (plan.cluster.name !== cluster.name) {
-    warnings.push(`the plan was made for cluster "${plan.cluster.name}", and is checked against "${cluster.name}" (${cluster.file})`);
+  // Only a spec that names itself: an unnamed one takes its file's name, which a symlink or `-` changes.
+  if (plan.cluster.name !== cluster.name && !cluster.unnamed) {
+    warnings.push(`the plan was made for cluster "${plan.cluster.name}", and is checked against "${cluster.name}" (${shownFile(cluster.file)})`);
   }
 
   // Made for these very inputs (a changed cluster is allowed, with the warning above), the plan
@@ -130,7 +133,7 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
   });
   if (replanned) {
     const names = leftOut.map((i) => cluster.nodes[i].name);
-    warnings.push(`left out by a replan: ${names.join(', ')} (in the spec, not in the plan; treated as unused)`);
+    warnings.push(`${LEFT_OUT_WARNING}${names.join(', ')} (in the spec, not in the plan; treated as unused)`);
   } else {
     for (const node of cluster.nodes) {
       if (!seen.has(node.name)) warnings.push(`node "${node.name}" is missing from the plan (treated as unused)`);

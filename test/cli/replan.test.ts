@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helixAsync, repoRoot } from '../fixtures/cli.js';
@@ -267,5 +267,22 @@ describe('helix replan and the plan in force (built binary)', () => {
     expect(next.settings).toMatchObject({ maxStages: 10, minLayers: 4 });
     expect(next.depth).toBeLessThanOrEqual(10);
     for (const n of next.nodes) if (n.start !== null) expect(n.end - n.start).toBeGreaterThanOrEqual(4);
+  });
+
+  it("keeps the plan's input notes (an estimated profile beside measured ones) in the replan", async () => {
+    const profiles = join(tmp, 'mixed-profiles');
+    cpSync(join(repoRoot, 'profiles', 'helix-set-a'), profiles, { recursive: true });
+    const est = await helixAsync(['profile', 'estimate', '--gpu', 'H100-80G', '--model', 'llama1-30b', '-o', join(profiles, 'llama1-30b', 'H100-80G.yaml'), '-q']);
+    expect(est.code, est.stderr).toBe(0);
+    const spec = join(tmp, 'mixed.yaml');
+    writeFileSync(spec, `${readFileSync(join(repoRoot, 'clusters', 'tiny.yaml'), 'utf8').replace('../profiles/helix-set-a', profiles)}  - { name: h100, gpu: H100-80G, region: lab }\n`);
+    const plan = join(tmp, 'mixed-plan.json');
+    const made = await helixAsync(['plan', spec, '-m', 'petals', '-o', plan, '-q']);
+    expect(made.code, made.stderr).toBe(0);
+    const mixed = /derived for a pipeline of its own type alone/;
+    expect(JSON.parse(readFileSync(plan, 'utf8')).stats.notes.join('\n')).toMatch(mixed);
+    const r = await helixAsync(['replan', plan, '-c', spec, '--remove', 't4-1', '-t', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).plan.stats.notes.join('\n')).toMatch(mixed);
   });
 });

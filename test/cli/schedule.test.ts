@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { helix } from '../fixtures/cli.js';
 import { mutable } from '../fixtures/plans.js';
 import { serializePlan } from '../../src/plan/io.js';
@@ -29,6 +29,20 @@ describe('helix schedule (built binary)', () => {
     expect(j.tables[0].hops).toEqual([{ to: 't4-1', flow: j.throughput, weight: 1 }]);
     expect(j.tables[5].sequence).toEqual(['sink']);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(j);
+  });
+
+  it("passes on validate's warnings (a plan for a spec of another name), and --quiet silences them", () => {
+    const renamed = join(dir, 'renamed.yaml');
+    writeFileSync(renamed, readFileSync(tinyFile, 'utf8').replace(/^name: tiny$/m, 'name: tiny-staging').replace('../profiles', join(dirname(tinyFile), '..', 'profiles')));
+    const r = helix(['schedule', planFile, '--cluster', renamed]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: .*plan\.json: the plan was made for cluster "tiny", and is checked against "tiny-staging"/m);
+    const quiet = helix(['schedule', planFile, '--cluster', renamed, '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const explained = helix(['explain', planFile, '--cluster', renamed, '--quiet']);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stderr).toBe('');
   });
 
   it('prints a table of next hops in layer order', () => {

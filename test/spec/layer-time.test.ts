@@ -35,6 +35,8 @@ describe('parseLayerTimeCsv', () => {
     expect(parseLayerTimeCsv('0,0\n250,2.5e0\n500,+4.\n', 'x.csv').points).toEqual([[0, 0], [250, 2.5], [500, 4]]);
     expect(() => parseLayerTimeCsv('0,0\n0x10,2\n', 'x.csv')).toThrow(/^not a timing line$/);
     expect(() => parseLayerTimeCsv('0,0\n16,0b11\n', 'x.csv')).toThrow(/^not a timing line$/);
+    // Not even as a first line, where a header may stand: it would be dropped without a word.
+    expect(() => parseLayerTimeCsv('0x10,0x20\n1,2\n8,3\n', 'x.csv')).toThrow(/^not a timing line$/);
   });
 
   it('rejects a non-numeric line with its line number', () => {

@@ -14,10 +14,10 @@ describe('readText', () => {
     writeFileSync(big, '');
     truncateSync(big, MAX_INPUT_BYTES + 1);
     expect(() => readText(big)).toThrow(HelixError);
-    expect(() => readText(big)).toThrow(/larger than 64 MiB/);
-    // At the cap itself it is read.
-    truncateSync(big, MAX_INPUT_BYTES);
-    expect(readText(big).length).toBe(MAX_INPUT_BYTES);
+    expect(() => readText(big)).toThrow(/larger than 256 MiB/);
+    // Below it, read whole (a file of several reads' worth of chunks).
+    truncateSync(big, 3 * 1024 * 1024 + 5);
+    expect(readText(big).length).toBe(3 * 1024 * 1024 + 5);
   });
 
   it('quotes no more than a few characters of a huge value in a message', () => {

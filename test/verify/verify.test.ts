@@ -259,6 +259,8 @@ describe('verifyPlan rejects', () => {
     expect(r.valid).toBe(true);
     expect(r.warnings).toContainEqual(expect.stringMatching(/^the plan was made for cluster "prod-east", and is checked against "identical-3"/));
     expect(verifyPlan(good, cluster).warnings).toEqual([]);
+    // A spec without `name:` takes its file's name, which a symlink or `-` changes: no warning.
+    expect(verifyPlan(p, { ...cluster, unnamed: true }).warnings).toEqual([]);
   });
 
   it('a plan for another model, as an input error', () => {
