@@ -78,6 +78,12 @@ describe('parseLayerTimeCsv', () => {
     // Batch 0 costs nothing and is how the bundled tables start.
     expect(parseLayerTimeCsv('0,0\n1,0.4\n64,1\n', 'x.csv').points).toHaveLength(3);
   });
+
+  it('rejects more than a minute for one layer (simulate --layer-times took 1e300 ms and served 1e-297 tokens/s)', () => {
+    expect(() => parseLayerTimeCsv('0,0\n1,1e300\n', 'x.csv')).toThrow(/1e\+300 ms for one layer at batch 1, more than a minute/);
+    expect(() => parseLayerTimeCsv('0,0\n16,5200000\n', 'x.csv')).toThrow(/more than a minute/);
+    expect(parseLayerTimeCsv('0,0\n100000,59000\n', 'x.csv').points).toHaveLength(2);
+  });
 });
 
 describe('msPerLayer', () => {
