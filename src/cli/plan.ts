@@ -15,7 +15,8 @@ import { loadCluster } from '../spec/cluster.js';
 import { INFEASIBLE_NOTE, planCluster, PLAN_METHODS, type PlannerOptions, type PlannerProgress } from '../search/planner.js';
 import { assemblePlan } from '../plan/assemble.js';
 import { serializePlan } from '../plan/io.js';
-import type { Plan, PlanMethod, PlanStatus } from '../plan/types.js';
+import type { Plan, PlanMethod } from '../plan/types.js';
+import { deliveredStatus } from '../delivered/status.js';
 import { verifyPlan, type VerifyReport } from '../verify/verify.js';
 import type { Cluster } from '../spec/types.js';
 import { formatPlan } from '../report/plan-table.js';
@@ -174,21 +175,6 @@ function checkMethodFlags(flags: PlanFlags, given: ReadonlySet<string> = new Set
     throw usageError('flag-needs-separate', `--by groups nodes for --method separate only (the method is ${flags.method})`);
   }
 }
-
-/**
- * What ended a delivered run, which is several searches: the winning candidate's own status
- * would say `optimal` for a max-flow proof the objective does not claim, or `time-limit` for a
- * layout the model search found in a run that stopped well inside the limit.
- */
-export function deliveredStatus(chosen: PlanStatus, aborted: boolean, wallSec: number, limitSec: number): PlanStatus {
-  if (aborted) return 'interrupted';
-  if (chosen === 'no-flow') return chosen;
-  // Every phase has a share of the limit and ends early only when its search stops improving.
-  return wallSec < DELIVERED_STALLED_SHARE * limitSec ? 'stalled' : 'time-limit';
-}
-
-/** Share of the time limit under which a delivered run counts as having stopped on its own. */
-const DELIVERED_STALLED_SHARE = 0.9;
 
 /** Plans and verifies: the whole of `helix plan` but printing and writing. */
 export async function runPlan(file: string, flags: PlanFlags, io: Io, given?: ReadonlySet<string>): Promise<PlanOutcome> {

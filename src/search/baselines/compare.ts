@@ -2,6 +2,7 @@
 // `helix compare` and the benchmark: the table a user pastes into a design review.
 
 import { round6 } from '../../plan/assemble.js';
+import { deliveredStatus } from '../../delivered/status.js';
 import type { Cluster, Placement } from '../../spec/types.js';
 import { runBaselines } from './index.js';
 import { planCluster, type PlannerOptions } from '../planner.js';
@@ -96,9 +97,8 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
       c.result.placement,
       c.result.flow,
       timeSec,
-      // As `helix plan` records it: Ctrl-C during the later phases interrupted the choice whatever
-      // that candidate's own run reported.
-      planner.signal?.aborted ? 'interrupted' : c.result.status,
+      // As `helix plan` records it: the run's status, not the winning candidate's own.
+      deliveredStatus(c.result.status, planner.signal?.aborted ?? false, timeSec, planner.timeLimitSec),
       `the default plan (--objective delivered): ${c.label}${c.simulated !== null ? `, simulated ${c.simulated.toFixed(0)} tokens/s offline` : ''}; the milp row is its max-flow candidate`,
     );
   const planNotes = [...plan.stats.notes];

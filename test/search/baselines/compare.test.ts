@@ -39,6 +39,13 @@ describe('compareMethods', () => {
     expect(rows.find((r) => r.method === 'delivered')?.status).toBe('interrupted');
   });
 
+  it("gives the delivered row the run's status, as helix plan records it, not its max-flow candidate's optimal", async () => {
+    // tiny's searches stall within seconds of a 20 s limit; its max-flow candidate is optimal.
+    const { rows } = await compareMethods(loadCluster(join(repoRoot, 'clusters', 'tiny.yaml')), { ...planner, timeLimitSec: 20 }, 'delivered');
+    const delivered = rows.find((r) => r.method === 'delivered')!;
+    expect(delivered.status).toBe(delivered.timeSec < 18 ? 'stalled' : 'time-limit');
+  });
+
   it('says why there is no delivered row where the default objective fell back to max flow (no timings)', async () => {
     const { rows } = await compareMethods(bigSmall(), { ...planner, timeLimitSec: 1 }, 'delivered');
     expect(rows.some((r) => r.method === 'delivered')).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveredStatus } from '../../src/cli/plan.js';
+import { deliveredStatus } from '../../src/delivered/status.js';
 
 describe('deliveredStatus', () => {
   it("is the run's: stalled when its searches stopped well inside the limit, else time-limit", () => {
