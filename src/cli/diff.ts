@@ -11,7 +11,7 @@ import { checkRanges } from '../plan/ranges.js';
 
 export const diffCommand: CommandSpec = {
   name: 'diff',
-  summary: 'what changes between two plans: layers to load or drop per node, throughput before and after',
+  summary: 'what changes between two plans: layers to load or drop per node, max flow and predicted served tokens/s before and after',
   args: [
     { name: 'old', description: 'the plan in force', required: true },
     { name: 'new', description: 'the plan to move to', required: true },

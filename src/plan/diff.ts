@@ -2,6 +2,7 @@
 // which layers each machine must load or may drop, and the bytes that moves.
 
 import type { Plan, PlanNode } from './types.js';
+import { DEFAULT_WORKLOAD } from '../spec/workload-name.js';
 
 export type ChangeKind = 'add' | 'change' | 'remove';
 
@@ -29,8 +30,14 @@ export interface NodeChange {
 export interface PlanDiff {
   readonly identical: boolean;
   readonly changes: readonly NodeChange[];
+  /** Max flow, tokens/s, as each plan records it. */
   readonly throughputBefore: number;
   readonly throughputAfter: number;
+  /** The delivered throughput each plan records as predicted (null: the plan has none). */
+  readonly deliveredBefore: number | null;
+  readonly deliveredAfter: number | null;
+  /** What the plans were made for, where it differs: `workload azure-conv -> azure-code`. */
+  readonly settingsChanged: readonly string[];
   readonly added: number;
   readonly changed: number;
   readonly removed: number;
@@ -129,11 +136,18 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   let routingChanged = 0;
   for (const from of new Set([...oldTables.keys(), ...newTables.keys()])) if (oldTables.get(from) !== newTables.get(from)) routingChanged++;
   const count = (kind: ChangeKind) => changes.filter((c) => c.kind === kind).length;
+  // What each plan was made for decides how simulate, replan and validate --fresh judge it; the
+  // time limit and the like do not.
+  const made = (p: Plan) => ({ objective: p.settings.objective ?? 'maxflow', workload: p.settings.workload ?? DEFAULT_WORKLOAD });
+  const settingsChanged = (['objective', 'workload'] as const).filter((k) => made(before)[k] !== made(after)[k]).map((k) => `${k} ${made(before)[k]} -> ${made(after)[k]}`);
   return {
-    identical: changes.length === 0 && flowsChanged === 0 && routingChanged === 0,
+    identical: changes.length === 0 && flowsChanged === 0 && routingChanged === 0 && settingsChanged.length === 0,
     changes,
     throughputBefore: before.throughput,
     throughputAfter: after.throughput,
+    deliveredBefore: before.delivered?.throughput ?? null,
+    deliveredAfter: after.delivered?.throughput ?? null,
+    settingsChanged,
     added: count('add'),
     changed: count('change'),
     removed: count('remove'),

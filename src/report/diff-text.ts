@@ -20,18 +20,25 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
     else if (ch.kind === 'remove') lines.push(c.red(`- ${ch.node} (${ch.gpu}) ${fmt(ch.before)}`) + tail);
     else lines.push(c.yellow(`~ ${ch.node} (${ch.gpuBefore ? `${ch.gpuBefore} -> ${ch.gpu}, new hardware` : ch.gpu}) ${fmt(ch.before)} -> ${fmt(ch.after)}`) + tail);
   }
+  if (d.settingsChanged.length > 0) lines.push(c.yellow(`~ made for: ${d.settingsChanged.join(', ')}`));
   if (d.changes.length === 0 && (d.flowsChanged > 0 || d.routingChanged > 0)) {
     const what = [d.flowsChanged > 0 ? `${d.flowsChanged} flows differ` : '', d.routingChanged > 0 ? `${d.routingChanged} routing tables differ` : ''].filter(Boolean).join(', ');
     lines.push(c.yellow(`~ routing: ${what}, placement unchanged`));
   }
-  // The change at the precision the two ends are shown with, so the three figures add up.
-  const digits = Math.max(d.throughputBefore, d.throughputAfter) >= 100 ? 0 : 1;
-  const delta = Number(d.throughputAfter.toFixed(digits)) - Number(d.throughputBefore.toFixed(digits));
-  const sign = delta >= 0 ? '+' : '-';
+  // Max flow, and where both plans predict it, what they serve: a delivered plan gives up max
+  // flow on purpose, so the first alone would read a better plan as a loss.
+  const served = d.deliveredBefore !== null && d.deliveredAfter !== null ? `; predicted served ${change(d.deliveredBefore, d.deliveredAfter)}` : '';
   lines.push(
     `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove${d.idled > 0 ? ` (${d.idled} staying idle)` : ''}, ${d.unchanged} unchanged; ` +
-      `${plural(d.loadLayers, 'layer')} (${gigabytes(d.loadBytes)}) to load; throughput ${tokens(d.throughputBefore)} -> ${tokens(d.throughputAfter)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}).`,
+      `${plural(d.loadLayers, 'layer')} (${gigabytes(d.loadBytes)}) to load; max flow ${change(d.throughputBefore, d.throughputAfter)}${served}.`,
   );
   return `${lines.join('\n')}\n`;
 }
 
+/** `1,496 -> 2,046 tokens/s (+550)`: the change at the precision the two ends are shown with, so the three figures add up. */
+function change(before: number, after: number): string {
+  const digits = Math.max(before, after) >= 100 ? 0 : 1;
+  const delta = Number(after.toFixed(digits)) - Number(before.toFixed(digits));
+  const sign = delta >= 0 ? '+' : '-';
+  return `${tokens(before)} -> ${tokens(after)} tokens/s (${sign}${Math.abs(delta).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })})`;
+}

@@ -97,11 +97,27 @@ describe('diffPlans', () => {
     expect(goneText.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to add, 1 to change, 1 to remove, 0 unchanged/);
   });
 
+  it('gives what the plans predict they serve beside their max flow, and counts a change of what they were made for', () => {
+    const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
+    const served = (x: number) => ({ throughput: x, decodeThroughput: x / 4, ttftSec: 1, tpotSec: 0.5, inflight: 10, limitedBy: 'kv' as const, workload: { input: 763, output: 232 } });
+    const a = { ...p, settings: { ...p.settings, objective: 'delivered' as const }, delivered: served(688) };
+    const b = { ...a, delivered: served(502) };
+    const d = diffPlans(a, b);
+    expect([d.deliveredBefore, d.deliveredAfter]).toEqual([688, 502]);
+    expect(formatDiff(d, { color: new Chalk({ level: 0 }) })).toMatch(/; max flow [\d,.]+ -> [\d,.]+ tokens\/s \([+-][\d,.]+\); predicted served 688 -> 502 tokens\/s \(-186\)\.$/m);
+    // The same placement made for other requests is a change: later commands judge it on them.
+    const code = diffPlans(a, { ...a, settings: { ...a.settings, workload: 'azure-code' } });
+    expect(code.identical).toBe(false);
+    expect(code.settingsChanged).toEqual(['workload azure-conv -> azure-code']);
+    expect(formatDiff(code, { color: new Chalk({ level: 0 }) })).toMatch(/^~ made for: workload azure-conv -> azure-code$/m);
+    expect(diffPlans(a, { ...a, settings: { ...a.settings, timeLimitSec: 5 } }).identical).toBe(true);
+  });
+
   it('gives the throughput change at the precision of its two ends, so the figures add up', () => {
     const d = diffPlans(planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]), planFor(cluster, [{ start: 0, end: 3 }, null, { start: 3, end: 4 }]));
     const line = (before: number, after: number) => formatDiff({ ...d, throughputBefore: before, throughputAfter: after }, { color: new Chalk({ level: 0 }) });
-    expect(line(230.99, 193.3)).toMatch(/throughput 231 -> 193 tokens\/s \(-38\)\./);
-    expect(line(1500.4, 2700.6)).toMatch(/throughput 1,500 -> 2,701 tokens\/s \(\+1,201\)\./);
-    expect(line(50.04, 62.26)).toMatch(/throughput 50\.0 -> 62\.3 tokens\/s \(\+12\.3\)\./);
+    expect(line(230.99, 193.3)).toMatch(/max flow 231 -> 193 tokens\/s \(-38\)\./);
+    expect(line(1500.4, 2700.6)).toMatch(/max flow 1,500 -> 2,701 tokens\/s \(\+1,201\)\./);
+    expect(line(50.04, 62.26)).toMatch(/max flow 50\.0 -> 62\.3 tokens\/s \(\+12\.3\)\./);
   });
 });
