@@ -68,8 +68,8 @@ export function renderSvg(plan: Plan): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
     `<title>${esc(`helix plan for ${plan.cluster.name}`)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="16" y="24" font-size="15" font-weight="bold">${esc(`${plan.cluster.name}: ${plan.cluster.model}, ${tokens(plan.throughput)} tokens/s`)}</text>`,
-    `<text x="16" y="42" fill="#555">${esc(`bound ${tokens(plan.bound.value)} (${plan.bound.source}), gap ${(plan.gap * 100).toFixed(2)}%, ${plan.depth} stages, status ${plan.status}`)}</text>`,
+    `<text x="16" y="24" font-size="15" font-weight="bold">${esc(`${plan.cluster.name}: ${plan.cluster.model}, ${headline(plan)}`)}</text>`,
+    `<text x="16" y="42" fill="#555">${esc(`max flow ${tokens(plan.throughput)} of a bound of ${tokens(plan.bound.value)} (${plan.bound.source}), gap ${(plan.gap * 100).toFixed(2)}%${plan.settings.objective === 'delivered' && plan.gap > 0.00005 ? ' (traded for delivery)' : ''}, ${plan.depth} stages, status ${plan.status}`)}</text>`,
   ];
   // Layer axis.
   for (let l = 0; l <= L; l += Math.max(1, Math.round(L / 16))) {
@@ -125,4 +125,15 @@ export function renderSvg(plan: Plan): string {
   }
   out.push('</svg>', '');
   return out.join('\n');
+}
+
+/**
+ * What the plan serves, as its summary gives it: a delivered plan's prediction (and the simulation
+ * that chose it) comes first, since it gives up max flow on purpose; others lead with max flow.
+ */
+function headline(plan: Plan): string {
+  const d = plan.delivered;
+  if (plan.settings.objective !== 'delivered' || !d) return `${tokens(plan.throughput)} tokens/s of max flow${plan.settings.objective ? ` (objective ${plan.settings.objective})` : ''}`;
+  const sim = d.simulated ? `, ${tokens(d.simulated.throughput)} simulated` : '';
+  return `${tokens(d.throughput)} tokens/s predicted served${sim} (objective delivered)`;
 }

@@ -60,6 +60,21 @@ describe('renderSvg', () => {
     expect(order[0]).toBeLessThan(order[1]);
   });
 
+  it('heads a delivered plan with what it serves, and labels max flow as such', () => {
+    const c = randomSmallCluster(5, { nodes: 4, layers: 5, maxLayers: 3, regions: 2 });
+    const plan = planFor(c, bruteForceOptimum(c).placement, 2 * bruteForceOptimum(c).throughput);
+    const delivered = {
+      ...plan,
+      settings: { ...plan.settings, objective: 'delivered' as const },
+      delivered: { throughput: 120, decodeThroughput: 28, ttftSec: 0.8, tpotSec: 0.19, inflight: 7, limitedBy: 'kv' as const, workload: { input: 763, output: 232 }, simulated: { throughput: 131, tpotP95Sec: 0.2, requests: 300, window: { startSec: 200, endSec: 800 } } },
+    };
+    const svg = renderSvg(delivered);
+    expect(svg).toMatch(/120 tokens\/s predicted served, 131 simulated \(objective delivered\)/);
+    expect(svg).toMatch(/max flow [\d,.]+ of a bound of [\d,.]+ \(test\), gap 50\.00% \(traded for delivery\)/);
+    // A max-flow plan leads with its max flow.
+    expect(renderSvg({ ...plan, settings: { ...plan.settings, objective: 'maxflow' } })).toMatch(/tokens\/s of max flow \(objective maxflow\)/);
+  });
+
   it('the checker itself rejects broken markup', () => {
     expect(wellFormed('<svg><g></svg>')).toBe(false);
     expect(wellFormed('<svg>a & b</svg>')).toBe(false);
