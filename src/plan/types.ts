@@ -80,7 +80,7 @@ export interface PlanBound {
 
 /** What the delivered-throughput model (src/delivered/model.ts) predicts the plan serves. */
 export interface PlanDelivered {
-  /** Prompt + generated tokens/s, capped by max flow. */
+  /** Prompt + generated tokens/s, capped by max flow rescaled to these requests (docs/delivered.md, "Other workloads"). */
   readonly throughput: number;
   /** Generated tokens/s. */
   readonly decodeThroughput: number;

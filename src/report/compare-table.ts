@@ -50,10 +50,14 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance; 
   }
   const width = Math.max(...report.rows.map((r) => r.method.length));
   const notes = report.rows.filter((r) => r.note !== '').map((r) => `  ${r.method.padEnd(width)}  ${c.dim(r.note)}`);
+  // Max flow counts tokens at the profiles' request mix; delivered figures for other requests
+  // are in theirs, and may exceed it (short answers serve several times the azure-conv rate).
+  const other = (report.workload ?? DEFAULT_WORKLOAD) !== DEFAULT_WORKLOAD;
+  const unit = other ? `, counted in the profiles' ${DEFAULT_WORKLOAD} requests` : '';
   return [
-    `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound ${tokens(report.bound)} tokens/s)`,
+    `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound on max flow ${tokens(report.bound)} tokens/s${unit})`,
     fitTable(COMPARE_COLUMNS, t, { color: c, width: o.width }),
-    'tokens/s = max flow; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path',
+    `tokens/s = max flow${unit}; layer copies = layers held on all nodes / model layers; depth = stages on the deepest path`,
     `delivered, TTFT, TPOT = what the delivered-throughput model predicts for ${report.workload ?? DEFAULT_WORKLOAD} requests once KV-cache room and per-stage latency count (docs/delivered.md)`,
     ...(report.rows.some((r) => r.throughput > 0 && !r.delivered) ? ['  (- where a machine has no per-layer timings, which the model needs: layer-time/<model>/<GPU>.yaml in the profile folder, the one above it, or the bundled profiles)'] : []),
     ...notes,

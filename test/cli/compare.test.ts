@@ -115,7 +115,12 @@ describe('formatCompare', () => {
       { cluster: 'demo', bound: 400, rows: [row('milp', 300, null), row('swarm', 0, null)] },
       { color: new Chalk({ level: 0 }) },
     );
-    expect(text).toContain('Placement methods on demo (upper bound 400 tokens/s)');
+    expect(text).toContain('Placement methods on demo (upper bound on max flow 400 tokens/s)');
+    expect(text).toMatch(/^tokens\/s = max flow; layer copies/m);
+    // For other requests the max flow still counts azure-conv tokens, and says so (delivered may exceed it).
+    const code = formatCompare({ cluster: 'demo', bound: 400, workload: 'azure-code', rows: [row('milp', 300, null)] }, { color: new Chalk({ level: 0 }) });
+    expect(code).toContain("(upper bound on max flow 400 tokens/s, counted in the profiles' azure-conv requests)");
+    expect(code).toMatch(/^tokens\/s = max flow, counted in the profiles' azure-conv requests; /m);
     expect(text).toMatch(/│ milp\s+│\s+300 │\s+- │\s+75\.0% │\s+3 │\s+1\.50 │\s+4 │\s+100 │\s+1\.50 s │\s+250 ms │ 0\.25 s │ optimal/);
     expect(text).toMatch(/│ swarm\s+│\s+0\.0 │\s+- │\s+0\.0% │\s+0 │\s+0\.00 │\s+0 │\s+- │\s+- │\s+- │/);
     expect(text).toMatch(/\n {2}swarm {2}no equal split gives every stage a node that holds it\n/);
