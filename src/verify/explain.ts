@@ -1,7 +1,8 @@
 // Why a plan carries what it carries: the minimum cut in words, and what would raise throughput
 // most. Each suggestion is measured, not guessed: re-placing the layers on the same machines, one
 // more machine of a type (the search re-plans from the current placement; its gain is what it
-// adds beyond the re-placement), or one cut link made as fast as the cluster's fastest.
+// adds beyond the re-placement), or one cut link made as fast as the cluster's fastest (where the
+// cut's links are already that fast: the whole network twice as fast).
 
 import type { Cluster, Placement } from '../spec/types.js';
 import { evaluatePlacement, SINK, SOURCE } from '../graph/placement-flow.js';
@@ -107,10 +108,24 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   // about 400 nodes.
   let fastest = 0;
   for (const capacity of cluster.linkCapacity) if (capacity > fastest) fastest = capacity;
+  const atFastest: (typeof cut.edges)[number][] = [];
   for (const e of cut.edges) {
-    if (e.from < 0 || e.to < 0 || e.capacity >= fastest) continue;
+    if (e.from < 0 || e.to < 0) continue;
+    if (e.capacity >= fastest) {
+      atFastest.push(e);
+      continue;
+    }
     const t = evaluatePlacement(withLinkCapacity(cluster, e.from, e.to, fastest), placement, { partialInference }).throughput;
     suggestions.push({ change: `make ${label(cluster, e.from)} <-> ${label(cluster, e.to)} as fast as the fastest link`, throughput: t, gain: t - flow.throughput, over: flow.throughput });
+  }
+  // Cut links already as fast as any in the cluster (a network of one speed): no link of the spec
+  // is faster to copy, and doubling the cut alone moves the cut to the next link of that speed,
+  // so the what-if is the whole network twice as fast.
+  if (atFastest.length > 0) {
+    const double = (a: Float64Array) => a.map((x) => 2 * x);
+    const faster: Cluster = { ...cluster, linkCapacity: double(cluster.linkCapacity), linkBandwidth: double(cluster.linkBandwidth), sourceCapacity: double(cluster.sourceCapacity), sinkCapacity: double(cluster.sinkCapacity) };
+    const t = evaluatePlacement(faster, placement, { partialInference }).throughput;
+    suggestions.push({ change: "double every link's bandwidth (the links in the cut are already the cluster's fastest)", throughput: t, gain: t - flow.throughput, over: flow.throughput });
   }
   suggestions.sort((a, b) => b.gain - a.gain);
   return { throughput: flow.throughput, bottlenecks, suggestions };
