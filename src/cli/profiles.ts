@@ -2,7 +2,7 @@
 // where it came from (measured / imported / estimated), and its range.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { findModel, measuredTimings, profileSources } from '../profiles/sources.js';
 import { formatProfileList, type ProfileListRow } from '../report/profiles-table.js';
@@ -27,6 +27,15 @@ function setsUnder(root: string, modelId: string): string[] {
     .sort();
 }
 
+/** What to do when a folder holds no profile of the model: where there are some, how to make one. */
+function noProfilesHint(dir: string | undefined, modelId: string): string {
+  // One level too deep (-p set/<model>): the set is the folder above.
+  if (dir && basename(resolve(dir)) === modelId) return `${dir} is the model's own folder: give the profile set above it, -p ${dirname(resolve(dir))}`;
+  const bundled = setsUnder(bundledProfilesDir, modelId).map((d) => basename(d));
+  const where = bundled.length > 0 ? `bundled sets with ${modelId}: ${bundled.join(', ')} (helix profiles --model ${modelId} lists them); ` : '';
+  return `${where}make one for a GPU with \`helix profile estimate --gpu <GPU> --model ${modelId} -o <folder>/${modelId}/<GPU>.yaml\` (or \`profile import\` from measured per-layer timings)`;
+}
+
 export const profilesCommand: CommandSpec = {
   name: 'profiles',
   summary: 'list the profiles available for a model: type, source (measured/imported/estimated), max layers, t(1), t(max)',
@@ -41,6 +50,10 @@ export const profilesCommand: CommandSpec = {
     const flags = options as ProfilesFlags;
     if (!flags.model) throw usageError('missing-option', '--model is required', { expected: 'a model card id, e.g. --model llama2-70b' });
     if (flags.profiles && !existsSync(flags.profiles)) throw usageError('no-profiles', `profile folder not found: ${flags.profiles}`, { field: '--profiles' });
+    // A timings folder holds files of another shape: say what it is rather than fail on a field.
+    if (flags.profiles && basename(resolve(flags.profiles)) === 'layer-time') {
+      throw usageError('not-profiles', `${flags.profiles} is a folder of per-layer timings (layer-time/), not of profiles`, { field: '--profiles', expected: `the profile folder above it: -p ${dirname(resolve(flags.profiles))}` });
+    }
     const sources = profileSources(flags.profiles);
     const model = findModel(sources, flags.model);
     // -p names one set (holding <model>/), or a root of sets as the bundled folder is.
@@ -68,6 +81,7 @@ export const profilesCommand: CommandSpec = {
     } else {
       io.out(formatProfileList({ model: model.id, rows }, { color: colorFor(io, flags.color), width: io.stdoutColumns }));
     }
+    if (rows.length === 0 && !flags.quiet) io.err(`${noProfilesHint(flags.profiles, model.id)}\n`);
     return rows.length > 0 ? 0 : 1;
   },
 };

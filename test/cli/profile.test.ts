@@ -187,6 +187,16 @@ describe('helix profile (in-process)', () => {
 });
 
 describe('helix profiles (in-process)', () => {
+  it('says where to go when a folder holds no profile of the model (exit 1), and what a timings folder is (exit 2)', async () => {
+    const none = capture();
+    expect(await profilesCommand.run([], { model: 'llama3.1-8b', profiles: join(repoRoot, 'profiles', 'helix-set-a') }, none)).toBe(1);
+    expect(none.stderr()).toMatch(/^bundled sets with llama3\.1-8b: estimated .*helix profile estimate --gpu <GPU> --model llama3\.1-8b -o <folder>\/llama3\.1-8b\/<GPU>\.yaml/);
+    const deep = capture();
+    expect(await profilesCommand.run([], { model: 'llama2-70b', profiles: join(repoRoot, 'profiles', 'helix-set-a', 'llama2-70b') }, deep)).toBe(1);
+    expect(deep.stderr()).toMatch(/is the model's own folder: give the profile set above it, -p .*helix-set-a$/m);
+    await expect(profilesCommand.run([], { model: 'llama2-70b', profiles: join(repoRoot, 'profiles', 'layer-time') }, capture())).rejects.toThrow(/is a folder of per-layer timings \(layer-time\/\), not of profiles/);
+  });
+
   it('lists measured sets for llama2-70b with timings on hand', async () => {
     const io = capture();
     expect(await profilesCommand.run([], { model: 'llama2-70b', json: true }, io)).toBe(0);
