@@ -37,7 +37,13 @@ export interface MethodRow {
    * null when nothing flows or the cluster has no per-layer timings for some machine: max flow
    * ignores KV-cache room and per-stage latency, this does not.
    */
-  readonly delivered: { readonly throughput: number; readonly ttftSec: number; readonly tpotSec: number } | null;
+  readonly delivered: {
+    readonly throughput: number;
+    readonly ttftSec: number;
+    readonly tpotSec: number;
+    /** The delivered row only: tokens/s of the confirming simulation that chose it (as a plan's delivered.simulated). */
+    readonly simulated?: number;
+  } | null;
   /** The planner's status for milp; 'heuristic' for the baselines ('no-flow' where they carry nothing). */
   readonly status: string;
   /** What the method chose (stage count, groups) or why it serves nothing. */
@@ -91,8 +97,8 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
       note,
     };
   };
-  const deliveredRow = (c: NonNullable<typeof choice>['chosen'], timeSec: number): MethodRow =>
-    row(
+  const deliveredRow = (c: NonNullable<typeof choice>['chosen'], timeSec: number): MethodRow => {
+    const r = row(
       'delivered',
       c.result.placement,
       c.result.flow,
@@ -101,6 +107,8 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
       deliveredStatus(c.result.status, planner.signal?.aborted ?? false, timeSec, planner.timeLimitSec),
       `the default plan (--objective delivered): ${c.label}${c.simulated !== null ? `, simulated ${c.simulated.toFixed(0)} tokens/s offline` : ''}; the milp row is its max-flow candidate`,
     );
+    return r.delivered && c.simulated !== null ? { ...r, delivered: { ...r.delivered, simulated: round6(c.simulated) } } : r;
+  };
   const planNotes = [...plan.stats.notes];
   if (plan.stats.linksDropped > 0) planNotes.push(`${plan.stats.linksDropped} links dropped by --keep-links`);
   // No delivered row where the default objective fell back to max flow (GPUs without timings): say why.

@@ -44,6 +44,10 @@ describe('compareMethods', () => {
     const { rows } = await compareMethods(loadCluster(join(repoRoot, 'clusters', 'tiny.yaml')), { ...planner, timeLimitSec: 20 }, 'delivered');
     const delivered = rows.find((r) => r.method === 'delivered')!;
     expect(delivered.status).toBe(delivered.timeSec < 18 ? 'stalled' : 'time-limit');
+    // Its confirming simulation, in the JSON as well as in the note.
+    expect(delivered.delivered?.simulated).toBeGreaterThan(0);
+    expect(delivered.note).toContain(`simulated ${delivered.delivered!.simulated!.toFixed(0)} tokens/s offline`);
+    expect(rows.find((r) => r.method === 'milp')!.delivered?.simulated).toBeUndefined();
   });
 
   it('says why there is no delivered row where the default objective fell back to max flow (no timings)', async () => {
