@@ -3,7 +3,7 @@
 import { fitTable, type Column } from './fit.js';
 import type { ChalkInstance } from 'chalk';
 import type { Comparison } from '../search/baselines/compare.js';
-import { percent, seconds, tokens } from './format.js';
+import { millis, percent, seconds, tokens } from './format.js';
 import { DEFAULT_WORKLOAD } from '../spec/workload-name.js';
 
 export interface CompareReport extends Comparison {
@@ -43,7 +43,7 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance; 
       String(r.depth),
       r.delivered ? tokens(r.delivered.throughput) : '-',
       r.delivered ? seconds(r.delivered.ttftSec) : '-',
-      r.delivered ? `${Math.round(r.delivered.tpotSec * 1000)} ms` : '-',
+      r.delivered ? millis(r.delivered.tpotSec) : '-',
       seconds(r.timeSec),
       r.status,
     ]);

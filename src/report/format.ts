@@ -23,6 +23,11 @@ export function article(name: string): string {
   return 'aeioAEIO'.includes(first) ? 'an' : 'a';
 }
 
+/** Seconds as whole milliseconds, grouped as the other figures are: `1,334 ms`. */
+export function millis(s: number): string {
+  return `${Math.round(s * 1000).toLocaleString('en-US')} ms`;
+}
+
 export function percent(x: number, digits = 1): string {
   return `${(x * 100).toFixed(digits)}%`;
 }

@@ -2,7 +2,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
-import { gigabytes, percent, plural, seconds, tokens } from './format.js';
+import { gigabytes, millis, percent, plural, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 import { fitTable, table, type Column } from './fit.js';
 import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
@@ -98,11 +98,11 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     const rescaled = d.limitedBy === 'maxflow' && Math.abs(d.throughput - plan.throughput) > 0.01 * plan.throughput;
     const limit = rescaled ? `maxflow (${tokens(d.throughput)} tokens/s of these requests; the throughput line counts tokens in the profiles' azure-conv mix)` : d.limitedBy;
     lines.push(
-      `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${d.workload.output > 1 ? `${(d.tpotSec * 1000).toFixed(0)} ms` : '- (one-token answers)'}, ${d.inflight.toFixed(0)} requests in flight, limited by ${limit}; ${workloadText(plan.settings.workload, d.workload)}`,
+      `${c.bold('delivered')}   ${c.bold(tokens(d.throughput))} tokens/s predicted (${tokens(d.decodeThroughput)} decode), TTFT ${seconds(d.ttftSec)}, TPOT ${d.workload.output > 1 ? millis(d.tpotSec) : '- (one-token answers)'}, ${d.inflight.toFixed(0)} requests in flight, limited by ${limit}; ${workloadText(plan.settings.workload, d.workload)}`,
     );
     const s = d.simulated;
     if (s) {
-      const tail = s.tpotP95Sec !== null && d.workload.output > 1 ? `, p95 TPOT ${(s.tpotP95Sec * 1000).toFixed(0)} ms` : '';
+      const tail = s.tpotP95Sec !== null && d.workload.output > 1 ? `, p95 TPOT ${millis(s.tpotP95Sec)}` : '';
       lines.push(`${c.bold('simulated')}   ${tokens(s.throughput)} tokens/s${tail}: the short simulation that chose this plan (${plural(s.requests, 'request')} at once, measured over ${s.window.startSec}-${s.window.endSec} s)`);
     }
   }

@@ -37,7 +37,7 @@ describe('helix plan (built binary)', () => {
     const r = await helixAsync(['plan', 'clusters/tiny.yaml', '-o', file, '--time-limit', '20']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/throughput/);
-    expect(r.stdout).toMatch(/\nsimulated +[\d,.]+ tokens\/s, p95 TPOT \d+ ms: the short simulation that chose this plan \(\d+ requests at once, measured over 200-800 s\)/);
+    expect(r.stdout).toMatch(/\nsimulated +[\d,.]+ tokens\/s, p95 TPOT [\d,]+ ms: the short simulation that chose this plan \(\d+ requests at once, measured over 200-800 s\)/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(JSON.parse(readFileSync(file, 'utf8')).cluster.name).toBeTruthy();
     expect(readdirSync(join(tmp, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { article, plural, tokens } from '../../src/report/format.js';
+import { article, millis, plural, tokens } from '../../src/report/format.js';
 
 describe('tokens', () => {
   it('groups thousands, keeps one decimal below 100, and two significant digits for tiny rates', () => {
@@ -34,5 +34,11 @@ describe('duration (simulation tables)', () => {
     expect(duration(99.95)).toBe('100 s');
     expect(duration(99.94)).toBe('99.9 s');
     expect(duration(0)).toBe('0 s');
+  });
+
+  it('millis: whole milliseconds, grouped like the other figures', () => {
+    expect(millis(1.3339)).toBe('1,334 ms');
+    expect(millis(0.19)).toBe('190 ms');
+    expect(millis(0)).toBe('0 ms');
   });
 });
