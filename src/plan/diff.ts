@@ -36,7 +36,7 @@ export interface PlanDiff {
   /** The delivered throughput each plan records as predicted (null: the plan has none). */
   readonly deliveredBefore: number | null;
   readonly deliveredAfter: number | null;
-  /** What the plans were made for, where it differs: `workload azure-conv -> azure-code`. */
+  /** The requests the plans were made for, where they differ: `workload azure-conv -> azure-code`. */
   readonly settingsChanged: readonly string[];
   readonly added: number;
   readonly changed: number;
@@ -136,10 +136,11 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   let routingChanged = 0;
   for (const from of new Set([...oldTables.keys(), ...newTables.keys()])) if (oldTables.get(from) !== newTables.get(from)) routingChanged++;
   const count = (kind: ChangeKind) => changes.filter((c) => c.kind === kind).length;
-  // What each plan was made for decides how simulate, replan and validate --fresh judge it; the
-  // time limit and the like do not.
-  const made = (p: Plan) => ({ objective: p.settings.objective ?? 'maxflow', workload: p.settings.workload ?? DEFAULT_WORKLOAD });
-  const settingsChanged = (['objective', 'workload'] as const).filter((k) => made(before)[k] !== made(after)[k]).map((k) => `${k} ${made(before)[k]} -> ${made(after)[k]}`);
+  // The requests a plan was made for decide how simulate, replan and validate --fresh judge it.
+  // Not its objective: a replan that moved nothing records maxflow after a delivered plan, and a
+  // runbook's `diff || deploy` must read that as no change; nor the time limit and the like.
+  const workloadOf = (p: Plan) => p.settings.workload ?? DEFAULT_WORKLOAD;
+  const settingsChanged = workloadOf(before) !== workloadOf(after) ? [`workload ${workloadOf(before)} -> ${workloadOf(after)}`] : [];
   return {
     identical: changes.length === 0 && flowsChanged === 0 && routingChanged === 0 && settingsChanged.length === 0,
     changes,

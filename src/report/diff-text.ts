@@ -27,7 +27,8 @@ export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   }
   // Max flow, and where both plans predict it, what they serve: a delivered plan gives up max
   // flow on purpose, so the first alone would read a better plan as a loss.
-  const served = d.deliveredBefore !== null && d.deliveredAfter !== null ? `; predicted served ${change(d.deliveredBefore, d.deliveredAfter)}` : '';
+  // Figures for different requests are in different tokens: no difference is taken between them.
+  const served = d.deliveredBefore === null || d.deliveredAfter === null ? '' : d.settingsChanged.length > 0 ? `; predicted served ${tokens(d.deliveredBefore)} and ${tokens(d.deliveredAfter)} tokens/s, each for its own requests` : `; predicted served ${change(d.deliveredBefore, d.deliveredAfter)}`;
   lines.push(
     `${c.bold('Plan:')} ${d.added} to add, ${d.changed} to change, ${d.removed} to remove${d.idled > 0 ? ` (${d.idled} staying idle)` : ''}, ${d.unchanged} unchanged; ` +
       `${plural(d.loadLayers, 'layer')} (${gigabytes(d.loadBytes)}) to load; max flow ${change(d.throughputBefore, d.throughputAfter)}${served}.`,

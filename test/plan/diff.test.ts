@@ -109,8 +109,13 @@ describe('diffPlans', () => {
     const code = diffPlans(a, { ...a, settings: { ...a.settings, workload: 'azure-code' } });
     expect(code.identical).toBe(false);
     expect(code.settingsChanged).toEqual(['workload azure-conv -> azure-code']);
-    expect(formatDiff(code, { color: new Chalk({ level: 0 }) })).toMatch(/^~ made for: workload azure-conv -> azure-code$/m);
+    const codeText = formatDiff(code, { color: new Chalk({ level: 0 }) });
+    expect(codeText).toMatch(/^~ made for: workload azure-conv -> azure-code$/m);
+    // Predictions for other requests are in other tokens: both given, no difference taken.
+    expect(codeText).toMatch(/; predicted served 688 and 688 tokens\/s, each for its own requests\.$/m);
     expect(diffPlans(a, { ...a, settings: { ...a.settings, timeLimitSec: 5 } }).identical).toBe(true);
+    // A replan that moved nothing records maxflow after a delivered plan: no change for a runbook.
+    expect(diffPlans(a, { ...a, settings: { ...a.settings, objective: 'maxflow', method: 'replan' } }).identical).toBe(true);
   });
 
   it('gives the throughput change at the precision of its two ends, so the figures add up', () => {
