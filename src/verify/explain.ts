@@ -1,8 +1,8 @@
 // Why a plan carries what it carries: the minimum cut in words, and what would raise throughput
 // most. Each suggestion is measured, not guessed: re-placing the layers on the same machines, one
 // more machine of a type (the search re-plans from the current placement; its gain is what it
-// adds beyond the re-placement), or one cut link made as fast as the cluster's fastest (where the
-// cut's links are already that fast: the whole network twice as fast).
+// adds beyond the re-placement), or one cut link made as fast as the cluster's fastest (cut links
+// nothing is faster than: those twice as fast, or where that moves the cut, the whole network).
 
 import type { Cluster, Placement } from '../spec/types.js';
 import { evaluatePlacement, SINK, SOURCE } from '../graph/placement-flow.js';
@@ -109,8 +109,12 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   let fastest = 0;
   for (const capacity of cluster.linkCapacity) if (capacity > fastest) fastest = capacity;
   const atFastest: (typeof cut.edges)[number][] = [];
+  const coordinator: (typeof cut.edges)[number][] = [];
   for (const e of cut.edges) {
-    if (e.from < 0 || e.to < 0) continue;
+    if (e.from < 0 || e.to < 0) {
+      coordinator.push(e);
+      continue;
+    }
     if (e.capacity >= fastest) {
       atFastest.push(e);
       continue;
@@ -118,14 +122,31 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
     const t = evaluatePlacement(withLinkCapacity(cluster, e.from, e.to, fastest), placement, { partialInference }).throughput;
     suggestions.push({ change: `make ${label(cluster, e.from)} <-> ${label(cluster, e.to)} as fast as the fastest link`, throughput: t, gain: t - flow.throughput, over: flow.throughput });
   }
-  // Cut links already as fast as any in the cluster (a network of one speed): no link of the spec
-  // is faster to copy, and doubling the cut alone moves the cut to the next link of that speed,
-  // so the what-if is the whole network twice as fast.
-  if (atFastest.length > 0) {
-    const double = (a: Float64Array) => a.map((x) => 2 * x);
-    const faster: Cluster = { ...cluster, linkCapacity: double(cluster.linkCapacity), linkBandwidth: double(cluster.linkBandwidth), sourceCapacity: double(cluster.sourceCapacity), sinkCapacity: double(cluster.sinkCapacity) };
-    const t = evaluatePlacement(faster, placement, { partialInference }).throughput;
-    suggestions.push({ change: "double every link's bandwidth (the links in the cut are already the cluster's fastest)", throughput: t, gain: t - flow.throughput, over: flow.throughput });
+  // Cut links no link of the spec is faster than (the cluster's fastest, or the coordinator's):
+  // first those links twice as fast; where that only moves the cut to another link of the same
+  // speed, the whole network twice as fast.
+  const measure = (c: Cluster) => evaluatePlacement(c, placement, { partialInference }).throughput;
+  const doubled = (c: Cluster, edges: readonly (typeof cut.edges)[number][]): Cluster => {
+    let out = c;
+    for (const e of edges) {
+      if (e.from >= 0 && e.to >= 0) out = withLinkCapacity(out, e.from, e.to, 2 * e.capacity);
+      else if (e.from < 0) out = { ...out, sourceCapacity: out.sourceCapacity.map((x, i) => (i === e.to ? 2 * x : x)) };
+      else out = { ...out, sinkCapacity: out.sinkCapacity.map((x, i) => (i === e.from ? 2 * x : x)) };
+    }
+    return out;
+  };
+  const stuck = [...atFastest, ...coordinator];
+  if (stuck.length > 0) {
+    const t = measure(doubled(cluster, stuck));
+    const names = stuck.map((e) => `${label(cluster, e.from)} -> ${label(cluster, e.to)}`);
+    const what = stuck.length === 1 ? names[0] : names.length <= 3 ? names.join(', ') : `the ${stuck.length} links of the cut`;
+    if (t > flow.throughput * (1 + 1e-9)) {
+      suggestions.push({ change: `double the bandwidth of ${what} (no link of the cluster is faster)`, throughput: t, gain: t - flow.throughput, over: flow.throughput });
+    } else {
+      const x2 = (a: Float64Array) => a.map((v) => 2 * v);
+      const all = measure({ ...cluster, linkCapacity: x2(cluster.linkCapacity), linkBandwidth: x2(cluster.linkBandwidth), sourceCapacity: x2(cluster.sourceCapacity), sinkCapacity: x2(cluster.sinkCapacity) });
+      suggestions.push({ change: `double every link's bandwidth, the coordinator's included (doubling only ${what} moves the cut to another link as fast)`, throughput: all, gain: all - flow.throughput, over: flow.throughput });
+    }
   }
   suggestions.sort((a, b) => b.gain - a.gain);
   return { throughput: flow.throughput, bottlenecks, suggestions };

@@ -26,17 +26,23 @@ describe('explainPlacement', () => {
     expect(add?.over).toBeCloseTo(200, 6);
   });
 
-  it('where the cut link is already the fastest, measures the whole network twice as fast (it offered only +0 what-ifs)', async () => {
-    // The chain's one link carries 40 of the 100 each machine could: every link is 40, so no link
-    // of the spec is faster to copy, and doubling the cut alone would not move it.
+  it('a cut link no link is faster than: that link twice as fast, or where that moves the cut, the whole network (it offered only +0 what-ifs)', async () => {
+    // The chain's one link carries 40 of the 100 each machine could, and no link of the spec is
+    // faster: twice as fast it carries 80.
     const slow = handCluster(2, [[100, 100], [100, 100]], { link: () => 40 });
     const x = await explainPlacement(slow, chain, options);
     expect(x.throughput).toBeCloseTo(40, 6);
     expect(x.bottlenecks.map((b) => b.kind)).toEqual(['link']);
-    const network = x.suggestions.find((s) => s.change.startsWith("double every link's bandwidth"));
+    const link = x.suggestions.find((s) => s.change.startsWith('double the bandwidth of n0 -> n1'));
+    expect(link?.throughput).toBeCloseTo(80, 6);
+    expect(x.suggestions.some((s) => s.change.includes('as fast as the fastest link'))).toBe(false);
+    // The coordinator's links as slow: doubling the cut alone moves it to them, so the network.
+    const everywhere = handCluster(2, [[100, 100], [100, 100]], { link: () => 40, coordinator: () => 40 });
+    const y = await explainPlacement(everywhere, chain, options);
+    expect(y.throughput).toBeCloseTo(40, 6);
+    const network = y.suggestions.find((s) => s.change.startsWith("double every link's bandwidth, the coordinator's included"));
     expect(network?.throughput).toBeCloseTo(80, 6);
     expect(network?.gain).toBeCloseTo(40, 6);
-    expect(x.suggestions.some((s) => s.change.includes('as fast as the fastest link'))).toBe(false);
   });
 
   it('a new machine is searched from the plan with the same time as the re-placement, and never credited below it', async () => {
