@@ -75,9 +75,7 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   // A plan made for delivered throughput gives up max flow on purpose: its gap says how much
   // (where there is one; on a small cluster the delivered plan is often the max-flow optimum).
   const forDelivery = plan.settings.objective === 'delivered';
-  // A plan that carries nothing traded nothing: its gap is a failure, not a choice; nor did the
-  // max-flow candidate, when it was the one chosen: its gap is the search's.
-  const traded = forDelivery && plan.gap > 0.00005 && plan.throughput > 0 && chosenCandidate(plan.stats.notes) !== 'max flow';
+  const traded = tradedForDelivery(plan);
   const lines = [
     ...(plan.settings.objective ? [`${c.bold('objective')}   ${forDelivery ? 'delivered (tokens/s served, by the model and a short simulation)' : 'maxflow (Helix)'}`] : []),
     // Max flow counts tokens at the profiles' request mix; a plan for other requests says so, as its
@@ -108,6 +106,15 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   }
   for (const note of plan.stats.notes) lines.push(c.dim(`note: ${note}`));
   return lines.join('\n');
+}
+
+/**
+ * Whether a plan's gap to its bound is max flow given up for delivery: a delivered plan with a gap,
+ * unless it carries nothing (its gap is a failure, not a choice) or its max-flow candidate was the
+ * one chosen (its gap is the search's).
+ */
+export function tradedForDelivery(plan: Plan): boolean {
+  return plan.settings.objective === 'delivered' && plan.gap > 0.00005 && plan.throughput > 0 && chosenCandidate(plan.stats.notes) !== 'max flow';
 }
 
 /** The requests a prediction is for: `azure-conv requests (mean 763 in, 232 out)`, `requests of 1500 in, 100 out`. */

@@ -4,6 +4,8 @@
 
 import type { Plan, PlanNode } from '../plan/types.js';
 import { tokens } from './format.js';
+import { tradedForDelivery } from './plan-table.js';
+import { DEFAULT_WORKLOAD } from '../spec/workload-name.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 
 // Tableau's 20 colours without its two reds, which the saturated outline uses: 18 GPU types get
@@ -69,7 +71,7 @@ export function renderSvg(plan: Plan): string {
     `<title>${esc(`helix plan for ${plan.cluster.name}`)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="16" y="24" font-size="15" font-weight="bold">${esc(`${plan.cluster.name}: ${plan.cluster.model}, ${headline(plan)}`)}</text>`,
-    `<text x="16" y="42" fill="#555">${esc(`max flow ${tokens(plan.throughput)} of a bound of ${tokens(plan.bound.value)} (${plan.bound.source}), gap ${(plan.gap * 100).toFixed(2)}%${plan.settings.objective === 'delivered' && plan.gap > 0.00005 ? ' (traded for delivery)' : ''}, ${plan.depth} stages, status ${plan.status}`)}</text>`,
+    `<text x="16" y="42" fill="#555">${esc(`max flow ${tokens(plan.throughput)} of a bound of ${tokens(plan.bound.value)} (${plan.bound.source})${(plan.settings.workload ?? DEFAULT_WORKLOAD) === DEFAULT_WORKLOAD ? '' : `, in ${DEFAULT_WORKLOAD} tokens`}, gap ${(plan.gap * 100).toFixed(2)}%${tradedForDelivery(plan) ? ' (traded for delivery)' : ''}, ${plan.depth} stages, status ${plan.status}`)}</text>`,
   ];
   // Layer axis.
   for (let l = 0; l <= L; l += Math.max(1, Math.round(L / 16))) {
@@ -133,7 +135,10 @@ export function renderSvg(plan: Plan): string {
  */
 function headline(plan: Plan): string {
   const d = plan.delivered;
-  if (plan.settings.objective !== 'delivered' || !d) return `${tokens(plan.throughput)} tokens/s of max flow${plan.settings.objective ? ` (objective ${plan.settings.objective})` : ''}`;
+  const workload = plan.settings.workload ?? DEFAULT_WORKLOAD;
+  const units = workload === DEFAULT_WORKLOAD ? '' : ` (counted in the profiles' ${DEFAULT_WORKLOAD} requests)`;
+  if (plan.settings.objective !== 'delivered' || !d) return `${tokens(plan.throughput)} tokens/s of max flow${units}${plan.settings.objective ? `, objective ${plan.settings.objective}` : ''}`;
+  if (!(d.throughput > 0)) return `serves nothing (no request can be admitted), objective delivered`;
   const sim = d.simulated ? `, ${tokens(d.simulated.throughput)} simulated` : '';
-  return `${tokens(d.throughput)} tokens/s predicted served${sim} (objective delivered)`;
+  return `${tokens(d.throughput)} tokens/s of ${workload} requests predicted served${sim}, objective delivered`;
 }

@@ -69,10 +69,16 @@ describe('renderSvg', () => {
       delivered: { throughput: 120, decodeThroughput: 28, ttftSec: 0.8, tpotSec: 0.19, inflight: 7, limitedBy: 'kv' as const, workload: { input: 763, output: 232 }, simulated: { throughput: 131, tpotP95Sec: 0.2, requests: 300, window: { startSec: 200, endSec: 800 } } },
     };
     const svg = renderSvg(delivered);
-    expect(svg).toMatch(/120 tokens\/s predicted served, 131 simulated \(objective delivered\)/);
+    expect(svg).toMatch(/120 tokens\/s of azure-conv requests predicted served, 131 simulated, objective delivered/);
     expect(svg).toMatch(/max flow [\d,.]+ of a bound of [\d,.]+ \(test\), gap 50\.00% \(traded for delivery\)/);
-    // A max-flow plan leads with its max flow.
-    expect(renderSvg({ ...plan, settings: { ...plan.settings, objective: 'maxflow' } })).toMatch(/tokens\/s of max flow \(objective maxflow\)/);
+    // A max-flow plan leads with its max flow; its gap is the search's, not traded.
+    const maxflow = renderSvg({ ...plan, settings: { ...plan.settings, objective: 'maxflow' } });
+    expect(maxflow).toMatch(/tokens\/s of max flow, objective maxflow/);
+    expect(maxflow).not.toMatch(/traded/);
+    // Nothing admitted: said, not "0 tokens/s predicted".
+    expect(renderSvg({ ...delivered, delivered: { ...delivered.delivered, throughput: 0 } })).toMatch(/serves nothing \(no request can be admitted\)/);
+    // Other requests: the max flow's tokens are named.
+    expect(renderSvg({ ...delivered, settings: { ...delivered.settings, workload: 'azure-code' } })).toMatch(/of azure-code requests predicted served.*in azure-conv tokens, gap/s);
   });
 
   it('the checker itself rejects broken markup', () => {
