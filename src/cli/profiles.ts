@@ -30,7 +30,12 @@ function setsUnder(root: string, modelId: string): string[] {
 /** What to do when a folder holds no profile of the model: where there are some, how to make one. */
 function noProfilesHint(dir: string | undefined, modelId: string): string {
   // One level too deep (-p set/<model>): the set is the folder above.
-  if (dir && basename(resolve(dir)) === modelId) return `${dir} is the model's own folder: give the profile set above it, -p ${dirname(resolve(dir))}`;
+  if (dir && basename(resolve(dir)) === modelId) {
+    const parent = dirname(resolve(dir));
+    // layer-time/<model>: timings, whose profile folder is two levels up.
+    if (basename(parent) === 'layer-time') return `${dir} holds per-layer timings, not profiles: give the profile folder, -p ${dirname(parent)}`;
+    return `${dir} is the model's own folder: give the profile set above it, -p ${parent}`;
+  }
   const bundled = setsUnder(bundledProfilesDir, modelId).map((d) => basename(d));
   const where = bundled.length > 0 ? `bundled sets with ${modelId}: ${bundled.join(', ')} (helix profiles --model ${modelId} lists them); ` : '';
   return `${where}make one for a GPU with \`helix profile estimate --gpu <GPU> --model ${modelId} -o <folder>/${modelId}/<GPU>.yaml\` (or \`profile import\` from measured per-layer timings)`;

@@ -40,13 +40,13 @@ function tableError(file: string, field: string, message: string, expected: stri
   throw inputError('bad-layer-time', message, { file, field, expected, ...(found !== undefined ? { found } : {}) });
 }
 
+/** The longest time one layer of one batch may take, in ms (a minute). */
+export const MAX_LAYER_MS = 60_000;
+
 /**
  * Sorts and checks raw points. Repeated batch sizes are rejected rather than averaged: two
  * different timings for one batch usually mean two files were concatenated by mistake.
  */
-/** The longest time one layer of one batch may take, in ms (a minute). */
-export const MAX_LAYER_MS = 60_000;
-
 export function makeLayerTimeTable(raw: readonly LayerTimePoint[], file: string, field = ''): LayerTimeTable {
   for (const [b, ms] of raw) {
     if (!Number.isFinite(b) || b < 0 || !Number.isFinite(ms) || ms < 0) {

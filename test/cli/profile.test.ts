@@ -195,6 +195,9 @@ describe('helix profiles (in-process)', () => {
     expect(await profilesCommand.run([], { model: 'llama2-70b', profiles: join(repoRoot, 'profiles', 'helix-set-a', 'llama2-70b') }, deep)).toBe(1);
     expect(deep.stderr()).toMatch(/is the model's own folder: give the profile set above it, -p .*helix-set-a$/m);
     await expect(profilesCommand.run([], { model: 'llama2-70b', profiles: join(repoRoot, 'profiles', 'layer-time') }, capture())).rejects.toThrow(/is a folder of per-layer timings \(layer-time\/\), not of profiles/);
+    const timings = capture();
+    expect(await profilesCommand.run([], { model: 'llama2-70b', profiles: join(repoRoot, 'profiles', 'layer-time', 'llama2-70b') }, timings)).toBe(1);
+    expect(timings.stderr()).toMatch(/holds per-layer timings, not profiles: give the profile folder, -p .*\/profiles$/m);
   });
 
   it('lists measured sets for llama2-70b with timings on hand', async () => {
