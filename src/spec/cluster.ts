@@ -122,7 +122,8 @@ function readNodes(root: Fields, ctx: ProfileContext, skipServableCheck = false)
     const count = entry.optNum('count', { min: 1, max: MAX_NODES, int: true });
     const base = entry.optName('name') ?? gpu.toLowerCase();
     if (nodes.length + (count ?? 1) > MAX_NODES) {
-      root.fail('nodes', `at most ${MAX_NODES} nodes in all (planning keeps tables of nodes x nodes links)`, `the cluster has more than ${MAX_NODES} nodes`, 'too-many-nodes');
+      // The count, not the node list, is what is wrong: quoting the list says nothing.
+      throw root.error('nodes', `the cluster has more than ${MAX_NODES} nodes`, { expected: `at most ${MAX_NODES} nodes in all (planning keeps tables of nodes x nodes links)`, found: `at least ${nodes.length + (count ?? 1)} nodes` }, 'too-many-nodes');
     }
     const names = count === undefined ? [base] : Array.from({ length: count }, (_, k) => `${base}-${k + 1}`);
     for (const name of names) {
