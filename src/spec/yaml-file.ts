@@ -2,7 +2,7 @@
 // (and the line, for syntax errors). Keeps the parsed document so that later validation errors
 // can point at the line of the offending field too.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { HelixError, inputError } from '../errors.js';
 import { STDIN_FILE } from '../stdin.js';
@@ -29,11 +29,19 @@ function tooLarge(file: string) {
   return inputError('too-large', `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, far more than any cluster spec, plan, profile or trace helix reads`, { file, expected: `a file of at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB` });
 }
 
-/** A file's bytes, read in chunks so that an endless one (a device, a FIFO) stops at the cap. */
+/**
+ * A file's bytes, at most the cap. A regular file is measured and read whole; anything else (a
+ * device, a FIFO, a pipe) in chunks, so that an endless one stops at the cap.
+ */
 function readBounded(file: string): Buffer {
   // Standard input is fd 0, already open (and not ours to close).
   const fd = file === STDIN_FILE ? 0 : openSync(file, 'r');
   try {
+    const stat = fstatSync(fd);
+    if (stat.isFile()) {
+      if (stat.size > MAX_INPUT_BYTES) throw tooLarge(file);
+      return readFileSync(fd);
+    }
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
