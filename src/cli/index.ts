@@ -81,6 +81,11 @@ function checkOutputs(spec: CommandSpec, args: readonly string[], options: Recor
   }
 }
 
+/** The declared argument each given one fills, in order, the last one variadic where it is. */
+function argSpecsOf(spec: CommandSpec, args: readonly string[]) {
+  return args.map((_, i) => spec.args[Math.min(i, spec.args.length - 1)]);
+}
+
 /** Where a write to `path` lands (through symlinks) and, where the file exists, its inode: a hard link is the same file under another name. */
 function fileKeys(path: string): string[] {
   const target = writeTarget(path);
@@ -95,7 +100,7 @@ function fileKeys(path: string): string[] {
 
 /** The files a command reads, by path and how to name them in a message. */
 function inputFiles(spec: CommandSpec, args: readonly string[], options: Record<string, unknown>): [string, string][] {
-  const argSpecs = args.map((_, i) => spec.args[Math.min(i, spec.args.length - 1)]);
+  const argSpecs = argSpecsOf(spec, args);
   const files: [string, string][] = args
     .map((a, i) => [a, i] as const)
     .filter(([a, i]) => a !== STDIN_FILE && !argSpecs[i].word && !(spec.name === 'replan' && i === 0))
@@ -125,8 +130,7 @@ function inputFiles(spec: CommandSpec, args: readonly string[], options: Record<
  * a file to write, where it would create a file called `-`. True when an input is `-`.
  */
 function checkStdinUse(spec: CommandSpec, args: readonly string[], options: Record<string, unknown>): boolean {
-  // Declared arguments in order, the last one variadic where it is.
-  const argSpecs = args.map((_, i) => spec.args[Math.min(i, spec.args.length - 1)]);
+  const argSpecs = argSpecsOf(spec, args);
   const readers: string[] = args.filter((a, i) => a === STDIN_FILE && !argSpecs[i].word).map(() => 'an argument');
   for (const o of spec.options) {
     const opt = new Option(o.flags);

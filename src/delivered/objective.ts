@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 import { choiceNote } from './choice-note.js';
-import { assemblePlan } from '../plan/assemble.js';
+import { assemblePlan, round6 } from '../plan/assemble.js';
 import type { Plan, PlanObjective, PlanSimulated } from '../plan/types.js';
 import { planCluster, respectsDepthControls, withoutIdleNodes, type PlannerOptions, type PlannerProgress, type PlannerResult } from '../search/planner.js';
 import { runBaselines } from '../search/baselines/index.js';
@@ -589,10 +589,9 @@ async function polishFinalists(
 export function chosenSimulation(choice: DeliveredChoice): PlanSimulated | null {
   const { chosen, confirmRequests } = choice;
   if (chosen.simulated === null || confirmRequests === null) return null;
-  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
   return {
-    throughput: r6(chosen.simulated),
-    tpotP95Sec: chosen.simulatedTpotP95 == null ? null : r6(chosen.simulatedTpotP95),
+    throughput: round6(chosen.simulated),
+    tpotP95Sec: chosen.simulatedTpotP95 == null ? null : round6(chosen.simulatedTpotP95),
     requests: confirmRequests,
     window: { startSec: CONFIRM_WINDOW.warmupSec, endSec: CONFIRM_WINDOW.untilSec },
   };

@@ -108,6 +108,7 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   // about 400 nodes.
   let fastest = 0;
   for (const capacity of cluster.linkCapacity) if (capacity > fastest) fastest = capacity;
+  const measure = (c: Cluster) => evaluatePlacement(c, placement, { partialInference }).throughput;
   const atFastest: (typeof cut.edges)[number][] = [];
   const coordinator: (typeof cut.edges)[number][] = [];
   for (const e of cut.edges) {
@@ -119,13 +120,12 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
       atFastest.push(e);
       continue;
     }
-    const t = evaluatePlacement(withLinkCapacity(cluster, e.from, e.to, fastest), placement, { partialInference }).throughput;
+    const t = measure(withLinkCapacity(cluster, e.from, e.to, fastest));
     suggestions.push({ change: `make ${label(cluster, e.from)} <-> ${label(cluster, e.to)} as fast as the fastest link`, throughput: t, gain: t - flow.throughput, over: flow.throughput });
   }
   // Cut links no link of the spec is faster than (the cluster's fastest, or the coordinator's):
   // first those links twice as fast; where that only moves the cut to another link of the same
   // speed, the whole network twice as fast.
-  const measure = (c: Cluster) => evaluatePlacement(c, placement, { partialInference }).throughput;
   const doubled = (c: Cluster, edges: readonly (typeof cut.edges)[number][]): Cluster => {
     let out = c;
     for (const e of edges) {
