@@ -35,9 +35,7 @@ export const explainCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'explain needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
-    checkPlanForUse(args[0], plan, cluster, (line) => {
-      if (!flags.quiet) io.err(line);
-    });
+    checkPlanForUse(args[0], plan, cluster, io, flags.quiet);
     // What-ifs on the machines the plan can use: not on those a replan left out as failed.
     const own = clusterOfPlan(cluster, plan);
     const { minLayers, maxStages, partialInference } = plan.settings;

@@ -6,6 +6,7 @@ import { HelixError } from '../errors.js';
 import { formatProblems } from '../report/problems.js';
 import type { Plan } from '../plan/types.js';
 import type { Cluster } from '../spec/types.js';
+import type { Io } from './io.js';
 import { INPUTS_CHANGED, verifyPlan, type VerifyReport } from '../verify/verify.js';
 
 export function invalidPlanError(file: string, check: VerifyReport, o: { subject?: string; spec?: string } = {}): HelixError {
@@ -24,12 +25,12 @@ export function invalidPlanError(file: string, check: VerifyReport, o: { subject
 
 /**
  * A plan checked before a command acts on it (simulate, schedule, explain): the error above when
- * it fails, and `warn` given each of validate's warnings when it checks out (made for other
- * inputs, a latency edited: the plan is valid, and serves far less; or for a cluster of another
- * name).
+ * it fails, and each of validate's warnings on stderr, unless quiet, when it checks out (made for
+ * other inputs, a latency edited: the plan is valid, and serves far less; or for a cluster of
+ * another name).
  */
-export function checkPlanForUse(file: string, plan: Plan, cluster: Cluster, warn: (line: string) => void): void {
+export function checkPlanForUse(file: string, plan: Plan, cluster: Cluster, io: Pick<Io, 'err'>, quiet = false): void {
   const check = verifyPlan(plan, cluster, { planFile: file });
   if (!check.valid) throw invalidPlanError(file, check, { spec: cluster.file });
-  for (const w of check.warnings) warn(`warning: ${file}: ${w}\n`);
+  if (!quiet) for (const w of check.warnings) io.err(`warning: ${file}: ${w}\n`);
 }

@@ -38,9 +38,7 @@ export const scheduleCommand: CommandSpec = {
     if (!flags.cluster) throw usageError('missing-cluster', 'schedule needs --cluster <file>: the cluster spec the plan is for');
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
     const plan = readPlan(args[0]);
-    checkPlanForUse(args[0], plan, cluster, (line) => {
-      if (!flags.quiet) io.err(line);
-    });
+    checkPlanForUse(args[0], plan, cluster, io, flags.quiet);
     if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: there is nothing to route', { file: args[0] });
     const tables = buildRoutingTables(cluster, plan);
     const json = `${JSON.stringify(routingToJson(tables), null, 2)}\n`;

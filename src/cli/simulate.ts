@@ -122,9 +122,9 @@ function arrivalSpec(flags: SimulateFlags, lengths: LengthSpec, planned: number)
     : { kind: 'poisson', rate, durationSec: flags.duration };
 }
 
-function checkedPlan(file: string, cluster: Cluster, warn: (line: string) => void): Plan {
+function checkedPlan(file: string, cluster: Cluster, io: Io, quiet: boolean | undefined): Plan {
   const plan = readPlan(file);
-  checkPlanForUse(file, plan, cluster, warn);
+  checkPlanForUse(file, plan, cluster, io, quiet);
   if (plan.throughput <= 0) throw new HelixError('no-flow', 'infeasible', 'the plan carries no flow: no request can be served', { file });
   return plan;
 }
@@ -195,7 +195,7 @@ export const simulateCommand: CommandSpec = {
       throw usageError('bad-option', `--warmup ${flags.warmup} s must end before the arrivals do (--duration ${flags.duration} s): a --rate or --load run is measured over its arrival window`);
     }
     const cluster = loadCluster(flags.cluster, { profilesDir: flags.profiles });
-    const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster, (line) => { if (!flags.quiet) io.err(line); }) }));
+    const plans = args.map((file) => ({ file, plan: checkedPlan(file, cluster, io, flags.quiet) }));
     const lengths = lengthSpec(flags, plans[0].plan, cluster.model.contextLength);
     // One stream for every run: the first plan sets the rate for --load, so all runs see the same requests.
     const requests: RequestStream = generateRequests(arrivalSpec(flags, lengths, plans[0].plan.throughput), lengths, flags.seed);
