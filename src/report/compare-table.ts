@@ -3,7 +3,7 @@
 import { fitTable, type Column } from './fit.js';
 import type { ChalkInstance } from 'chalk';
 import type { Comparison } from '../search/baselines/compare.js';
-import { millis, percent, seconds, tokens } from './format.js';
+import { maxFlowCounting, millis, percent, seconds, tokens } from './format.js';
 import { DEFAULT_WORKLOAD } from '../spec/workload-name.js';
 
 export interface CompareReport extends Comparison {
@@ -52,8 +52,8 @@ export function formatCompare(report: CompareReport, o: { color: ChalkInstance; 
   const notes = report.rows.filter((r) => r.note !== '').map((r) => `  ${r.method.padEnd(width)}  ${c.dim(r.note)}`);
   // Max flow counts tokens at the profiles' request mix; delivered figures for other requests
   // are in theirs, and may exceed it (short answers serve several times the azure-conv rate).
-  const other = (report.workload ?? DEFAULT_WORKLOAD) !== DEFAULT_WORKLOAD;
-  const unit = other ? `, counted in the profiles' ${DEFAULT_WORKLOAD} requests` : '';
+  const counting = maxFlowCounting(report.workload);
+  const unit = counting ? `, ${counting}` : '';
   return [
     `${c.bold(`Placement methods on ${report.cluster}`)} (upper bound on max flow ${tokens(report.bound)} tokens/s${unit})`,
     fitTable(COMPARE_COLUMNS, t, { color: c, width: o.width }),

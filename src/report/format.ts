@@ -1,5 +1,7 @@
 // Number and size formatting shared by the human-readable formatters.
 
+import { DEFAULT_WORKLOAD } from '../spec/workload-name.js';
+
 export function tokens(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x >= 100) return x.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -38,4 +40,12 @@ export function gigabytes(bytes: number): string {
 
 export function seconds(s: number): string {
   return s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`;
+}
+
+/**
+ * How a plan's max flow is counted when it was made for requests other than the profiles' own
+ * mix (azure-conv), whose tokens the max flow counts; null for that mix itself.
+ */
+export function maxFlowCounting(workload: string | undefined): string | null {
+  return (workload ?? DEFAULT_WORKLOAD) === DEFAULT_WORKLOAD ? null : `counted in the profiles' ${DEFAULT_WORKLOAD} requests`;
 }

@@ -2,7 +2,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
-import { gigabytes, millis, percent, plural, seconds, tokens } from './format.js';
+import { gigabytes, maxFlowCounting, millis, percent, plural, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
 import { fitTable, table, type Column } from './fit.js';
 import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
@@ -76,11 +76,12 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
   // (where there is one; on a small cluster the delivered plan is often the max-flow optimum).
   const forDelivery = plan.settings.objective === 'delivered';
   const traded = tradedForDelivery(plan);
+  const counting = maxFlowCounting(plan.settings.workload);
   const lines = [
     ...(plan.settings.objective ? [`${c.bold('objective')}   ${forDelivery ? 'delivered (tokens/s served, by the model and a short simulation)' : 'maxflow (Helix)'}`] : []),
     // Max flow counts tokens at the profiles' request mix; a plan for other requests says so, as its
     // prediction beside it is in those requests' tokens.
-    `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow${(plan.settings.workload ?? DEFAULT_WORKLOAD) === DEFAULT_WORKLOAD ? '' : `, counted in the profiles' ${DEFAULT_WORKLOAD} requests`})`,
+    `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow${counting ? `, ${counting}` : ''})`,
     `${c.bold('bound')}       ${tokens(plan.bound.value)} tokens/s (${plan.bound.source})   ${c.bold('gap')} ${percent(plan.gap, 2)}${traded ? ' (max flow traded for delivery)' : ''}`,
     `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('time')} ${seconds(plan.stats.wallTimeSec)}`,
     `${c.bold('pipeline')}    ${plural(plan.depth, 'stage')} deep, ${used} of ${plural(plan.nodes.length, 'node')} used, ${plural(plan.cluster.layers, 'layer')} of ${plan.cluster.model}${plan.stats.linksDropped > 0 ? `; ${plural(plan.stats.linksDropped, 'link')} dropped by --keep-links ${plan.settings.keepLinks}` : ''}`,

@@ -3,7 +3,7 @@
 // tokens/s. Saturated nodes and links are outlined in red. Pure: (plan) => string.
 
 import type { Plan, PlanNode } from '../plan/types.js';
-import { tokens } from './format.js';
+import { maxFlowCounting, tokens } from './format.js';
 import { tradedForDelivery } from './plan-table.js';
 import { DEFAULT_WORKLOAD } from '../spec/workload-name.js';
 import { formatLayerRange } from '../spec/layer-range.js';
@@ -71,7 +71,7 @@ export function renderSvg(plan: Plan): string {
     `<title>${esc(`helix plan for ${plan.cluster.name}`)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="16" y="24" font-size="15" font-weight="bold">${esc(`${plan.cluster.name}: ${plan.cluster.model}, ${headline(plan)}`)}</text>`,
-    `<text x="16" y="42" fill="#555">${esc(`max flow ${tokens(plan.throughput)} of a bound of ${tokens(plan.bound.value)} (${plan.bound.source})${(plan.settings.workload ?? DEFAULT_WORKLOAD) === DEFAULT_WORKLOAD ? '' : `, in ${DEFAULT_WORKLOAD} tokens`}, gap ${(plan.gap * 100).toFixed(2)}%${tradedForDelivery(plan) ? ' (traded for delivery)' : ''}, ${plan.depth} stages, status ${plan.status}`)}</text>`,
+    `<text x="16" y="42" fill="#555">${esc(`max flow ${tokens(plan.throughput)} of a bound of ${tokens(plan.bound.value)} (${plan.bound.source})${maxFlowCounting(plan.settings.workload) ? `, in ${DEFAULT_WORKLOAD} tokens` : ''}, gap ${(plan.gap * 100).toFixed(2)}%${tradedForDelivery(plan) ? ' (traded for delivery)' : ''}, ${plan.depth} stages, status ${plan.status}`)}</text>`,
   ];
   // Layer axis.
   for (let l = 0; l <= L; l += Math.max(1, Math.round(L / 16))) {
@@ -136,7 +136,8 @@ export function renderSvg(plan: Plan): string {
 function headline(plan: Plan): string {
   const d = plan.delivered;
   const workload = plan.settings.workload ?? DEFAULT_WORKLOAD;
-  const units = workload === DEFAULT_WORKLOAD ? '' : ` (counted in the profiles' ${DEFAULT_WORKLOAD} requests)`;
+  const counting = maxFlowCounting(workload);
+  const units = counting ? ` (${counting})` : '';
   if (plan.settings.objective !== 'delivered' || !d) return `${tokens(plan.throughput)} tokens/s of max flow${units}${plan.settings.objective ? `, objective ${plan.settings.objective}` : ''}`;
   if (!(d.throughput > 0)) return `serves nothing (no request can be admitted), objective delivered`;
   const sim = d.simulated ? `, ${tokens(d.simulated.throughput)} simulated` : '';
