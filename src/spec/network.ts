@@ -69,23 +69,34 @@ export function readLinkSpec(f: Fields, extraKeys: readonly string[] = [], allow
   return refine(readWrittenLink(f, extraKeys, allowZero), undefined);
 }
 
-function hashString(s: string): number {
-  let h = 2166136261;
+const FNV_OFFSET = 2166136261;
+
+/** FNV-1a of `s` continued from state `h`, so a hash of `a\0b` can start from a stored hash of `a\0`. */
+function foldString(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
+  return h;
 }
+
+/** FNV-1a state after `name` and the separator: the first half of a link key (see realiseLink). */
+const keyPrefix = (name: string): number => Math.imul(foldString(FNV_OFFSET, name) ^ 0, 16777619);
+
+/** Draws a link's figures from its key's hash (both directions share the key, so they agree). */
+function drawLink(spec: LinkSpec, seed: number, keyHash: number): LinkInit {
+  const rng = createRng((seed ^ (keyHash >>> 0)) >>> 0);
+  const bandwidth = spec.bandwidth * (1 + spec.jitter * (2 * rng.next() - 1));
+  const latency = Math.max(0, spec.latency + spec.latencyJitter * (2 * rng.next() - 1));
+  return { bandwidth, latency };
+}
+
+const fixed = (spec: LinkSpec): boolean => spec.jitter === 0 && spec.latencyJitter === 0;
 
 /**
  * The link's actual figures: one draw per physical link, keyed by the two end names, so both
  * directions agree and adding or reordering other nodes does not change this link.
  */
 export function realiseLink(spec: LinkSpec, seed: number, a: string, b: string): LinkInit {
-  if (spec.jitter === 0 && spec.latencyJitter === 0) return { bandwidth: spec.bandwidth, latency: spec.latency };
-  const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-  const rng = createRng((seed ^ hashString(key)) >>> 0);
-  const bandwidth = spec.bandwidth * (1 + spec.jitter * (2 * rng.next() - 1));
-  const latency = Math.max(0, spec.latency + spec.latencyJitter * (2 * rng.next() - 1));
-  return { bandwidth, latency };
+  if (fixed(spec)) return { bandwidth: spec.bandwidth, latency: spec.latency };
+  return drawLink(spec, seed, a < b ? foldString(keyPrefix(a), b) : foldString(keyPrefix(b), a));
 }
 
 export interface NetworkNode {
@@ -199,13 +210,29 @@ export function readNetwork(root: Fields, nodes: readonly NetworkNode[]): Networ
   const between = (ra: string, rb: string): LinkSpec | undefined =>
     ra === rb ? (intra.get(ra) ?? fallback) : (inter.get(pairKey(ra, rb)) ?? fallback);
 
+  // buildCluster asks for every ordered pair (16 million at 4,000 nodes), so what depends on one
+  // end only is worked out once per node: its region's row of specs and its half of the link key.
+  const regionList = [...regions];
+  const regionOf = nodes.map((node) => regionList.indexOf(node.region));
+  const R = regionList.length;
+  const specByRegions = Array.from({ length: R * R }, (_, k) => between(regionList[Math.floor(k / R)], regionList[k % R]));
+  const prefix = nodes.map((node) => keyPrefix(node.name));
+  const nameRank = new Int32Array(n);
+  nodes
+    .map((node, i) => i)
+    .sort((a, b) => (nodes[a].name < nodes[b].name ? -1 : nodes[a].name > nodes[b].name ? 1 : 0))
+    .forEach((i, rank) => (nameRank[i] = rank));
+
   return {
     coordinatorRegion,
     link(i, j) {
-      const general = between(nodes[i].region, nodes[j].region);
+      const general = specByRegions[regionOf[i] * R + regionOf[j]];
       const own = overrides.get(i * n + j);
       const spec = own ? refine(own, general) : general;
-      return spec ? realiseLink(spec, seed, nodes[i].name, nodes[j].name) : null;
+      if (!spec) return null;
+      if (fixed(spec)) return { bandwidth: spec.bandwidth, latency: spec.latency };
+      const first = nameRank[i] < nameRank[j];
+      return drawLink(spec, seed, foldString(prefix[first ? i : j], nodes[first ? j : i].name));
     },
     coordinatorLink(i) {
       const general = coordSpec ?? between(coordinatorRegion, nodes[i].region);

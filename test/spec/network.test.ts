@@ -215,4 +215,37 @@ ${extraNode}`);
     const m = b.nodes.length;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(b.linkBandwidth[i * m + j]).toBe(a.linkBandwidth[i * n + j]);
   });
+
+  // Specs written for earlier versions must keep their links: the draw is mulberry32 seeded by
+  // the network seed xor FNV-1a of the two end names (the smaller first, a NUL between).
+  it('draws each link from FNV-1a of its end names, as specs written before expect', () => {
+    const fnv = (s: string) => {
+      let h = 2166136261;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+      return h >>> 0;
+    };
+    const mulberry = (seed: number) => {
+      let state = seed >>> 0 || 0x9e3779b9;
+      return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+    };
+    const c = jittered(7);
+    const n = c.nodes.length;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (i === j) continue;
+        const [a, b] = [c.nodes[i].name, c.nodes[j].name].sort();
+        const next = mulberry((7 ^ fnv(`${a}\u0000${b}`)) >>> 0);
+        const inA = c.nodes[i].region === 'a' && c.nodes[j].region === 'a';
+        const [bw, jitter, lat, latJitter] = inA ? [1.25e9, 0.1, 0.001, 0] : [12.5e6, 0.2, 0.05, 0.01];
+        expect(c.linkBandwidth[i * n + j]).toBe(bw * (1 + jitter * (2 * next() - 1)));
+        expect(c.linkLatency[i * n + j]).toBe(Math.max(0, lat + latJitter * (2 * next() - 1)));
+      }
+    }
+  });
 });
