@@ -3,6 +3,13 @@
 
 const EPS = 1e-9;
 
+/** A FlowNetwork's edges and flow at one moment (see snapshot). */
+export interface FlowSnapshot {
+  readonly edgeCount: number;
+  readonly head: Int32Array;
+  readonly cap: Float64Array;
+}
+
 export class FlowNetwork {
   private head: Int32Array;
   private next: Int32Array;
@@ -48,6 +55,21 @@ export class FlowNetwork {
     return this.initial[id];
   }
 
+  /** The network as it stands (edges and residual capacities), to return to with restore. */
+  snapshot(): FlowSnapshot {
+    return { edgeCount: this.edgeCount, head: this.head.slice(), cap: this.cap.slice(0, this.edgeCount) };
+  }
+
+  /**
+   * Back to a snapshot of this network: the edges added since are dropped and the flow is the
+   * snapshot's. Edges are only ever prepended to their vertex's list, so older links still hold.
+   */
+  restore(s: FlowSnapshot): void {
+    this.edgeCount = s.edgeCount;
+    this.head.set(s.head);
+    this.cap.set(s.cap);
+  }
+
   /** Removes every edge but keeps the allocated arrays. */
   clear(): void {
     this.head.fill(-1);
@@ -60,6 +82,25 @@ export class FlowNetwork {
       for (let v = 0; v < this.vertexCount; v++) this.iter[v] = this.head[v];
       for (;;) {
         const pushed = this.augment(source, sink, Infinity);
+        if (pushed <= EPS) break;
+        total += pushed;
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The same max flow value by blocking flows that push along every admissible edge of a vertex
+   * in one visit, instead of one path per descent from the source: several times faster on graphs
+   * of millions of edges. The flow it leaves on the edges differs from maxFlow's, so it serves
+   * callers that need only the value (plans and routing keep maxFlow's flows as they were).
+   */
+  maxFlowValue(source: number, sink: number): number {
+    let total = 0;
+    while (this.buildLevels(source, sink)) {
+      for (let v = 0; v < this.vertexCount; v++) this.iter[v] = this.head[v];
+      for (;;) {
+        const pushed = this.push(source, sink, Infinity);
         if (pushed <= EPS) break;
         total += pushed;
       }
@@ -140,5 +181,28 @@ export class FlowNetwork {
     }
     this.iter[u] = -1;
     return 0;
+  }
+
+  private push(u: number, sink: number, limit: number): number {
+    if (u === sink) return limit;
+    let sent = 0;
+    for (let e = this.iter[u]; e !== -1; e = this.next[e]) {
+      this.iter[u] = e;
+      const v = this.to[e];
+      if (this.cap[e] > EPS && this.level[v] === this.level[u] + 1) {
+        const pushed = this.push(v, sink, Math.min(limit - sent, this.cap[e]));
+        if (pushed > EPS) {
+          this.cap[e] -= pushed;
+          this.cap[e ^ 1] += pushed;
+          sent += pushed;
+          // Edge e may have room left: the next visit starts from it again.
+          if (limit - sent <= EPS) return sent;
+        }
+      }
+    }
+    this.iter[u] = -1;
+    // Nothing more gets through u in this phase: later descents skip it.
+    this.level[u] = -1;
+    return sent;
   }
 }

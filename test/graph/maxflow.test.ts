@@ -57,3 +57,39 @@ describe('evaluatePlacement', () => {
     expect(r.throughput).toBe(0);
   });
 });
+
+describe('FlowNetwork.maxFlowValue, snapshot and restore', () => {
+  const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const randomEdges = (seed: number, n: number, m: number): [number, number, number][] => {
+    const r = rng(seed);
+    return Array.from({ length: m }, () => [Math.floor(r() * n), Math.floor(r() * n), Math.round(r() * 100) / 10]);
+  };
+  const network = (n: number, edges: readonly [number, number, number][]) => {
+    const net = new FlowNetwork(n);
+    for (const [u, v, c] of edges) if (u !== v) net.addEdge(u, v, c);
+    return net;
+  };
+
+  it('gives the same value as maxFlow on random graphs', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const edges = randomEdges(seed, 12, 40);
+      expect(network(12, edges).maxFlowValue(0, 11), `seed ${seed}`).toBeCloseTo(network(12, edges).maxFlow(0, 11), 9);
+    }
+  });
+
+  it('after restore, adding edges and augmenting gives the max flow of the larger graph', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const edges = randomEdges(seed, 12, 40);
+      const net = network(12, edges.slice(0, 20));
+      let flow = net.maxFlowValue(0, 11);
+      const state = net.snapshot();
+      // A detour that is then undone: edges added and augmented over must vanish with restore.
+      for (const [u, v, c] of edges.slice(20, 30)) if (u !== v) net.addEdge(u, v, c);
+      net.maxFlowValue(0, 11);
+      net.restore(state);
+      for (const [u, v, c] of edges.slice(20)) if (u !== v) net.addEdge(u, v, c);
+      flow += net.maxFlowValue(0, 11);
+      expect(flow, `seed ${seed}`).toBeCloseTo(network(12, edges).maxFlow(0, 11), 9);
+    }
+  });
+});
