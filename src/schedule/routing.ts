@@ -84,6 +84,21 @@ const FLOW_EPSILON = 1e-6;
  * exist. A flow on a hop the placement or the network does not allow is an error in the plan.
  */
 export function buildRoutingTables(cluster: Cluster, plan: Plan, options: RoutingOptions = {}): RoutingTables {
+  // `plan` derives the tables to embed and verifying the plan derives them again from the same
+  // placement and flows: on 4,000 nodes each derivation takes seconds, so the last one is kept.
+  // (Numbers as strings: JSON would write Infinity as null, the default's key.)
+  const key = JSON.stringify([options.flows ?? 'balanced', String(options.latencySlack), String(options.value), plan.settings?.partialInference ?? false, plan.nodes, plan.flows]);
+  const kept = lastTables.get(cluster);
+  if (kept?.key === key) return kept.tables;
+  const tables = deriveRoutingTables(cluster, plan, options);
+  lastTables.set(cluster, { key, tables });
+  return tables;
+}
+
+/** The last tables derived for each cluster, by the inputs they were derived from. */
+const lastTables = new WeakMap<Cluster, { key: string; tables: RoutingTables }>();
+
+function deriveRoutingTables(cluster: Cluster, plan: Plan, options: RoutingOptions): RoutingTables {
   const flows = options.flows ?? 'balanced';
   const n = cluster.nodes.length;
   const L = cluster.model.layers;
