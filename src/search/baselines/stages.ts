@@ -22,7 +22,8 @@ export function nodeStrength(cluster: Cluster, node: number): number {
 export function dealToStages(cluster: Cluster, stages: readonly LayerRange[], nodes: readonly number[]): (LayerRange | null)[] | null {
   const placement: (LayerRange | null)[] = cluster.nodes.map(() => null);
   const total = new Float64Array(stages.length);
-  const order = [...nodes].sort((a, b) => nodeStrength(cluster, b) - nodeStrength(cluster, a) || a - b);
+  const strength = new Map(nodes.map((i) => [i, nodeStrength(cluster, i)]));
+  const order = [...nodes].sort((a, b) => strength.get(b)! - strength.get(a)! || a - b);
   for (const i of order) {
     const table = cluster.nodes[i].capacity;
     let pick = -1;

@@ -3,6 +3,7 @@ import { evaluatePlacement } from '../../../src/graph/placement-flow.js';
 import { swarm, swarmPlacement } from '../../../src/search/baselines/swarm.js';
 import { dealToStages, equalStages } from '../../../src/search/baselines/stages.js';
 import { bigSmall, handCluster, ranges, SMALL } from './hand-clusters.js';
+import { randomSmallCluster } from '../../fixtures/clusters.js';
 
 describe('equalStages', () => {
   it('splits the layers into consecutive stages differing by at most one layer', () => {
@@ -74,4 +75,24 @@ describe('swarm', () => {
     expect(r.throughput).toBe(0);
     expect(r.placement).toEqual([null, null]);
   });
+
+  it('keeps what trying every count keeps, though it skips counts whose cut bound cannot win', () => {
+    // The plain rule: every count in turn, the most throughput, ties to the fewest stages.
+    const plain = (c: ReturnType<typeof randomSmallCluster>) => {
+      let best = { throughput: 0, stages: 0 };
+      for (let stages = 1; stages <= c.model.layers; stages++) {
+        const placement = dealToStages(c, equalStages(c.model.layers, stages), c.nodes.map((_, i) => i));
+        if (!placement) continue;
+        const throughput = evaluatePlacement(c, placement).throughput;
+        if (throughput > best.throughput) best = { throughput, stages };
+      }
+      return best;
+    };
+    for (let seed = 1; seed <= 60; seed++) {
+      const c = randomSmallCluster(seed, { nodes: 9, layers: 8, maxLayers: 5, regions: 1 + (seed % 3), missingLinks: seed % 2 ? 0.3 : 0 });
+      const r = swarm(c);
+      expect({ throughput: r.throughput, stages: r.stages }, `seed ${seed}`).toEqual(plain(c));
+    }
+  });
 });
+
