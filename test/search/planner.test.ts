@@ -7,6 +7,7 @@ import { loadCluster } from '../../src/spec/cluster.js';
 import { bruteForceOptimum, randomSmallCluster } from '../fixtures/clusters.js';
 import { repoRoot } from '../fixtures/cli.js';
 import { flowDepth } from '../../src/plan/assemble.js';
+import { depthChains } from '../../src/search/depth-chains.js';
 
 const base: PlannerOptions = { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: 3 };
 
@@ -58,6 +59,29 @@ describe('planCluster', () => {
       expect(flowDepth(c, r.flow)).toBeLessThanOrEqual(2);
       expect(r.throughput).toBeGreaterThanOrEqual(shallow - 1e-6);
     }
+  });
+
+  it('takes the depth chains that carry the most within the controls as a floor, trying the largest first', async () => {
+    // With no time to search, the plan is the best of the floors; the depth chains' part must be
+    // what offering every nested set in turn would keep.
+    let compared = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const c = randomSmallCluster(seed, { nodes: 10, layers: 6, maxLayers: 3, regions: 1 + (seed % 2), missingLinks: 0.2 });
+      const o = { ...base, timeLimitSec: 0, maxStages: 3, minLayers: 2 };
+      let floor = 0;
+      for (const p of depthChains(c, o)) {
+        const raw = evaluatePlacement(c, p);
+        const kept = p.map((r, i) => (raw.nodeFlow[i] > 1e-9 ? r : null));
+        const flow = evaluatePlacement(c, kept);
+        if (flowDepth(c, flow) <= 3) floor = Math.max(floor, flow.throughput);
+      }
+      if (floor === 0) continue;
+      const r = await planCluster(c, o);
+      expect(r.throughput, `seed ${seed}`).toBeGreaterThanOrEqual(floor - 1e-6);
+      expect(flowDepth(c, r.flow)).toBeLessThanOrEqual(3);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(3);
   });
 
   it('takes baselines already run as its floor instead of running them again', async () => {
