@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/types.js';
 import { gigabytes, maxFlowCounting, millis, percent, plural, seconds, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
-import { fitTable, table, type Column } from './fit.js';
+import { fitTable, type Column } from './fit.js';
 import { DEFAULT_WORKLOAD, fixedLengths } from '../spec/workload-name.js';
 import { chosenCandidate } from '../delivered/choice-note.js';
 
@@ -61,11 +61,12 @@ export function formatNodes(plan: Plan, o: FormatOptions): string {
   return fitTable(NODE_COLUMNS, rows, { color: c, width: o.width });
 }
 
+const FLOW_COLUMNS: readonly Column[] = [{ head: 'from' }, { head: 'to' }, { head: 'flow', align: 'right' }, { head: 'capacity', align: 'right' }, { head: 'util', align: 'right' }];
+
 export function formatFlows(plan: Plan, o: FormatOptions): string {
   const c = o.color;
-  const t = table(['from', 'to', 'flow', 'capacity', 'util'], c, ['left', 'left', 'right', 'right', 'right']);
-  for (const f of plan.flows) t.push([f.from, f.to, tokens(f.flow), tokens(f.capacity), utilisation(f.flow, f.capacity, c)]);
-  return t.toString();
+  const rows = plan.flows.map((f) => [f.from, f.to, tokens(f.flow), tokens(f.capacity), utilisation(f.flow, f.capacity, c)]);
+  return fitTable(FLOW_COLUMNS, rows, { color: c });
 }
 
 export function formatSummary(plan: Plan, o: FormatOptions): string {

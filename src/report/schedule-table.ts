@@ -6,7 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { SINK, SOURCE, type RoutingTable, type RoutingTables } from '../schedule/routing.js';
 import { percent, tokens } from './format.js';
 import { formatLayerRange } from '../spec/layer-range.js';
-import { table } from './fit.js';
+import { fitTable, type Column } from './fit.js';
 
 export interface ScheduleFormatOptions {
   readonly color: ChalkInstance;
@@ -17,6 +17,16 @@ export interface ScheduleFormatOptions {
 /** At most this many entries of a cycle are printed; longer ones end with an ellipsis. */
 const CYCLE_PREVIEW = 12;
 
+const SCHEDULE_COLUMNS: readonly Column[] = [
+  { head: 'from' },
+  { head: 'layers' },
+  { head: 'next hop' },
+  { head: 'layers' },
+  { head: 'flow', align: 'right' },
+  { head: 'weight', align: 'right' },
+  { head: 'share', align: 'right' },
+];
+
 export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions): string {
   const c = o.color;
   const name = (v: number): string => (v === SOURCE ? 'coordinator' : v === SINK ? 'coordinator (out)' : tables.nodeNames[v]);
@@ -24,7 +34,7 @@ export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions):
     const r = v === SOURCE || v === SINK ? null : tables.placement[v];
     return formatLayerRange(r, '');
   };
-  const t = table(['from', 'layers', 'next hop', 'layers', 'flow', 'weight', 'share'], c, ['left', 'left', 'left', 'left', 'right', 'right', 'right']);
+  const t: string[][] = [];
   const order = tables.nodes
     .filter((tb) => tables.placement[tb.from] !== null)
     .sort((a, b) => tables.placement[a.from]!.start - tables.placement[b.from]!.start || a.from - b.from);
@@ -52,7 +62,7 @@ export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions):
   }
   const lines = [
     `${c.bold(`Routing tables for ${tables.cluster}`)} (${tokens(tables.throughput)} tokens/s planned)`,
-    t.toString(),
+    fitTable(SCHEDULE_COLUMNS, t, { color: c }),
     'share = the fraction of requests IWRR sends along the hop (weight / the vertex\'s total weight)',
   ];
   if (!o.showUnweighted && unweighted > 0) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
 import { stripVTControlCharacters } from 'node:util';
-import { fitTable, type Column } from '../../src/report/fit.js';
+import { CHUNK_ROWS, fitTable, table, type Column } from '../../src/report/fit.js';
 import { formatNodes } from '../../src/report/plan-table.js';
 import { randomSmallCluster } from '../fixtures/clusters.js';
 import { planFor, wrappingPlacement } from '../fixtures/plans.js';
@@ -59,5 +59,31 @@ describe('fitTable', () => {
     expect(table).toContain('region');
     expect(note).toMatch(/: # layers; a wider/);
     expect(widest(table)).toBeLessThan(widest(full));
+  });
+});
+
+describe('fitTable on long tables', () => {
+  // Laid out in chunks of CHUNK_ROWS rows (cli-table3 is quadratic in rows), it must print
+  // exactly what one table of every row prints, colours, right alignment and all.
+  const colored = new Chalk({ level: 1 });
+  const long = Array.from({ length: 2 * CHUNK_ROWS + 37 }, (_, i) => [
+    `node-${i}`,
+    i % 97 === 5 ? colored.red('x'.repeat(31)) : 'x'.repeat(i % 13),
+    i === 2 * CHUNK_ROWS + 30 ? 'the widest cell of its column' : 'y',
+    String(i * 7919),
+  ]);
+
+  it('prints the same table as one cli-table3 table would', () => {
+    const one = table(columns.map((col) => col.head), colored, columns.map((col) => col.align ?? 'left'));
+    for (const row of long) one.push(row);
+    expect(fitTable(columns, long, { color: colored })).toBe(one.toString());
+  });
+
+  it('drops columns to fit a width as it does for short tables', () => {
+    const text = fitTable(columns, long, { color: plain, width: 40 });
+    const { table: body, note } = parts(text);
+    expect(widest(body)).toBeLessThanOrEqual(40);
+    expect(note).toContain('wide column');
+    expect(body.split('\n').filter((l) => l.includes('node-')).length).toBe(long.length);
   });
 });
