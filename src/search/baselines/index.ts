@@ -39,7 +39,7 @@ export const BASELINES: Readonly<Record<BaselineMethod, BaselineEntry>> = {
       const r = swarm(cluster);
       const L = cluster.model.layers;
       const note = r.stages > 0 ? `${count(r.stages, 'stage')} of ~${count(Math.round(L / r.stages), 'layer')}` : 'no equal split gives every stage a node that holds it';
-      return { placement: r.placement, flow: evaluatePlacement(cluster, r.placement), note };
+      return { placement: r.placement, flow: r.flow, note };
     },
   },
   petals: {

@@ -3,7 +3,7 @@
 // baseline tries every count the nodes can support and keeps the best by exact max flow.
 
 import type { Cluster, Placement } from '../../spec/types.js';
-import { evaluatePlacement, nodeCapacityFor } from '../../graph/placement-flow.js';
+import { evaluatePlacement, nodeCapacityFor, type FlowResult } from '../../graph/placement-flow.js';
 import { dealToStages, equalStages } from './stages.js';
 
 export interface SwarmOptions {
@@ -17,6 +17,8 @@ export interface SwarmResult {
   readonly placement: Placement;
   /** Exact max flow of the placement (only the chosen nodes hold layers). */
   readonly throughput: number;
+  /** That max flow. */
+  readonly flow: FlowResult;
   /** The stage count kept; 0 when no equal split gives every stage a node. */
   readonly stages: number;
 }
@@ -28,7 +30,8 @@ export function swarmPlacement(cluster: Cluster, options: SwarmOptions = {}): Pl
 export function swarm(cluster: Cluster, options: SwarmOptions = {}): SwarmResult {
   const L = cluster.model.layers;
   const nodes = options.nodes ?? cluster.nodes.map((_, i) => i);
-  let best: SwarmResult = { placement: cluster.nodes.map(() => null), throughput: 0, stages: 0 };
+  const none = cluster.nodes.map(() => null);
+  let best: SwarmResult = { placement: none, throughput: 0, flow: evaluatePlacement(cluster, none), stages: 0 };
   if (nodes.length === 0) return best;
   // Fewer stages than this leave some stage longer than any node can hold; more stages than
   // nodes leave some stage empty.
@@ -46,9 +49,10 @@ export function swarm(cluster: Cluster, options: SwarmOptions = {}): SwarmResult
   candidates.sort((a, b) => b.bound - a.bound || a.stages - b.stages);
   for (const c of candidates) {
     if (c.bound * (1 + 1e-9) < best.throughput) break;
-    const throughput = evaluatePlacement(cluster, c.placement).throughput;
+    const flow = evaluatePlacement(cluster, c.placement);
+    const throughput = flow.throughput;
     if (throughput > best.throughput || (throughput === best.throughput && best.throughput > 0 && c.stages < best.stages)) {
-      best = { placement: c.placement, throughput, stages: c.stages };
+      best = { placement: c.placement, throughput, flow, stages: c.stages };
     }
   }
   return best;
