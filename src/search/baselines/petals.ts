@@ -15,11 +15,16 @@ export function petalsPlacement(cluster: Cluster, options: PetalsOptions = {}): 
   const L = cluster.model.layers;
   const coverage = new Float64Array(L); // tokens/s of all nodes holding each layer
   const placement: (LayerRange | null)[] = cluster.nodes.map(() => null);
-  const order = options.order ?? cluster.nodes.map((_, i) => i).sort((a, b) => nodeStrength(cluster, b) - nodeStrength(cluster, a) || a - b);
+  const strength = cluster.nodes.map((_, i) => nodeStrength(cluster, i));
+  const order = options.order ?? cluster.nodes.map((_, i) => i).sort((a, b) => strength[b] - strength[a] || a - b);
+  // Layer 0 and the ends of the spans placed so far, in layer order as they are tried.
+  const isStart = new Uint8Array(L);
+  isStart[0] = 1;
   for (const i of order) {
     const hold = Math.min(cluster.nodes[i].capacity.length, L);
     if (hold === 0) continue;
-    const starts = [...new Set([0, ...placement.flatMap((r) => (r && r.end < L ? [r.end] : []))])].sort((a, b) => a - b);
+    const starts: number[] = [];
+    for (let x = 0; x < L; x++) if (isStart[x]) starts.push(x);
     // Lowest bottleneck first; between equal bottlenecks, the span with less total coverage.
     let bestStart = 0;
     let bestMin = Infinity;
@@ -40,6 +45,7 @@ export function petalsPlacement(cluster: Cluster, options: PetalsOptions = {}): 
     }
     const k = Math.min(hold, L - bestStart);
     placement[i] = { start: bestStart, end: bestStart + k };
+    if (bestStart + k < L) isStart[bestStart + k] = 1;
     for (let x = bestStart; x < bestStart + k; x++) coverage[x] += cluster.nodes[i].capacity[k - 1];
   }
   return placement;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePlacement } from '../../../src/graph/placement-flow.js';
 import { petalsPlacement } from '../../../src/search/baselines/petals.js';
 import { bigSmall, handCluster, ranges, SMALL } from './hand-clusters.js';
+import { randomSmallCluster } from '../../fixtures/clusters.js';
 
 describe('petals', () => {
   it('strongest first, each node takes its full memory where coverage is lowest', () => {
@@ -39,5 +40,34 @@ describe('petals', () => {
     const p = petalsPlacement(c, { order: [2, 3, 0, 1] });
     expect(ranges(p)).toEqual([[2, 4], [0, 4], [0, 2], [2, 4]]);
     expect(evaluatePlacement(c, p).throughput).toBeCloseTo(250, 6);
+  });
+
+  it('places as the plain rule does on random clusters (every span end gathered anew per node)', () => {
+    const plain = (c: ReturnType<typeof randomSmallCluster>) => {
+      const L = c.model.layers;
+      const coverage = new Float64Array(L);
+      const placement: ({ start: number; end: number } | null)[] = c.nodes.map(() => null);
+      const strength = (i: number) => Math.max(0, ...c.nodes[i].capacity.map((t, k) => t * (k + 1)));
+      for (const i of c.nodes.map((_, i) => i).sort((a, b) => strength(b) - strength(a) || a - b)) {
+        const hold = Math.min(c.nodes[i].capacity.length, L);
+        if (hold === 0) continue;
+        const starts = [...new Set([0, ...placement.flatMap((r) => (r && r.end < L ? [r.end] : []))])].sort((a, b) => a - b);
+        let best = { start: 0, min: Infinity, sum: Infinity };
+        for (const s of starts) {
+          const span = Array.from(coverage.slice(s, s + Math.min(hold, L - s)));
+          const min = Math.min(...span);
+          const sum = span.reduce((a, b) => a + b, 0);
+          if (min < best.min || (min === best.min && sum < best.sum)) best = { start: s, min, sum };
+        }
+        const k = Math.min(hold, L - best.start);
+        placement[i] = { start: best.start, end: best.start + k };
+        for (let x = best.start; x < best.start + k; x++) coverage[x] += c.nodes[i].capacity[k - 1];
+      }
+      return placement;
+    };
+    for (let seed = 1; seed <= 40; seed++) {
+      const c = randomSmallCluster(seed, { nodes: 12, layers: 9, maxLayers: 4, nonMonotone: seed % 2 === 0 });
+      expect(petalsPlacement(c), `seed ${seed}`).toEqual(plain(c));
+    }
   });
 });
