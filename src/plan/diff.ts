@@ -65,9 +65,17 @@ const size = (r: readonly [number, number] | null): number => (r ? r[1] - r[0] :
 
 type RoutingTables = NonNullable<Plan['routing']>;
 
-/** A stage's hops and weights as one comparable string (`to:weight`, sorted). */
+/**
+ * A stage's hops and weights as one comparable string (`to:weight`, sorted). Hops of weight 0
+ * route nothing, and plans written before 2026-12-01 list them where later ones do not: they
+ * are left out, so the two compare equal.
+ */
 export function hopsKey(hops: RoutingTables[number]['hops']): string {
-  return hops.map((h) => `${h.to}:${h.weight}`).sort().join(' ');
+  return hops
+    .filter((h) => h.weight !== 0)
+    .map((h) => `${h.to}:${h.weight}`)
+    .sort()
+    .join(' ');
 }
 
 /** Routing tables by stage (`from`), each as hopsKey: two routings compare table by table. */

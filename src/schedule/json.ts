@@ -56,10 +56,14 @@ export function routingToJson(tables: RoutingTables): RoutingJson {
   };
 }
 
-/** A plan's routing tables, weights only: what a runtime needs to follow the flow (embedded in saved plans). */
+/**
+ * A plan's routing tables, weights only: what a runtime needs to follow the flow (embedded in
+ * saved plans). Hops of weight 0, which IWRR never takes, are left out: on 4,000 nodes they were
+ * 98% of the hops and 16 of a plan's 37 MB. `helix schedule --all` lists them.
+ */
 export function embeddedRouting(cluster: Cluster, plan: Plan, options: RoutingOptions = {}): Plan['routing'] {
   return routingToJson(buildRoutingTables(cluster, plan, options)).tables.map((t) => ({
     from: t.from,
-    hops: t.hops.map((h) => ({ to: h.to, weight: h.weight })),
+    hops: t.hops.filter((h) => h.weight > 0).map((h) => ({ to: h.to, weight: h.weight })),
   }));
 }

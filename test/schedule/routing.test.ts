@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildRoutingTables, SINK, SOURCE } from '../../src/schedule/routing.js';
-import { routingToJson } from '../../src/schedule/json.js';
+import { embeddedRouting, routingToJson } from '../../src/schedule/json.js';
+import { verifyPlan } from '../../src/verify/verify.js';
+import { diffPlans } from '../../src/plan/diff.js';
 import { HelixError } from '../../src/errors.js';
 import { mutable } from '../fixtures/plans.js';
 import { smallCluster, smallPlan } from '../sim/small.js';
@@ -145,5 +147,24 @@ describe('routingToJson', () => {
     ]);
     expect(a.sequence).toEqual(['b', 'c', 'b']);
     expect(j.tables[2].hops[0].to).toBe('sink');
+  });
+});
+
+describe('embeddedRouting', () => {
+  it('leaves out hops of weight 0; a plan written with them still verifies and diffs as the same plan', () => {
+    const cluster = parallelPair((i, j) => ({ bandwidth: 1e9, latency: i === 0 && j === 2 ? 0.05 : 0.001 }));
+    const plan = smallPlan(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, { start: 2, end: 4 }]);
+    const now = embeddedRouting(cluster, plan)!;
+    expect(now.find((t) => t.from === 'a')!.hops).toEqual([{ to: 'b', weight: 1 }]);
+    for (const t of now) for (const h of t.hops) expect(h.weight).toBeGreaterThan(0);
+    // As plans written before 2026-12-01 embed them: every hop the placement allows.
+    const before = routingToJson(buildRoutingTables(cluster, plan)).tables.map((t) => ({ from: t.from, hops: t.hops.map((h) => ({ to: h.to, weight: h.weight })) }));
+    expect(before.find((t) => t.from === 'a')!.hops).toContainEqual({ to: 'c', weight: 0 });
+    expect(verifyPlan({ ...plan, routing: now }, cluster).problems).toEqual([]);
+    expect(verifyPlan({ ...plan, routing: before }, cluster).problems).toEqual([]);
+    expect(diffPlans({ ...plan, routing: before }, { ...plan, routing: now }).identical).toBe(true);
+    // A weight that differs still does.
+    const heavier = now.map((t) => (t.from === 'a' ? { ...t, hops: [{ to: 'b', weight: 1 }, { to: 'c', weight: 1 }] } : t));
+    expect(diffPlans({ ...plan, routing: now }, { ...plan, routing: heavier }).identical).toBe(false);
   });
 });
