@@ -56,6 +56,11 @@ export interface Candidate {
   readonly simulated: number | null;
   /** Seconds, p95 time per output token in that simulation. */
   readonly simulatedTpotP95?: number | null;
+  /**
+   * Simulated seconds it measured: the confirming window, or less where the run met its event
+   * cap or ran out of requests first.
+   */
+  readonly simulatedWindow?: { readonly start: number; readonly end: number } | null;
 }
 
 export interface DeliveredChoice {
@@ -336,7 +341,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
     }
     const top: Candidate[] = finalists.map((c, k) => {
       const r = tooLarge ? null : reports[k];
-      return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? measuredTpotP95(r) : null };
+      return { ...c, simulated: r ? r.throughput.total : null, simulatedTpotP95: r ? measuredTpotP95(r) : null, simulatedWindow: r ? r.window : null };
     });
     if (ranDry) {
       notes.push(`objective delivered: no confirming simulation (the finalists finished a stream of ${count} requests before its measurement window closed); the model's ranking decided`);
@@ -580,6 +585,7 @@ async function polishFinalists(
     predicted: typeof p === 'string' ? null : p,
     simulated: winner.throughput,
     simulatedTpotP95: winner.tpotP95,
+    simulatedWindow: winner.window,
   };
   const held = `${fmt(heldWinner.throughput.total)} against ${fmt(heldBest.throughput.total)} tokens/s on a second stream`;
   return { candidate, note: `objective delivered: simulation-scored search from ${seeds.map((c) => c.label).join(' and ')}: ${fmt(winner.throughput)} tokens/s simulated, +${(100 * gain).toFixed(1)}% over ${best.label} (${held}; ${runs})` };
@@ -593,7 +599,9 @@ export function chosenSimulation(choice: DeliveredChoice): PlanSimulated | null 
     throughput: round6(chosen.simulated),
     tpotP95Sec: chosen.simulatedTpotP95 == null ? null : round6(chosen.simulatedTpotP95),
     requests: confirmRequests,
-    window: { startSec: CONFIRM_WINDOW.warmupSec, endSec: CONFIRM_WINDOW.untilSec },
+    window: chosen.simulatedWindow
+      ? { startSec: round6(chosen.simulatedWindow.start), endSec: round6(chosen.simulatedWindow.end) }
+      : { startSec: CONFIRM_WINDOW.warmupSec, endSec: CONFIRM_WINDOW.untilSec },
   };
 }
 

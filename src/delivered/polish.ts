@@ -22,6 +22,8 @@ export interface SimulatedLayout {
   readonly throughput: number;
   /** Seconds, p95 time per output token. */
   readonly tpotP95: number | null;
+  /** Simulated seconds the figures were measured over. */
+  readonly window: { readonly start: number; readonly end: number };
 }
 
 export interface SimulatedObjective {
@@ -91,7 +93,7 @@ export function simulatedObjective(cluster: Cluster, o: SimulatedObjectiveOption
     const tpotP95 = report ? measuredTpotP95(report) : null;
     if (report && !report.eventLimitReached && meetsTpotLimit(tpotP95, o.tpotLimit)) {
       value = report.throughput.total;
-      simulated.set(p.key, { plan: p.plan, placement: p.placement, flow: p.flow, throughput: value, tpotP95 });
+      simulated.set(p.key, { plan: p.plan, placement: p.placement, flow: p.flow, throughput: value, tpotP95, window: report.window });
     }
     seen.set(p.key, value);
     return value;

@@ -124,7 +124,14 @@ describe('planForDelivered on clusters/tiny.yaml', () => {
     // Every simulated figure is the confirming run of that candidate's own plan, the simulation-
     // scored search's layout included.
     const { confirmRun } = await import('../../src/delivered/objective.js');
-    for (const c of finalists) expect(confirmRun(cluster, c.plan, choice.confirmRequests!)!.throughput.total).toBeCloseTo(c.simulated!, 6);
+    for (const c of finalists) {
+      const run = confirmRun(cluster, c.plan, choice.confirmRequests!)!;
+      expect(run.throughput.total).toBeCloseTo(c.simulated!, 6);
+      // ...measured over the window that run measured (shorter where it met its event cap).
+      expect(c.simulatedWindow).toEqual(run.window);
+    }
+    const { chosenSimulation } = await import('../../src/delivered/objective.js');
+    expect(chosenSimulation(choice)!.window).toEqual({ startSec: choice.chosen.simulatedWindow!.start, endSec: choice.chosen.simulatedWindow!.end });
     expect(choice.chosen.simulated).toBe(Math.max(...finalists.filter((c) => c.simulatedTpotP95! <= finalists.find((x) => x.label === 'max flow')!.simulatedTpotP95! * (1 + 1e-9)).map((c) => c.simulated!)));
   }, 60_000);
 });
