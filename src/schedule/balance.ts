@@ -80,15 +80,13 @@ class Solver {
    * Max flow from a super source (one edge of capacity `limit` into the source) with edge k
    * capped at caps[k]; returns the value, flows readable through `flowOf`.
    */
-  run(limit: number, flowsRead = true): number {
+  run(limit: number): number {
     const { net, p } = this;
     net.clear();
     net.addEdge(this.superSource, p.source, limit);
     for (let k = 0; k < this.m; k++) this.ids[k] = net.addEdge(p.from[k], p.to[k], this.caps[k]);
     this.maxFlows++;
-    // The rounds read cuts and residual components, the same for every max flow; only the
-    // result's flows are read as flows, and they come from maxFlow as they always have.
-    return flowsRead ? net.maxFlow(this.superSource, p.sink) : net.maxFlowValue(this.superSource, p.sink);
+    return net.maxFlow(this.superSource, p.sink);
   }
 
   flowOf(k: number): number {
@@ -165,7 +163,7 @@ export function balancedFlow(p: BalanceProblem): BalancedFlow {
   };
 
   setCaps(1);
-  const value = Math.min(p.value, s.run(p.value, false));
+  const value = Math.min(p.value, s.run(p.value));
   if (!(value > 0)) {
     return { flow: new Float64Array(m), level: new Float64Array(m), value: 0, rounds: 0, maxFlows: s.maxFlows, truncated: false };
   }
@@ -181,7 +179,7 @@ export function balancedFlow(p: BalanceProblem): BalancedFlow {
     t = 0;
     for (let step = 0; step < NEWTON_STEPS; step++) {
       setCaps(t);
-      if (s.run(value, false) >= enough) break;
+      if (s.run(value) >= enough) break;
       const reach = s.net.residualReachable(s.superSource);
       let a = 0;
       let b = 0;
@@ -199,7 +197,7 @@ export function balancedFlow(p: BalanceProblem): BalancedFlow {
     }
     // Rounding can leave t a hair below t*: nudge it so the flow at t carries `value`.
     setCaps(t);
-    for (let tries = 0; s.run(value, false) < enough && tries < 30; tries++) {
+    for (let tries = 0; s.run(value) < enough && tries < 30; tries++) {
       t = t * (1 + 1e-9) + 1e-12;
       setCaps(t);
     }
