@@ -41,20 +41,15 @@ function render(columns: readonly Column[], rows: readonly (readonly string[])[]
     return t.toString();
   };
   if (cells.length <= chunkRows) return whole(cells);
-  // Long tables are laid out in chunks with the widths of the whole: the widest cell of each
-  // column sets them, so a table of the heading and those rows has the whole table's widths.
-  const widest = keep.map((_, j) => cells.reduce((best, row, r) => (cellWidth(row[j]) > cellWidth(cells[best][j]) ? r : best), 0));
-  const widths = topBorderWidths(whole([...new Set(widest)].map((r) => cells[r])));
-  const parts: string[][] = [];
-  for (let at = 0; at < cells.length; at += chunkRows) {
-    const lines = whole(cells.slice(at, at + chunkRows), widths, at === 0).split('\n');
-    // Chunks after the first have no heading and lose their top border; all but the last lose their bottom one.
-    parts.push(lines.slice(at === 0 ? 0 : 1, at + chunkRows < cells.length ? -1 : undefined));
-  }
-  return parts.flat().join('\n');
+  // Long tables are laid out in chunks with the widths of the whole: each column's widest over
+  // the chunks as cli-table3 lays each out (its own measure of width: CJK twice, accents not).
+  const chunks: string[][][] = [];
+  for (let at = 0; at < cells.length; at += chunkRows) chunks.push(cells.slice(at, at + chunkRows));
+  const widths = chunks.map((chunk) => topBorderWidths(whole(chunk))).reduce((a, b) => a.map((w, j) => Math.max(w, b[j])));
+  // Chunks after the first have no heading and lose their top border; all but the last lose their bottom one.
+  const last = chunks.length - 1;
+  return chunks.flatMap((chunk, k) => whole(chunk, widths, k === 0).split('\n').slice(k === 0 ? 0 : 1, k < last ? -1 : undefined)).join('\n');
 }
-
-const cellWidth = (text: string): number => Math.max(...text.split('\n').map((line) => stripVTControlCharacters(line).length));
 
 /** Each column's width as cli-table3 drew it (padding included), read off the top border. */
 function topBorderWidths(text: string): number[] {

@@ -79,6 +79,17 @@ describe('fitTable on long tables', () => {
     expect(fitTable(columns, long, { color: colored })).toBe(one.toString());
   });
 
+  it('measures width as cli-table3 does: wide characters twice, combining accents not at all', () => {
+    // Node names may hold any printable character. The widest cell by string length is not
+    // the widest on screen, and a chunk laid out too narrow would cut cells off.
+    const named = long.map((row, i) => (i === 7 ? ['节点节点节点', ...row.slice(1)] : i === CHUNK_ROWS + 3 ? ['e\u0301'.repeat(9), ...row.slice(1)] : row));
+    const one = table(columns.map((col) => col.head), plain, columns.map((col) => col.align ?? 'left'));
+    for (const row of named) one.push(row);
+    const text = fitTable(columns, named, { color: plain });
+    expect(text).toBe(one.toString());
+    expect(text).toContain('节点节点节点');
+  });
+
   it('drops columns to fit a width as it does for short tables', () => {
     const text = fitTable(columns, long, { color: plain, width: 40 });
     const { table: body, note } = parts(text);
