@@ -153,15 +153,19 @@ class Incumbent {
    * rather than one per placement (4,000 nodes: 449 of them, 20 s).
    */
   offerNested(candidates: readonly Placement[], source: string): boolean {
-    const same = (a: number, b: number) => a >= b * (1 - 1e-9) - 1e-9;
-    let chosen: { placement: Placement; flow: FlowResult; raw: number } | null = null;
+    let chosen: { placement: Placement; flow: FlowResult } | null = null;
+    // The most flow the controls accept: the first accepted from the top. Smaller ones that carry
+    // as much (within the tolerance of that first one, not of each other) take its place.
+    let most = Infinity;
     for (let k = candidates.length - 1; k >= 0; k--) {
       const raw = evaluatePlacement(this.cluster, candidates[k], { partialInference: this.options.partialInference });
-      // Smaller ones carry no more: below the incumbent, or below the one chosen, the rest are too.
+      // Smaller ones carry no more: below the incumbent, or below the most accepted, the rest are too.
       if (raw.throughput <= this.throughput * (1 + 1e-9) + 1e-9) break;
-      if (chosen && !same(raw.throughput, chosen.raw)) break;
+      if (chosen && raw.throughput < most * (1 - 1e-9) - 1e-9) break;
       const { placement, flow } = withoutIdleNodes(this.cluster, candidates[k], raw, this.options.partialInference);
-      if (respectsDepthControls(this.cluster, placement, flow, this.options)) chosen = { placement, flow, raw: raw.throughput };
+      if (!respectsDepthControls(this.cluster, placement, flow, this.options)) continue;
+      chosen = { placement, flow };
+      if (most === Infinity) most = raw.throughput;
     }
     if (!chosen) return false;
     this.accept(chosen.placement, chosen.flow, source);
@@ -348,10 +352,12 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
     const stop = () => controller.abort();
     o.signal?.addEventListener('abort', stop, { once: true });
     // Each improvement the search finds is re-scored on the whole cluster, which takes most of a
-    // second on 4,000 nodes, where the annealing improves many times a second: 22 s of a 10 s
-    // limit went to re-scoring. An improvement waits (the latest replacing the one before) until
-    // four times the last re-scoring's cost has passed since it; on small clusters that is at
-    // once. The one still waiting when the search ends is re-scored then.
+    // second on 4,000 nodes, where the annealing improves many times a second. An improvement may
+    // then wait (the latest replacing the one before) until four times the last re-scoring's cost
+    // has passed; the one still waiting when the search ends is re-scored then. Only where the
+    // search scores as the re-scoring does: with pruned links, or depth checked on the whole
+    // cluster's flow, a later improvement of the search may be worse there than the one it replaced.
+    const mayWait = work === cluster && o.minLayers === null && o.maxStages === null;
     let pending: Placement | null = null;
     let offeredAt = -Infinity;
     let offerCost = 0;
@@ -375,7 +381,7 @@ export async function planCluster(cluster: Cluster, o: PlannerOptions): Promise<
         initial: best.throughput > 0 ? [best.placement] : [],
         onImprove: (_t: number, placement: Placement) => {
           pending = placement;
-          if (performance.now() - offeredAt < 4 * offerCost) return;
+          if (mayWait && performance.now() - offeredAt < 4 * offerCost) return;
           offerPending();
           report('search');
           if (done()) controller.abort();
