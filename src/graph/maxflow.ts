@@ -5,6 +5,8 @@ const EPS = 1e-9;
 
 /** A FlowNetwork's edges and flow at one moment (see snapshot). */
 export interface FlowSnapshot {
+  /** Which filling of the network it is of: clear() starts another, and its snapshots no longer apply. */
+  readonly generation: number;
   readonly edgeCount: number;
   readonly head: Int32Array;
   readonly cap: Float64Array;
@@ -17,6 +19,7 @@ export class FlowNetwork {
   private cap: Float64Array;
   private initial: Float64Array;
   private edgeCount = 0;
+  private generation = 0;
   private level: Int32Array;
   private iter: Int32Array;
   private queue: Int32Array;
@@ -57,7 +60,7 @@ export class FlowNetwork {
 
   /** The network as it stands (edges and residual capacities), to return to with restore. */
   snapshot(): FlowSnapshot {
-    return { edgeCount: this.edgeCount, head: this.head.slice(), cap: this.cap.slice(0, this.edgeCount) };
+    return { generation: this.generation, edgeCount: this.edgeCount, head: this.head.slice(), cap: this.cap.slice(0, this.edgeCount) };
   }
 
   /**
@@ -65,6 +68,7 @@ export class FlowNetwork {
    * snapshot's. Edges are only ever prepended to their vertex's list, so older links still hold.
    */
   restore(s: FlowSnapshot): void {
+    if (s.generation !== this.generation || s.edgeCount > this.edgeCount) throw new Error('FlowNetwork.restore: the snapshot is of edges this network no longer holds');
     this.edgeCount = s.edgeCount;
     this.head.set(s.head);
     this.cap.set(s.cap);
@@ -74,6 +78,7 @@ export class FlowNetwork {
   clear(): void {
     this.head.fill(-1);
     this.edgeCount = 0;
+    this.generation++;
   }
 
   maxFlow(source: number, sink: number): number {

@@ -93,3 +93,16 @@ describe('FlowNetwork.maxFlowValue, snapshot and restore', () => {
     }
   });
 });
+
+describe('FlowNetwork.restore', () => {
+  it('refuses a snapshot of edges the network no longer holds', () => {
+    const net = new FlowNetwork(3);
+    net.addEdge(0, 1, 1);
+    net.addEdge(1, 2, 1);
+    const state = net.snapshot();
+    net.clear();
+    net.addEdge(0, 2, 5);
+    net.addEdge(0, 1, 5);
+    expect(() => net.restore(state)).toThrow(/no longer holds/);
+  });
+});
