@@ -94,25 +94,6 @@ export class FlowNetwork {
     return total;
   }
 
-  /**
-   * The same max flow value by blocking flows that push along every admissible edge of a vertex
-   * in one visit, instead of one path per descent from the source: several times faster on graphs
-   * of millions of edges. The flow it leaves on the edges differs from maxFlow's, so it serves
-   * callers that need only the value (plans and routing keep maxFlow's flows as they were).
-   */
-  maxFlowValue(source: number, sink: number): number {
-    let total = 0;
-    while (this.buildLevels(source, sink)) {
-      for (let v = 0; v < this.vertexCount; v++) this.iter[v] = this.head[v];
-      for (;;) {
-        const pushed = this.push(source, sink, Infinity);
-        if (pushed <= EPS) break;
-        total += pushed;
-      }
-    }
-    return total;
-  }
-
   /** Vertices reachable from `source` in the residual graph: the source side of a minimum cut. */
   residualReachable(source: number): Uint8Array {
     const seen = new Uint8Array(this.vertexCount);
@@ -186,28 +167,5 @@ export class FlowNetwork {
     }
     this.iter[u] = -1;
     return 0;
-  }
-
-  private push(u: number, sink: number, limit: number): number {
-    if (u === sink) return limit;
-    let sent = 0;
-    for (let e = this.iter[u]; e !== -1; e = this.next[e]) {
-      this.iter[u] = e;
-      const v = this.to[e];
-      if (this.cap[e] > EPS && this.level[v] === this.level[u] + 1) {
-        const pushed = this.push(v, sink, Math.min(limit - sent, this.cap[e]));
-        if (pushed > EPS) {
-          this.cap[e] -= pushed;
-          this.cap[e ^ 1] += pushed;
-          sent += pushed;
-          // Edge e may have room left: the next visit starts from it again.
-          if (limit - sent <= EPS) return sent;
-        }
-      }
-    }
-    this.iter[u] = -1;
-    // Nothing more gets through u in this phase: later descents skip it.
-    this.level[u] = -1;
-    return sent;
   }
 }

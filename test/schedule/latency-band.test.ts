@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { FlowNetwork } from '../../src/graph/maxflow.js';
 import { latencyBand, throughLatency, type LatencyBandProblem } from '../../src/schedule/latency-band.js';
 
-/** Five vertices (0 source, 1 sink) and edges [from, to, capacity, latency]. */
-function problem(edges: [number, number, number, number][], value: number, slack?: number): LatencyBandProblem {
+/** Vertices (five unless said; 0 source, 1 sink) and edges [from, to, capacity, latency]. */
+function problem(edges: [number, number, number, number][], value: number, slack?: number, vertexCount = 5): LatencyBandProblem {
   return {
-    vertexCount: 5,
+    vertexCount,
     source: 0,
     sink: 1,
     from: Int32Array.from(edges, (e) => e[0]),
@@ -101,17 +101,7 @@ describe('latencyBand on random layered graphs', () => {
       for (let a = 0; a < width; a++) for (let b = 0; b < width; b++) if (r() < 0.5) edges.push([vertex(l, a), vertex(l + 1, b), 1 + Math.floor(r() * 9), Math.floor(r() * 30)]);
     }
     for (let k = 0; k < width; k++) if (r() < 0.8) edges.push([vertex(layers - 1, k), 1, 1 + Math.floor(r() * 9), Math.floor(r() * 5)]);
-    return {
-      vertexCount: 2 + layers * width,
-      source: 0,
-      sink: 1,
-      from: Int32Array.from(edges, (e) => e[0]),
-      to: Int32Array.from(edges, (e) => e[1]),
-      capacity: Float64Array.from(edges, (e) => e[2]),
-      latency: Float64Array.from(edges, (e) => e[3]),
-      value: Infinity,
-      slack: 0,
-    };
+    return problem(edges, Infinity, 0, 2 + layers * width);
   }
   const carried = (p: LatencyBandProblem, through: Float64Array, bound: number) => {
     const net = new FlowNetwork(p.vertexCount);
