@@ -129,8 +129,10 @@ class Incumbent {
     this.source = source;
   }
 
-  /** Scores a candidate on the real cluster; keeps it if it is feasible and better. */
-  /** `scored`: the candidate's max flow on this cluster under these rules, where already known. */
+  /**
+   * Scores a candidate on the real cluster; keeps it if it is feasible and better. `scored`: the
+   * candidate's max flow on this cluster under these rules, where already known.
+   */
   offer(candidate: Placement, source: string, scored?: FlowResult): boolean {
     const raw = scored ?? evaluatePlacement(this.cluster, candidate, { partialInference: this.options.partialInference });
     if (raw.throughput <= this.throughput * (1 + 1e-9) + 1e-9) return false;
