@@ -174,8 +174,13 @@ export function verifyPlan(plan: Plan, cluster: Cluster, options: VerifyOptions 
       problems.push({ field: `routing[${ti}].from`, message: `"${table.from}" is not the coordinator or a node holding layers` });
       return;
     }
+    // A hop listed twice leaves a runtime to pick one of its weights (a weight 0 first would
+    // starve it), whatever the weights add up to.
+    const listed = new Set<string>();
     table.hops.forEach((h, hi) => {
       const field = `routing[${ti}].hops[${hi}]`;
+      if (listed.has(h.to)) problems.push({ field, message: `${table.from} -> ${h.to} is listed twice in one table` });
+      listed.add(h.to);
       const hop = resolveHop(table.from, h.to);
       if ('error' in hop) {
         problems.push({ field, message: hop.error });

@@ -174,6 +174,14 @@ describe('verifyPlan rejects', () => {
     expect(verifyPlan(p, cluster).problems.map((x) => x.field)).toEqual(['routing[4].hops[0]', 'routing[5].hops[0]', 'routing[6].from', 'routing[4].from', 'routing[5].from']);
   });
 
+  it('a hop listed twice in one table, even at weight 0 (a runtime reading the first would starve it)', () => {
+    const p = mutable(good);
+    p.routing = embeddedRouting(cluster, good);
+    const a = p.routing.find((t: { from: string }) => t.from === 'a');
+    a.hops.unshift({ to: a.hops[0].to, weight: 0 });
+    expect(verifyPlan(p, cluster).problems).toEqual([{ field: 'routing[1].hops[1]', message: `a -> ${a.hops[0].to} is listed twice in one table` }]);
+  });
+
   it('embedded routing tables that do not follow the plan: a stage sending nothing on, or weights the flows do not give', () => {
     const p = mutable(good);
     p.routing = embeddedRouting(cluster, good);
