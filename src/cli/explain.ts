@@ -59,6 +59,7 @@ function explanationJson(e: Explanation, note: string | null) {
     throughput: round6(e.throughput),
     bottlenecks: e.bottlenecks.map((b) => ({ ...b, flow: round6(b.flow), capacity: round6(b.capacity) })),
     suggestions: e.suggestions.map((x) => ({ ...x, throughput: round6(x.throughput), gain: round6(x.gain), over: round6(x.over) })),
+    fewestSearchEvaluations: e.fewestSearchEvaluations,
     note,
   };
 }

@@ -43,7 +43,7 @@ export const scheduleCommand: CommandSpec = {
     const tables = buildRoutingTables(cluster, plan);
     const json = `${JSON.stringify(routingToJson(tables), null, 2)}\n`;
     if (flags.output) writeFileAtomic(flags.output, json);
-    io.out(flags.json ? json : formatSchedule(tables, { color: colorFor(io, flags.color), showUnweighted: flags.all }));
+    io.out(flags.json ? json : formatSchedule(tables, { color: colorFor(io, flags.color), showUnweighted: flags.all, width: io.stdoutColumns }));
     return 0;
   },
 };

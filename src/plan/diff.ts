@@ -50,6 +50,11 @@ export interface PlanDiff {
   readonly flowsChanged: number;
   /** Stages whose embedded routing table (hops and weights) differs. */
   readonly routingChanged: number;
+  /**
+   * The clusters (or models) the plans are for, where they differ: every node is then compared
+   * by name across two clusters, which is rarely what was meant. Null when the same.
+   */
+  readonly clusters: { readonly before: string; readonly after: string } | null;
 }
 
 function range(n: PlanNode | undefined): readonly [number, number] | null {
@@ -149,7 +154,10 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   // runbook's `diff || deploy` must read that as no change; nor the time limit and the like.
   const workloadOf = (p: Plan) => p.settings.workload ?? DEFAULT_WORKLOAD;
   const settingsChanged = workloadOf(before) !== workloadOf(after) ? [`workload ${workloadOf(before)} -> ${workloadOf(after)}`] : [];
+  const clusterOf = (p: Plan) => `${p.cluster.name} (${p.cluster.model})`;
+  const clusters = clusterOf(before) === clusterOf(after) ? null : { before: clusterOf(before), after: clusterOf(after) };
   return {
+    clusters,
     identical: changes.length === 0 && flowsChanged === 0 && routingChanged === 0 && settingsChanged.length === 0,
     changes,
     throughputBefore: before.throughput,

@@ -10,6 +10,7 @@ const fmt = (r: readonly [number, number] | null) => formatLayerRange(r && { sta
 export function formatDiff(d: PlanDiff, o: { color: ChalkInstance }): string {
   const c = o.color;
   const lines: string[] = [];
+  if (d.clusters) lines.push(c.yellow(`note: the plans are for different clusters, ${d.clusters.before} and ${d.clusters.after}: their nodes are compared by name`));
   for (const ch of d.changes) {
     const joinsIdle = ch.kind === 'add' && ch.after === null;
     const moves = [ch.loadLayers ? `load ${plural(ch.loadLayers, 'layer')}, ${gigabytes(ch.loadBytes)}` : '', ch.dropLayers ? `drop ${ch.dropLayers}` : '', ch.leaves === true ? 'leaves the cluster' : ch.leaves === false ? 'stays, idle' : '', joinsIdle ? 'joins, idle' : '']

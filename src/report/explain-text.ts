@@ -1,8 +1,8 @@
 // `helix explain` for people: the cut in words and a ranked list of measured what-ifs.
 
 import type { ChalkInstance } from 'chalk';
-import type { Explanation } from '../verify/explain.js';
-import { percent, tokens } from './format.js';
+import { THIN_SEARCH_EVALUATIONS, type Explanation } from '../verify/explain.js';
+import { percent, plural, tokens } from './format.js';
 
 export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): string {
   const c = o.color;
@@ -23,6 +23,12 @@ export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): 
     const base = Math.abs(s.over - e.throughput) > 1e-6 * Math.max(1, e.throughput) ? ` of ${tokens(s.over)}` : '';
     const share = s.over > 0 ? ` (${percent(s.gain / s.over)}${base})` : '';
     lines.push(`  ${gain.padEnd(10)} tokens/s${share}  ${s.change}`);
+  }
+  if (e.fewestSearchEvaluations !== null && e.fewestSearchEvaluations < THIN_SEARCH_EVALUATIONS) {
+    const scored = plural(e.fewestSearchEvaluations, 'placement');
+    lines.push(
+      c.dim(`  (a what-if search scored only ${scored} in its ${e.secondsPerTry} s: too few on a cluster this size, so a +0 above may mean too little time, not no gain; a larger --try-time measures them)`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

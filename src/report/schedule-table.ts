@@ -12,6 +12,15 @@ export interface ScheduleFormatOptions {
   readonly color: ChalkInstance;
   /** List hops the plan sends nothing along (weight 0) too. */
   readonly showUnweighted?: boolean;
+  /** Terminal width: columns are left out to fit, as in the plan's tables. */
+  readonly width?: number;
+}
+
+/** A share of requests: whole per cent, but a small share (a coordinator with 200 hops) not shown as 0%. */
+function share(x: number): string {
+  if (x <= 0) return '0%';
+  if (x < 0.001) return '<0.1%';
+  return percent(x, x < 0.1 ? 1 : 0);
 }
 
 /** At most this many entries of a cycle are printed; longer ones end with an ellipsis. */
@@ -19,10 +28,10 @@ const CYCLE_PREVIEW = 12;
 
 const SCHEDULE_COLUMNS: readonly Column[] = [
   { head: 'from' },
-  { head: 'layers' },
+  { head: 'layers', drop: 2 },
   { head: 'next hop' },
-  { head: 'layers' },
-  { head: 'flow', align: 'right' },
+  { head: 'layers', drop: 3 },
+  { head: 'flow', align: 'right', drop: 1 },
   { head: 'weight', align: 'right' },
   { head: 'share', align: 'right' },
 ];
@@ -51,7 +60,7 @@ export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions):
         range(h.to),
         tokens(h.flow),
         String(h.weight),
-        total > 0 ? percent(h.weight / total, 0) : '-',
+        total > 0 ? share(h.weight / total) : '-',
       ]);
     });
     // "No hop at all" and "hops that carry nothing, hidden" are different findings about a node.
@@ -62,7 +71,7 @@ export function formatSchedule(tables: RoutingTables, o: ScheduleFormatOptions):
   }
   const lines = [
     `${c.bold(`Routing tables for ${tables.cluster}`)} (${tokens(tables.throughput)} tokens/s planned)`,
-    fitTable(SCHEDULE_COLUMNS, t, { color: c }),
+    fitTable(SCHEDULE_COLUMNS, t, { color: c, width: o.width }),
     'share = the fraction of requests IWRR sends along the hop (weight / the vertex\'s total weight)',
   ];
   if (!o.showUnweighted && unweighted > 0) {

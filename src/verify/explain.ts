@@ -35,17 +35,28 @@ export interface Explanation {
   readonly throughput: number;
   readonly bottlenecks: readonly Bottleneck[];
   readonly suggestions: readonly Suggestion[];
+  /**
+   * The fewest placements any what-if search scored before its time ran out (those that reached
+   * the upper bound left out; null when all did). On thousands of nodes a second's search scores
+   * a handful and finds nothing: its +0 then says too little time, not no gain.
+   */
+  readonly fewestSearchEvaluations: number | null;
+  readonly secondsPerTry: number;
 }
+
+/** Below this many placements scored, a what-if search's +0 says little (24 nodes score ~50,000 a second). */
+export const THIN_SEARCH_EVALUATIONS = 1000;
 
 const label = (cluster: Cluster, v: number) => (v === SOURCE ? 'coordinator' : v === SINK ? 'coordinator' : cluster.nodes[v].name);
 
 /** A what-if search that ends once it reaches the cluster's upper bound: nothing more is there. */
-async function searchToBound(cluster: Cluster, o: Parameters<typeof searchPlacement>[1]): Promise<Awaited<ReturnType<typeof searchPlacement>>> {
+async function searchToBound(cluster: Cluster, o: Parameters<typeof searchPlacement>[1]): Promise<Awaited<ReturnType<typeof searchPlacement>> & { readonly reachedBound: boolean }> {
   const bound = bestBound(cluster).value;
   const done = new AbortController();
   const atBound = (t: number) => t >= bound * (1 - 1e-6);
   if ((o.initial ?? []).some((p) => atBound(evaluatePlacement(cluster, p, { partialInference: o.partialInference }).throughput))) done.abort();
-  return searchPlacement(cluster, { ...o, signal: done.signal, onImprove: (t) => atBound(t) && done.abort() });
+  const r = await searchPlacement(cluster, { ...o, signal: done.signal, onImprove: (t) => atBound(t) && done.abort() });
+  return { ...r, reachedBound: done.signal.aborted };
 }
 
 export interface ExplainOptions {
@@ -85,7 +96,12 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   // The same search on the same machines first: a plan that is not max-flow optimal (a delivered
   // plan trades max flow on purpose) would otherwise credit new hardware with what re-placing the
   // layers alone gives.
-  const same = await searchToBound(cluster, { ...search, initial: [placement] });
+  let fewestSearchEvaluations: number | null = null;
+  const measured = <T extends { evaluations: number; reachedBound: boolean }>(r: T): T => {
+    if (!r.reachedBound) fewestSearchEvaluations = Math.min(fewestSearchEvaluations ?? Infinity, r.evaluations);
+    return r;
+  };
+  const same = measured(await searchToBound(cluster, { ...search, initial: [placement] }));
   const base = Math.max(flow.throughput, same.throughput);
   if (same.throughput > flow.throughput * (1 + 1e-6)) {
     suggestions.push({ change: 're-place the layers on the same machines (no new hardware)', throughput: same.throughput, gain: same.throughput - flow.throughput, over: flow.throughput });
@@ -99,7 +115,7 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
   cluster.nodes.forEach((node, i) => types.has(node.gpu) || types.set(node.gpu, i));
   for (const [gpu, template] of types) {
     const bigger = withExtraNode(cluster, template, `new-${gpu.toLowerCase()}`);
-    const r = await searchToBound(bigger, { ...search, initial: [[...placement, null]] });
+    const r = measured(await searchToBound(bigger, { ...search, initial: [[...placement, null]] }));
     const throughput = Math.max(r.throughput, base);
     suggestions.push({ change: `add one ${gpu} in ${cluster.nodes[template].region}`, throughput, gain: throughput - base, over: base });
   }
@@ -149,5 +165,5 @@ export async function explainPlacement(cluster: Cluster, placement: Placement, o
     }
   }
   suggestions.sort((a, b) => b.gain - a.gain);
-  return { throughput: flow.throughput, bottlenecks, suggestions };
+  return { throughput: flow.throughput, bottlenecks, suggestions, fewestSearchEvaluations, secondsPerTry: o.secondsPerTry };
 }

@@ -17,6 +17,15 @@ describe('diffPlans', () => {
     expect(d.unchanged).toBe(3);
   });
 
+  it('notes plans for different clusters, whose nodes it can only compare by name', () => {
+    const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
+    expect(diffPlans(p, p).clusters).toBeNull();
+    const other = { ...p, cluster: { ...p.cluster, name: 'elsewhere' } };
+    const d = diffPlans(p, other);
+    expect(d.clusters).toEqual({ before: `${p.cluster.name} (${p.cluster.model})`, after: `elsewhere (${p.cluster.model})` });
+    expect(formatDiff(d, { color: new Chalk({ level: 0 }) })).toMatch(/^note: the plans are for different clusters, .* and elsewhere \(.*\): their nodes are compared by name\n/);
+  });
+
   it('counts a link listed twice as the sum of its entries: split is unchanged, doubled is a change', () => {
     const p = planFor(cluster, [{ start: 0, end: 2 }, { start: 2, end: 4 }, null]);
     const k = p.flows.findIndex((f) => f.flow > 0);

@@ -36,4 +36,23 @@ describe('formatSchedule', () => {
     const bare = { ...t, nodes: t.nodes.map((n) => (n.from === 2 ? { ...n, hops: [], sequence: [] } : n)) };
     expect(row(formatSchedule(bare, plain), 'd')).toMatch(/\(no next hop\)/);
   });
+
+  it('leaves out columns to fit a narrow terminal, naming them, as the plan tables do', () => {
+    const rows = (text: string) => text.split('\n').filter((l) => /^[\u2502\u250c\u251c\u2514]/.test(l));
+    const full = Math.max(...rows(formatSchedule(tables(), plain)).map((l) => l.length));
+    const narrow = formatSchedule(tables(), { ...plain, width: full - 3 });
+    for (const line of rows(narrow)) expect(line.length).toBeLessThanOrEqual(full - 3);
+    expect(narrow).toMatch(new RegExp(`left out to fit ${full - 3} columns: layers`));
+    expect(formatSchedule(tables(), plain)).not.toMatch(/left out/);
+  });
+
+  it('shows a small share of requests as a small share, not as 0%', () => {
+    // A coordinator with 250 equal hops sends each 0.4%.
+    const t = tables();
+    const many = { ...t, source: { ...t.source, hops: Array.from({ length: 250 }, () => ({ ...t.source.hops[0], weight: 1 })) } };
+    const text = formatSchedule(many, plain);
+    expect(text).toMatch(/ 0\.4% /);
+    expect(text).not.toMatch(/ 0% /);
+  });
 });
+
