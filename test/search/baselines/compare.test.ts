@@ -48,6 +48,8 @@ describe('compareMethods', () => {
     expect(delivered.delivered?.simulated).toBeGreaterThan(0);
     expect(delivered.note).toContain(`simulated ${delivered.delivered!.simulated!.toFixed(0)} tokens/s offline`);
     expect(rows.find((r) => r.method === 'milp')!.delivered?.simulated).toBeUndefined();
+    // The milp row's status is of the share of the limit the delivered run gave it: said so.
+    expect(rows.find((r) => r.method === 'milp')!.note).toMatch(/^the default plan's max-flow candidate, searched for 4 s of the 20 s limit/);
   });
 
   it('says why there is no delivered row where the default objective fell back to max flow (no timings)', async () => {
