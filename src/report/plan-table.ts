@@ -84,7 +84,7 @@ export function formatSummary(plan: Plan, o: FormatOptions): string {
     // prediction beside it is in those requests' tokens.
     `${c.bold('throughput')}  ${forDelivery ? tokens(plan.throughput) : c.bold(tokens(plan.throughput))} tokens/s (verified max flow${counting ? `, ${counting}` : ''})`,
     `${c.bold('bound')}       ${tokens(plan.bound.value)} tokens/s (${plan.bound.source})   ${c.bold('gap')} ${percent(plan.gap, 2)}${traded ? ' (max flow traded for delivery)' : ''}`,
-    `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('time')} ${seconds(plan.stats.wallTimeSec)}`,
+    `${c.bold('status')}      ${status}   ${c.bold('solver')} ${plan.settings.solver}   ${c.bold('planning')} ${seconds(plan.stats.wallTimeSec)}`,
     `${c.bold('pipeline')}    ${plural(plan.depth, 'stage')} deep, ${used} of ${plural(plan.nodes.length, 'node')} used, ${plural(plan.cluster.layers, 'layer')} of ${plan.cluster.model}${plan.stats.linksDropped > 0 ? `; ${plural(plan.stats.linksDropped, 'link')} dropped by --keep-links ${plan.settings.keepLinks}` : ''}`,
   ];
   const d = plan.delivered;
