@@ -27,7 +27,7 @@ export function formatExplanation(e: Explanation, o: { color: ChalkInstance }): 
   if (e.fewestSearchEvaluations !== null && e.fewestSearchEvaluations < THIN_SEARCH_EVALUATIONS) {
     const scored = plural(e.fewestSearchEvaluations, 'placement');
     lines.push(
-      c.dim(`  (a what-if search scored only ${scored} in its ${e.secondsPerTry} s: too few on a cluster this size, so a +0 above may mean too little time, not no gain; a larger --try-time measures them)`),
+      c.dim(`  (a what-if search scored only ${scored} in its ${e.secondsPerTry} s: too few on a cluster this size, so the gains above may be understated, and a +0 may mean too little time, not no gain; a larger --try-time measures them)`),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -62,7 +62,7 @@ function asciiWidths(head: readonly string[], rows: readonly (readonly string[])
   const widths = head.map((h) => lineWidth(stripVTControlCharacters(h)) + 2);
   for (const row of rows) {
     for (let j = 0; j < widths.length; j++) {
-      const text = stripVTControlCharacters(row[j] ?? '');
+      const text = stripVTControlCharacters(String(row[j] ?? ''));
       if (!PRINTABLE_ASCII.test(text)) return null;
       widths[j] = Math.max(widths[j], lineWidth(text) + 2);
     }

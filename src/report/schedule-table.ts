@@ -20,7 +20,8 @@ export interface ScheduleFormatOptions {
 function share(x: number): string {
   if (x <= 0) return '0%';
   if (x < 0.001) return '<0.1%';
-  return percent(x, x < 0.1 ? 1 : 0);
+  // One decimal below 10% as it is shown (0.0999 is 10%, not 10.0%).
+  return percent(x, 100 * x < 9.95 ? 1 : 0);
 }
 
 /** At most this many entries of a cycle are printed; longer ones end with an ellipsis. */

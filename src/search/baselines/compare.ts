@@ -112,7 +112,7 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const planNotes = [...plan.stats.notes];
   // Its status and time are those of the share of the limit the delivered run gave it (2 s of
   // -t 10 reads "time-limit" after 2 s): say so.
-  if (choice?.objective === 'delivered') planNotes.unshift(`the default plan's max-flow candidate, searched for ${plan.settings.timeLimitSec} s of the ${planner.timeLimitSec} s limit (--objective maxflow gives it the whole limit)`);
+  if (choice?.objective === 'delivered') planNotes.unshift(`the default plan's max-flow candidate, searched for ${Number(plan.settings.timeLimitSec.toFixed(2))} s of the ${planner.timeLimitSec} s limit (--objective maxflow gives it the whole limit)`);
   if (plan.stats.linksDropped > 0) planNotes.push(`${plan.stats.linksDropped} links dropped by --keep-links`);
   // No delivered row where the default objective fell back to max flow (GPUs without timings): say why.
   if (choice && choice.objective !== 'delivered') planNotes.push(`the default plan is this row: ${choice.notes[0] ?? 'the delivered objective could not rank its candidates'}`);

@@ -52,6 +52,11 @@ describe('compareMethods', () => {
     expect(rows.find((r) => r.method === 'milp')!.note).toMatch(/^the default plan's max-flow candidate, searched for 4 s of the 20 s limit/);
   });
 
+  it('gives the max-flow candidate\'s share of the limit as a short decimal (0.2 x 3 s is 0.6000000000000001 in floating point)', async () => {
+    const { rows } = await compareMethods(loadCluster(join(repoRoot, 'clusters', 'tiny.yaml')), { ...planner, timeLimitSec: 3 }, 'delivered');
+    expect(rows.find((r) => r.method === 'milp')!.note).toMatch(/^the default plan's max-flow candidate, searched for 0\.6 s of the 3 s limit/);
+  });
+
   it('says why there is no delivered row where the default objective fell back to max flow (no timings)', async () => {
     const { rows } = await compareMethods(bigSmall(), { ...planner, timeLimitSec: 1 }, 'delivered');
     expect(rows.some((r) => r.method === 'delivered')).toBe(false);
