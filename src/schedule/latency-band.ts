@@ -117,21 +117,36 @@ function lowerBoundIndex(bounds: readonly number[], floor: number): number {
 }
 
 /**
- * Index of the smallest of `bounds` whose edges carry `enough` (the last always does), knowing
+ * The edges on some source-to-sink path in order of through-latency, the distinct latencies
+ * among them (the bounds a band may need), and how many of the edges lie within each bound.
+ */
+interface SortedEdges {
+  readonly order: readonly number[];
+  readonly bounds: readonly number[];
+  readonly upTo: Int32Array;
+}
+
+function sortEdges(through: Float64Array): SortedEdges {
+  const order = Array.from({ length: through.length }, (_, k) => k)
+    .filter((k) => Number.isFinite(through[k]))
+    .sort((a, b) => through[a] - through[b]);
+  const bounds: number[] = [];
+  const counts: number[] = [];
+  for (let c = 0; c < order.length; c++) {
+    const t = through[order[c]];
+    if (bounds.length === 0 || t !== bounds[bounds.length - 1]) bounds.push(t);
+    counts[bounds.length - 1] = c + 1;
+  }
+  return { order, bounds, upTo: Int32Array.from(counts) };
+}
+
+/**
+ * Index of the smallest of the bounds whose edges carry `enough` (the last always does), knowing
  * none below `floor` does. A bisection, warm-started: a prefix of the edges sorted by latency that
  * falls short keeps its flow, and the longer prefixes tried after it add their edges and augment
  * from there instead of starting from nothing.
  */
-function smallestBoundCarrying(p: LatencyBandProblem, through: Float64Array, bounds: readonly number[], floor: number, enough: number, net: FlowNetwork): number {
-  const order = Array.from({ length: p.from.length }, (_, k) => k)
-    .filter((k) => Number.isFinite(through[k]))
-    .sort((a, b) => through[a] - through[b]);
-  // upTo[i]: how many edges of `order` lie within bounds[i].
-  const upTo = new Int32Array(bounds.length);
-  for (let i = 0, c = 0; i < bounds.length; i++) {
-    while (c < order.length && through[order[c]] <= bounds[i]) c++;
-    upTo[i] = c;
-  }
+function smallestBoundCarrying(p: LatencyBandProblem, { order, bounds, upTo }: SortedEdges, floor: number, enough: number, net: FlowNetwork): number {
   let added = 0;
   let flow = 0;
   let short: { index: number; state: FlowSnapshot; flow: number } | null = null;
@@ -171,12 +186,13 @@ function smallestBoundCarrying(p: LatencyBandProblem, through: Float64Array, bou
 export function latencyBand(p: LatencyBandProblem): LatencyBand {
   const m = p.from.length;
   const through = throughLatency(p);
-  const bounds = [...new Set(Array.from(through).filter(Number.isFinite))].sort((a, b) => a - b);
+  const sorted = sortEdges(through);
+  const { bounds } = sorted;
   const net = new FlowNetwork(p.vertexCount, m);
   // A value read back from a saved plan (flows rounded to 6 decimals) can exceed the graph's max
   // flow by a hair; aim for what the graph carries, or no bound would do and the band would be lost.
   const enough = Math.min(p.value, carries(p, through, Infinity, net)) * (1 - 1e-9);
-  const hi = smallestBoundCarrying(p, through, bounds, lowerBoundIndex(bounds, cutFloor(p, through, net, enough)), enough, net);
+  const hi = smallestBoundCarrying(p, sorted, lowerBoundIndex(bounds, cutFloor(p, through, net, enough)), enough, net);
   const needed = bounds.length > 0 ? bounds[hi] : 0;
   const limit = needed * (1 + (p.slack ?? LATENCY_SLACK)) + 1e-12;
   const allowed = new Uint8Array(m);
