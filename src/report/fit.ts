@@ -29,7 +29,7 @@ export function table(head: readonly string[], c: ChalkInstance, align?: readonl
 /** Rows per cli-table3 table: its layout takes time quadratic in the rows (8,000 rows: 3.3 s). */
 export const CHUNK_ROWS = 250;
 
-function render(columns: readonly Column[], rows: readonly (readonly string[])[], keep: readonly number[], c: ChalkInstance, chunkRows = CHUNK_ROWS): string {
+function render(columns: readonly Column[], rows: readonly (readonly string[])[], keep: readonly number[], c: ChalkInstance): string {
   const head = keep.map((k) => columns[k].head);
   const align = keep.map((k) => columns[k].align ?? 'left');
   const cells = rows.map((row) => keep.map((k) => row[k] ?? ''));
@@ -40,11 +40,11 @@ function render(columns: readonly Column[], rows: readonly (readonly string[])[]
     for (const row of body) t.push(row);
     return t.toString();
   };
-  if (cells.length <= chunkRows) return whole(cells);
+  if (cells.length <= CHUNK_ROWS) return whole(cells);
   // Long tables are laid out in chunks with the widths of the whole: each column's widest over
   // the chunks as cli-table3 lays each out (its own measure of width: CJK twice, accents not).
   const chunks: string[][][] = [];
-  for (let at = 0; at < cells.length; at += chunkRows) chunks.push(cells.slice(at, at + chunkRows));
+  for (let at = 0; at < cells.length; at += CHUNK_ROWS) chunks.push(cells.slice(at, at + CHUNK_ROWS));
   const widths = chunks.map((chunk) => asciiWidths(head, chunk) ?? topBorderWidths(whole(chunk))).reduce((a, b) => a.map((w, j) => Math.max(w, b[j])));
   // Chunks after the first have no heading and lose their top border; all but the last lose their bottom one.
   const last = chunks.length - 1;
@@ -59,18 +59,16 @@ const PRINTABLE_ASCII = /^[\x20-\x7e\n]*$/;
  * out each chunk only to measure it doubled the time of 441,000-row tables.
  */
 function asciiWidths(head: readonly string[], rows: readonly (readonly string[])[]): number[] | null {
-  const widths = head.map((h) => lineWidth(stripVTControlCharacters(h)) + 2);
+  const widths = head.map((h) => widthOf(h) + 2);
   for (const row of rows) {
     for (let j = 0; j < widths.length; j++) {
-      const text = stripVTControlCharacters(String(row[j] ?? ''));
-      if (!PRINTABLE_ASCII.test(text)) return null;
-      widths[j] = Math.max(widths[j], lineWidth(text) + 2);
+      const text = String(row[j] ?? '');
+      if (!PRINTABLE_ASCII.test(stripVTControlCharacters(text))) return null;
+      widths[j] = Math.max(widths[j], widthOf(text) + 2);
     }
   }
   return widths;
 }
-
-const lineWidth = (text: string): number => Math.max(...text.split('\n').map((line) => line.length));
 
 /** Each column's width as cli-table3 drew it (padding included), read off the top border. */
 function topBorderWidths(text: string): number[] {
