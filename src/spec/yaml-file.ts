@@ -19,9 +19,10 @@ export interface YamlSpec {
 }
 
 /**
- * The most bytes an input may have (256 MiB). A plan of 1,000 nodes is 1.5 MB, and one of the
- * largest cluster helix takes (4,096 nodes, densely routed) tens of MB; without a cap,
- * `/dev/zero` or a runaway pipe as an input would fill memory before any message.
+ * The most bytes an input may have (256 MiB). A plan of the largest cluster helix takes (4,096
+ * nodes) is about 3 MB, and plans written before 2026-12-01, which listed every routing hop, tens
+ * of MB; without a cap, `/dev/zero` or a runaway pipe as an input would fill memory before any
+ * message.
  */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
