@@ -28,7 +28,7 @@ export function predictRouted(cluster: Cluster, placement: Placement, flow: Flow
   const at = (v: number): number => (v === SOURCE ? n : v === SINK ? n + 1 : v);
   const flows: IndexedFlow[] = [];
   for (const e of flow.edges) if (e.flow > 1e-9) flows.push({ from: at(e.from), to: at(e.to), flow: e.flow });
-  return predictFlowed(cluster, { placement, flows, maxFlow: flow.throughput, depth: flowDepth(cluster, flow) }, o.workload ?? azureConvWorkload(), o.delivered ?? {});
+  return predictFlowed(cluster, { placement, flows, maxFlow: flow.throughput, depth: flowDepth(cluster, flow), partialInference: o.partialInference }, o.workload ?? azureConvWorkload(), o.delivered ?? {});
 }
 
 /** Predicted delivered all-token tokens/s of a layout (0 when it carries no flow). */

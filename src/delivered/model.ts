@@ -109,6 +109,29 @@ export interface DeliveredPrediction {
  */
 export const CONVOY_GROUPS = 2;
 
+/**
+ * Prompts a convoy picks up per round at which about two thirds of rounds on a whole path run
+ * bunched (see bunchedWait): fitted on the simulator, 42 strict chains cut from the bundled
+ * clusters' plans at three KV fills (docs/delivered.md, "Whole convoys").
+ */
+const BUNCHING_PROMPTS = 0.08;
+
+/**
+ * How much longer a convoy spends at each node of a whole path (one no other route shares) than
+ * its own decode batch. There the simulator's convoys stay whole (batches of half the requests in
+ * flight: 77.5 sequences of 155 on single24's 24-stage chain), and a convoy slowed by a prompt is
+ * caught by the one behind it, which from then on waits at every node for the batch ahead: the
+ * g convoys travel back to back, waiting (g - 1) / 2 batches on average. Bunching needs prompts
+ * to start it, so the share of rounds run bunched grows with the prompts a convoy picks up per
+ * round (b / O): measured waits of 0.1 of a batch at 0.016 prompts a round, 0.4 at 0.05-0.07 and
+ * 0.6-0.7 from 0.15 up. Where routes share nodes convoys break into fragments whose batches and
+ * waits the convoy picture does not draw (the load pace stands for them), so this is for whole
+ * paths alone.
+ */
+export function bunchedWait(promptsPerRound: number, groups: number): number {
+  return 1 + ((groups - 1) / 2) * (1 - Math.exp(-promptsPerRound / BUNCHING_PROMPTS));
+}
+
 /** Utilisation at which a link's queue is cut off (a link the flow fills would wait forever). */
 const MAX_LINK_UTILISATION = 0.95;
 
@@ -214,12 +237,38 @@ export function decomposeIndexed(n: number, flows: readonly IndexedFlow[]): Flow
   return paths;
 }
 
+/**
+ * Which paths no other route can share: every hop is the only way out of its tail and the only
+ * way into its head among the placed ranges (exact boundaries), so each request on the path takes
+ * the whole path and nothing else joins it. Under partial inference ranges may continue
+ * overlapping ones, so no path is taken as whole (the convoy picture as it was).
+ */
+export function wholePaths(paths: readonly FlowPath[], placement: FlowedPlacement['placement'], layers: number, partialInference: boolean): boolean[] {
+  if (partialInference) return paths.map(() => false);
+  const starting = new Int32Array(layers + 1);
+  const ending = new Int32Array(layers + 1);
+  for (const r of placement) {
+    if (!r) continue;
+    starting[r.start]++;
+    ending[r.end]++;
+  }
+  return paths.map((p) =>
+    p.nodes.every((v, h) => {
+      const r = placement[v];
+      if (!r) return false;
+      return (h === 0 || ending[r.start] === 1) && (h === p.nodes.length - 1 || starting[r.end] === 1);
+    }),
+  );
+}
+
 /** What the model needs of a plan: layers per node and the routed flow (a Plan, or a layout the search is scoring). */
 export interface FlowedPlacement {
   readonly placement: readonly ({ readonly start: number; readonly end: number } | null)[];
   readonly flows: readonly IndexedFlow[];
   readonly maxFlow: number;
   readonly depth: number;
+  /** Ranges may continue overlapping ones (more routes than exact boundaries show); see wholePaths. */
+  readonly partialInference?: boolean;
 }
 
 /**
@@ -231,7 +280,12 @@ export interface FlowedPlacement {
  * fixed-point iteration). The path delivers N_p / T_p steps/s; the total is capped by max flow.
  */
 export function predictDelivered(cluster: Cluster, plan: Plan, workload: Workload = azureConvWorkload(), options: DeliveredOptions = {}): DeliveredPrediction {
-  return predictFlowed(cluster, { placement: placementOf(plan, cluster), flows: indexedFlows(cluster, plan), maxFlow: plan.throughput, depth: plan.depth }, workload, options);
+  return predictFlowed(
+    cluster,
+    { placement: placementOf(plan, cluster), flows: indexedFlows(cluster, plan), maxFlow: plan.throughput, depth: plan.depth, partialInference: plan.settings.partialInference },
+    workload,
+    options,
+  );
 }
 
 /** predictDelivered on a placement and its routed flow, without assembling a Plan (the search's inner loop). */
@@ -263,6 +317,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
   const kvRequests = slotsPerLayer.map((slots) => Math.floor(fill * slots) / resident);
 
   const raw = decomposeIndexed(n, plan.flows);
+  const whole = wholePaths(raw, placement, cluster.model.layers, plan.partialInference ?? false);
   const kvInflight = fillKvRoom(raw, kvRequests);
   // The max flow in this workload's tokens: each path's flow times its tightest node's ratio of
   // capacities (mix.ts), where the profiles' capacities are for another mix.
@@ -279,10 +334,14 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return s;
   });
 
-  /** Seconds node v spends on one batch holding `b` decoding sequences (prompts amortised in). */
-  const stepSec = (v: number, b: number): number => {
+  /** Seconds node v spends decoding one batch of `b` sequences. */
+  const decodeSec = (v: number, b: number): number => {
     const t = tables[v]!;
-    const decode = msPerLayer(t.decode, Math.max(b, t.decodeFloor));
+    return (layers[v] * msPerLayer(t.decode, Math.max(b, t.decodeFloor))) / 1000;
+  };
+  /** Seconds of prompt passes a batch of `b` decoding sequences carries, amortised. */
+  const promptSec = (v: number, b: number): number => {
+    const t = tables[v]!;
     // A batch of b sequences starts about b / O new prompts; each costs a prompt pass of I tokens.
     // A convoy waits for at most one of them here: where more arrive per step (code completion
     // starts a request every 28 generated tokens), the node runs the others as batches of their
@@ -290,8 +349,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     // with azure-code). Charging them all to the convoy put hetero42's homogeneous placement at
     // -69% against the simulator with azure-code; at most one, -23%.
     const prompts = Math.min(1, b / Math.max(1, O));
-    const prompt = prompts * msPerLayer(t.prompt, Math.max(I, t.promptFloor));
-    return (layers[v] * (decode + prompt)) / 1000;
+    return (layers[v] * prompts * msPerLayer(t.prompt, Math.max(I, t.promptFloor))) / 1000;
   };
 
   // Seconds one token takes over all of a path's hops: activations between stages, token ids to
@@ -356,10 +414,13 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     raw.forEach((p, k) => {
       for (const v of p.nodes) batch[v] += inflight[k] / groups;
     });
-    const step = batch.map((b, v) => (layers[v] ? stepSec(v, Math.max(1, b)) : 0));
+    const decodeStep = batch.map((b, v) => (layers[v] ? decodeSec(v, Math.max(1, b)) : 0));
+    const promptStep = batch.map((b, v) => (layers[v] ? promptSec(v, Math.max(1, b)) : 0));
     const round = raw.map((p, k) => {
       const tokens = (inflight[k] / groups) * tokensPerStep;
-      return linkSec[k] + tokens * transferSecPerToken[k] + p.nodes.reduce((s, v) => s + step[v], 0);
+      const wait = whole[k] ? bunchedWait(inflight[k] / groups / Math.max(1, O), groups) : 1;
+      const compute = p.nodes.reduce((s, v) => s + decodeStep[v] * wait + promptStep[v], 0);
+      return linkSec[k] + tokens * transferSecPerToken[k] + compute;
     });
     // Prompts crossing a slow link hold it for seconds (geo3: 763 tokens of activations take
     // about 1 s at 12.5 MB/s), and a convoy's step queues behind them: one more wait per hop,
@@ -372,9 +433,11 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     const convoySteps = convoyRates.reduce((a, b) => a + b, 0);
     // The nearer the convoy picture comes to the plan's profiled capacity, the more its rounds
     // wait in queues it does not see (see loadPace).
+    // Whole convoys have their waiting counted already (WHOLE_CONVOY_WAIT).
     const pace = paced && convoySteps < capDecode ? loadPace(convoySteps / capDecode) : 1;
-    const rates = convoyRates.map((r) => r * pace);
-    return { inflight, round: round.map((t) => t / pace), rates, steps: convoySteps * pace, waits };
+    const paces = raw.map((_, k) => (whole[k] ? 1 : pace));
+    const rates = convoyRates.map((r, k) => r * paces[k]);
+    return { inflight, round: round.map((t, k) => t / paces[k]), rates, steps: rates.reduce((a, b) => a + b, 0), waits };
   };
 
   const capDecode = capFlow / tokensPerStep;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decomposeFlow, loadPace, predictDelivered, workloadOf, type DeliveredOptions } from '../../src/delivered/model.js';
+import { bunchedWait, decomposeFlow, loadPace, predictDelivered, wholePaths, workloadOf, type DeliveredOptions } from '../../src/delivered/model.js';
 import { mixRatio } from '../../src/delivered/mix.js';
 import { affine, smallCluster, smallPlan, timings } from '../sim/small.js';
 import { planFor, wrappingPlacement } from '../fixtures/plans.js';
@@ -97,7 +97,11 @@ describe('predictDelivered', () => {
     const workload = { input: 100, output: 10 };
     // 0.5 x 2,200 slots / 110-token contexts = 10 requests, two convoys of 5 sequences: decode
     // 1.04 ms/layer, plus 0.5 prompts of 100 tokens (1.99 ms) = 0.995 ms; 2 layers on each node.
-    const compute = 2 * (2 * (1.04 + 0.995)) / 1000;
+    // The chain is whole, so the convoys bunch behind prompts: at 0.5 prompts a convoy's round
+    // nearly every round runs bunched, the second convoy waiting half a decode batch on average
+    // (bunchedWait).
+    const bunched = 1 + 0.5 * (1 - Math.exp(-0.5 / 0.08));
+    const compute = 2 * (2 * (1.04 * bunched + 0.995)) / 1000;
     // A convoy carries 5 x 11 tokens per step over the link: 55 x 2,048 / 20.48e6 = 5.5 ms.
     const round0 = 0.003 + compute + 0.0055;
     const steps = 10 / round0;
@@ -107,7 +111,7 @@ describe('predictDelivered', () => {
     const wait = (0.5 * (steps / 10) * 0.01 * 0.01) / 2 / (1 - busy);
     const p = predictDelivered(cluster, plan, workload, base(2200, { groups: 2 }));
     expect(p.inflight).toBeCloseTo(10, 9);
-    expect(wait / round0).toBeGreaterThan(0.2);
+    expect(wait / round0).toBeGreaterThan(0.15);
     expect(p.tpotSec).toBeCloseTo(round0 + wait, 6);
     expect(p.decodeThroughput).toBeCloseTo(10 / (round0 + wait), 3);
     // The first token: the prompt's pass (4 layers x 1.99 ms), its 10 ms over the link, the queue
@@ -167,13 +171,19 @@ describe('predictDelivered', () => {
   });
 
   it('slows the round by the load: u = convoy rate / max flow, pace = loadPace(u)', () => {
-    // The one-node case above: 100 requests, a round of 8.16 ms, 2 tokens per step, so the convoy
-    // picture serves 200 / 0.00816 = 24,510 tokens/s. A profile of twice that puts u at 0.5.
-    const round = 0.002 + (2 * (1.99 + 1.09)) / 1000;
-    const convoy = 200 / round;
-    const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [1e6, 2 * convoy] }], ...quickLinks });
-    const plan = smallPlan(cluster, [{ start: 0, end: 2 }]);
-    const p = predictDelivered(cluster, plan, fixed, base(4000, { paced: true }));
+    // A fork, so no path is whole: a [0, 1) feeds b and c [1, 2) equally; 100 requests fill a's
+    // room, 50 on each path. Batches: a 100 sequences (decode 1.99 ms + one 10-token prompt 1.09
+    // ms), b and c 50 (1.49 + 1.09 ms); three latencies of 1 ms. Each path's round is 8.66 ms, so
+    // the convoy picture runs 100 / 0.00866 steps/s of 2 tokens each.
+    const round = 0.003 + (1.99 + 1.09 + 1.49 + 1.09) / 1000;
+    const convoy = (2 * 100) / round;
+    const fork = (capacity: number) => {
+      const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [capacity] }, { name: 'b', gpu: 'G', throughput: [capacity / 2] }, { name: 'c', gpu: 'G', throughput: [capacity / 2] }], ...quickLinks });
+      return predictDelivered(cluster, smallPlan(cluster, [{ start: 0, end: 1 }, { start: 1, end: 2 }, { start: 1, end: 2 }]), fixed, base(4000, { paced: true }));
+    };
+    // A max flow of twice the convoy picture puts u at 0.5.
+    const p = fork(2 * convoy);
+    expect(p.paths.map((q) => q.inflight)).toEqual([50, 50]);
     expect(loadPace(0.5)).toBeCloseTo(0.95, 9);
     expect(p.throughput / (convoy * 0.95)).toBeCloseTo(1, 6);
     expect(p.inflight).toBeCloseTo(100, 9);
@@ -181,13 +191,48 @@ describe('predictDelivered', () => {
     expect(p.tpotSec / (round / 0.95)).toBeCloseTo(1, 6);
     expect(p.limitedBy).toBe('kv');
     // Far below capacity rounds go faster than the convoys (base 1.1 at u = 0); the max flow still caps.
-    const roomy = smallCluster({ layers: 2, nodes: [fast('a', 2)], ...quickLinks });
-    const idle = predictDelivered(roomy, smallPlan(roomy, [{ start: 0, end: 2 }]), fixed, base(4000, { paced: true }));
-    expect(idle.throughput / convoy).toBeCloseTo(loadPace(convoy / 1e6), 6);
-    const tight = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [1e6, 0.9 * convoy] }], ...quickLinks });
-    const capped = predictDelivered(tight, smallPlan(tight, [{ start: 0, end: 2 }]), fixed, base(4000, { paced: true }));
+    const idle = fork(1e9);
+    expect(idle.throughput / convoy).toBeCloseTo(loadPace(convoy / 1e9), 6);
+    const capped = fork(0.9 * convoy);
     expect(capped.limitedBy).toBe('maxflow');
     expect(capped.throughput / (0.9 * convoy)).toBeCloseTo(1, 6);
+  });
+
+  it('does not pace a whole path: its waiting is counted as bunching instead', () => {
+    // The one-node case above with a profile of twice its convoy picture, as the fork's u = 0.5:
+    // one path, which no other route shares, so the round stays the convoy picture's.
+    const round = 0.002 + (2 * (1.99 + 1.09)) / 1000;
+    const convoy = 200 / round;
+    const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [1e6, 2 * convoy] }], ...quickLinks });
+    const p = predictDelivered(cluster, smallPlan(cluster, [{ start: 0, end: 2 }]), fixed, base(4000, { paced: true }));
+    expect(p.throughput / convoy).toBeCloseTo(1, 6);
+    expect(p.tpotSec).toBeCloseTo(round, 6);
+  });
+
+  it('takes a path as whole only where no other placed range could join or leave it', () => {
+    const ranges = (...r: [number, number][]) => r.map(([start, end]) => ({ start, end }));
+    const path = (...nodes: number[]) => ({ nodes, flow: 1, edges: [] });
+    // A strict chain.
+    expect(wholePaths([path(0, 1)], ranges([0, 2], [2, 4]), 4, false)).toEqual([true]);
+    // A fork: b and c both continue a, so a's requests part and its batches mix both routes.
+    expect(wholePaths([path(0, 1), path(0, 2)], ranges([0, 2], [2, 4], [2, 4]), 4, false)).toEqual([false, false]);
+    // Two pipelines with their own boundaries never meet; with the same boundaries the routing
+    // could cross from one to the other, so neither is whole.
+    expect(wholePaths([path(0, 1), path(2, 3)], ranges([0, 2], [2, 4], [0, 1], [1, 4]), 4, false)).toEqual([true, true]);
+    expect(wholePaths([path(0, 1), path(2, 3)], ranges([0, 2], [2, 4], [0, 2], [2, 4]), 4, false)).toEqual([false, false]);
+    // A replica of one stage joins the chain there.
+    expect(wholePaths([path(0, 1)], [...ranges([0, 2], [2, 4]), null, ...ranges([2, 4])], 4, false)).toEqual([false]);
+    // Partial inference lets ranges continue overlapping ones, which exact boundaries do not show.
+    expect(wholePaths([path(0, 1)], ranges([0, 2], [2, 4]), 4, true)).toEqual([false]);
+  });
+
+  it('bunches whole convoys by the prompts they pick up: none without prompts, (g - 1) / 2 of a batch with many', () => {
+    expect(bunchedWait(0, 2)).toBe(1);
+    expect(bunchedWait(0.08, 2)).toBeCloseTo(1 + 0.5 * (1 - Math.exp(-1)), 12);
+    expect(bunchedWait(10, 2)).toBeCloseTo(1.5, 9);
+    expect(bunchedWait(10, 4)).toBeCloseTo(2.5, 9);
+    // One convoy has nobody to wait for.
+    expect(bunchedWait(10, 1)).toBe(1);
   });
 
   it('an online rate below capacity is delivered as offered, with fewer requests in flight', () => {

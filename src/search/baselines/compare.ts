@@ -82,7 +82,7 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
     // Rounded as plans record it, so a row and `plan -m METHOD --json` give the same figure.
     const throughput = round6(flow.throughput);
-    const p = orReason(() => predictRouted(cluster, placement, flow, { workload }));
+    const p = orReason(() => predictRouted(cluster, placement, flow, { partialInference: planner.partialInference, workload }));
     const predicted = typeof p === 'string' ? null : p;
     return {
       method,
