@@ -2,8 +2,9 @@
 // counted, not only its max flow. Cheap enough to rank many candidate plans (microseconds once the
 // timing tables are loaded): it decomposes the plan's flow into paths, fills the nodes' KV caches
 // with each path's requests in proportion to its flow, and applies Little's law on each path with a
-// decode round time made of every stage's batch time plus the link latencies. Max flow stays a
-// hard cap. docs/delivered.md says where this is wrong.
+// decode round time made of every stage's batch time plus the link latencies (and, on a path no
+// other route shares, the convoys' bunching). Max flow stays a hard cap. docs/delivered.md says
+// where this is wrong.
 
 import { inputError } from '../errors.js';
 import { placementOf } from '../plan/assemble.js';
@@ -131,6 +132,14 @@ const BUNCHING_PROMPTS = 0.08;
 export function bunchedWait(promptsPerRound: number, groups: number): number {
   return 1 + ((groups - 1) / 2) * (1 - Math.exp(-promptsPerRound / BUNCHING_PROMPTS));
 }
+
+/**
+ * The share of another route's prompt pass a convoy waits for at a node the routes share: that
+ * prompt runs in a batch of its own, and the convoy meets it, on average, half done. The prompts
+ * of the convoy's own requests ride in its batches and count whole. Not fitted; 0.5-0.6 fit the
+ * simulation of the 27 bench plans best (docs/delivered.md, "Other routes' prompts").
+ */
+const OTHER_PROMPT_SHARE = 0.5;
 
 /** Utilisation at which a link's queue is cut off (a link the flow fills would wait forever). */
 const MAX_LINK_UTILISATION = 0.95;
@@ -339,11 +348,11 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     const t = tables[v]!;
     return (layers[v] * msPerLayer(t.decode, Math.max(b, t.decodeFloor))) / 1000;
   };
-  /** Seconds of prompt passes a batch of `b` decoding sequences carries, amortised. */
+  /** Seconds of prompt passes a convoy waits for at node v, amortised: those `b` sequences start (b / O per step). */
   const promptSec = (v: number, b: number): number => {
     const t = tables[v]!;
-    // A batch of b sequences starts about b / O new prompts; each costs a prompt pass of I tokens.
-    // A convoy waits for at most one of them here: where more arrive per step (code completion
+    // b sequences start about b / O new prompts a step; each costs a prompt pass of I tokens. A
+    // convoy waits for at most one of them here: where more arrive per step (code completion
     // starts a request every 28 generated tokens), the node runs the others as batches of their
     // own while the convoy is at other stages, nodes being mostly idle (17-36% busy on single24
     // with azure-code). Charging them all to the convoy put hetero42's homogeneous placement at
@@ -415,11 +424,14 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
       for (const v of p.nodes) batch[v] += inflight[k] / groups;
     });
     const decodeStep = batch.map((b, v) => (layers[v] ? decodeSec(v, Math.max(1, b)) : 0));
-    const promptStep = batch.map((b, v) => (layers[v] ? promptSec(v, Math.max(1, b)) : 0));
     const round = raw.map((p, k) => {
       const tokens = (inflight[k] / groups) * tokensPerStep;
       const wait = whole[k] ? bunchedWait(inflight[k] / groups / Math.max(1, O), groups) : 1;
-      const compute = p.nodes.reduce((s, v) => s + decodeStep[v] * wait + promptStep[v], 0);
+      // The prompts this path's own requests start ride in its convoy's batches; another route's
+      // prompt at a shared node runs in a batch of its own, which the convoy, arriving at a
+      // random moment of it, finds half done (OTHER_PROMPT_SHARE).
+      const own = Math.max(1, inflight[k] / groups);
+      const compute = p.nodes.reduce((s, v) => s + decodeStep[v] * wait + promptSec(v, own + OTHER_PROMPT_SHARE * Math.max(0, batch[v] - own)), 0);
       return linkSec[k] + tokens * transferSecPerToken[k] + compute;
     });
     // Prompts crossing a slow link hold it for seconds (geo3: 763 tokens of activations take
@@ -432,8 +444,7 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     const convoyRates = raw.map((_, k) => inflight[k] / round[k]);
     const convoySteps = convoyRates.reduce((a, b) => a + b, 0);
     // The nearer the convoy picture comes to the plan's profiled capacity, the more its rounds
-    // wait in queues it does not see (see loadPace).
-    // Whole convoys have their waiting counted already (WHOLE_CONVOY_WAIT).
+    // wait in queues it does not see (see loadPace); on whole paths the waiting is bunchedWait's.
     const pace = paced && convoySteps < capDecode ? loadPace(convoySteps / capDecode) : 1;
     const paces = raw.map((_, k) => (whole[k] ? 1 : pace));
     const rates = convoyRates.map((r, k) => r * paces[k]);
@@ -499,7 +510,8 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
  * rate) / (the plan's max flow). Fitted on the simulator over 99 plans of the bundled clusters
  * (baselines, max-flow, depth-limited and search layouts; docs/delivered.md): far below its
  * profiled capacity a plan's nodes run smaller, quicker batches than whole convoys, near it
- * requests queue at the busiest nodes. Not applied once the max flow binds (u >= 1).
+ * requests queue at the busiest nodes. Not applied once the max flow binds (u >= 1), nor to whole
+ * paths, whose waiting bunchedWait counts.
  */
 export function loadPace(u: number): number {
   return 1.1 - 0.3 * u;

@@ -209,6 +209,24 @@ describe('predictDelivered', () => {
     expect(p.tpotSec).toBeCloseTo(round, 6);
   });
 
+  it('charges a convoy its own path\'s prompts whole and other routes\' prompts at a shared node by half', () => {
+    // a [0, 1) feeds b and c [1, 2) equally. 10:100 requests, 110-token contexts: each node's room
+    // is 0.5 x 4,000 / 110 = 18.18 requests, a's shared by the two paths, 9.09 each. At a, a
+    // convoy (one group) meets the prompts its own 9.09 requests start and, half done, those of
+    // the other path's 9.09: 13.64 / 100 prompt passes of 10 tokens (1.09 ms) a step. At b only
+    // its own: 9.09 / 100. Decode: a batch of 18.18 at a (1.1718 ms), 9.09 at b (1.0809 ms).
+    // a is twice as fast as b or c, so the max flow needs both branches, equally.
+    const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [2e6] }, fast('b', 1), fast('c', 1)], ...quickLinks });
+    const plan = smallPlan(cluster, [{ start: 0, end: 1 }, { start: 1, end: 2 }, { start: 1, end: 2 }]);
+    const p = predictDelivered(cluster, plan, { input: 10, output: 100 }, base(4000));
+    const perPath = (0.5 * 4000) / 110 / 2;
+    expect(p.paths.map((q) => q.inflight)).toEqual([perPath, perPath].map((x) => expect.closeTo(x, 9)));
+    const ms = (batch: number) => 1 + 0.01 * (batch - 1);
+    const round = 0.003 + (ms(2 * perPath) + ((1.5 * perPath) / 100) * 1.09 + ms(perPath) + (perPath / 100) * 1.09) / 1000;
+    expect(p.tpotSec).toBeCloseTo(round, 6);
+    expect(p.decodeThroughput).toBeCloseTo((2 * perPath) / round, 0);
+  });
+
   it('takes a path as whole only where no other placed range could join or leave it', () => {
     const ranges = (...r: [number, number][]) => r.map(([start, end]) => ({ start, end }));
     const path = (...nodes: number[]) => ({ nodes, flow: 1, edges: [] });
