@@ -125,9 +125,11 @@ const BUNCHING_PROMPTS = 0.08;
  * g convoys travel back to back, waiting (g - 1) / 2 batches on average. Bunching needs prompts
  * to start it, so the share of rounds run bunched grows with the prompts a convoy picks up per
  * round (b / O): measured waits of 0.1 of a batch at 0.016 prompts a round, 0.4 at 0.05-0.07 and
- * 0.6-0.7 from 0.15 up. Where routes share nodes convoys break into fragments whose batches and
- * waits the convoy picture does not draw (the load pace stands for them), so this is for whole
- * paths alone.
+ * 0.6-0.7 from 0.15 up (of a batch with its prompts; the curve's (g - 1) / 2 is of the decode
+ * part). Fitted on strict chains of 5-30 stages; shorter whole paths (a replica holding the
+ * whole model) were not measured. Where routes share nodes convoys break into fragments whose
+ * batches and waits the convoy picture does not draw (the load pace stands for them), so this is
+ * for whole paths alone.
  */
 export function bunchedWait(promptsPerRound: number, groups: number): number {
   return 1 + ((groups - 1) / 2) * (1 - Math.exp(-promptsPerRound / BUNCHING_PROMPTS));
@@ -284,9 +286,10 @@ export interface FlowedPlacement {
  * Predicts what `plan` delivers on `workload`. Each path p gets N_p requests: the nodes' KV room
  * (in requests of mean context) filled in proportion to the paths' flows, a path stopping where
  * its first node fills and the others taking up the room it leaves (`fillKvRoom`). A
- * decode step round p takes T_p = links + sum of layers x per-layer time at the node's batch,
- * where the batch is the requests being served there (Little's law at the node, solved by
- * fixed-point iteration). The path delivers N_p / T_p steps/s; the total is capped by max flow.
+ * decode step round p takes T_p = links + transfers + the slow links' queues + the sum over its
+ * nodes of layers x (decode time at the node's convoy batch, times bunchedWait on a whole path,
+ * + the prompt passes the convoy waits for). The path delivers N_p / T_p steps/s, slowed by the
+ * load pace where it is not whole; the total is capped by max flow.
  */
 export function predictDelivered(cluster: Cluster, plan: Plan, workload: Workload = azureConvWorkload(), options: DeliveredOptions = {}): DeliveredPrediction {
   return predictFlowed(
@@ -413,9 +416,9 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
 
   /**
    * Round times and step rates with `scale` x the KV-admitted requests in flight. The simulator's
-   * nodes batch everything queued, so the requests of a path travel round it together: each node
-   * runs one batch of all the requests routed through it per decode step (measured on single24:
-   * nodes 4-7% busy, batches of about every request in flight).
+   * nodes batch everything queued, so the requests of a path travel round it together, in g
+   * convoys: each node runs g batches a decode step, each of 1 / g of the requests routed through
+   * it (measured on single24's chain: nodes 4-7% busy, batches of half the requests in flight).
    */
   const solve = (scale: number) => {
     const inflight = kvInflight.map((x) => x * scale);

@@ -199,14 +199,17 @@ describe('predictDelivered', () => {
   });
 
   it('does not pace a whole path: its waiting is counted as bunching instead', () => {
-    // The one-node case above with a profile of twice its convoy picture, as the fork's u = 0.5:
-    // one path, which no other route shares, so the round stays the convoy picture's.
-    const round = 0.002 + (2 * (1.99 + 1.09)) / 1000;
+    // The one-node case above in two convoys of 50: decode 1.49 ms, a whole prompt pass (50 / 10
+    // start a step, at most one waited for) 1.09 ms, 2 layers. The path is whole, so decode is
+    // charged bunchedWait(50 / 10 prompts a round, 2), nearly 1.5, and the load pace is not
+    // applied although the profile puts u at 0.5.
+    const bunched = 1 + 0.5 * (1 - Math.exp(-5 / 0.08));
+    const round = 0.002 + (2 * (1.49 * bunched + 1.09)) / 1000;
     const convoy = 200 / round;
     const cluster = smallCluster({ layers: 2, nodes: [{ name: 'a', gpu: 'G', throughput: [1e6, 2 * convoy] }], ...quickLinks });
-    const p = predictDelivered(cluster, smallPlan(cluster, [{ start: 0, end: 2 }]), fixed, base(4000, { paced: true }));
-    expect(p.throughput / convoy).toBeCloseTo(1, 6);
+    const p = predictDelivered(cluster, smallPlan(cluster, [{ start: 0, end: 2 }]), fixed, base(4000, { paced: true, groups: 2 }));
     expect(p.tpotSec).toBeCloseTo(round, 6);
+    expect(p.throughput / convoy).toBeCloseTo(1, 6);
   });
 
   it('charges a convoy its own path\'s prompts whole and other routes\' prompts at a shared node by half', () => {
@@ -238,6 +241,10 @@ describe('predictDelivered', () => {
     // could cross from one to the other, so neither is whole.
     expect(wholePaths([path(0, 1), path(2, 3)], ranges([0, 2], [2, 4], [0, 1], [1, 4]), 4, false)).toEqual([true, true]);
     expect(wholePaths([path(0, 1), path(2, 3)], ranges([0, 2], [2, 4], [0, 2], [2, 4]), 4, false)).toEqual([false, false]);
+    // A path through an unplaced node (a stale flow) is not whole; an idle placed node starting
+    // where the chain's first stage ends could take its requests, so the chain is not whole either.
+    expect(wholePaths([path(0, 1)], [...ranges([0, 2]), null], 4, false)).toEqual([false]);
+    expect(wholePaths([path(0, 1)], ranges([0, 2], [2, 4], [2, 3]), 4, false)).toEqual([false]);
     // A replica of one stage joins the chain there.
     expect(wholePaths([path(0, 1)], [...ranges([0, 2], [2, 4]), null, ...ranges([2, 4])], 4, false)).toEqual([false]);
     // Partial inference lets ranges continue overlapping ones, which exact boundaries do not show.
