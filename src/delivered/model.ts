@@ -352,16 +352,16 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     return (layers[v] * msPerLayer(t.decode, Math.max(b, t.decodeFloor))) / 1000;
   };
   /** Seconds of prompt passes a convoy waits for at node v, amortised: those `b` sequences start (b / O per step). */
+  // One prompt pass per node, worked out once: the charge below runs for every node of every path.
+  const promptPassSec = layers.map((k, v) => (k ? (k * msPerLayer(tables[v]!.prompt, Math.max(I, tables[v]!.promptFloor))) / 1000 : 0));
   const promptSec = (v: number, b: number): number => {
-    const t = tables[v]!;
     // b sequences start about b / O new prompts a step; each costs a prompt pass of I tokens. A
     // convoy waits for at most one of them here: where more arrive per step (code completion
     // starts a request every 28 generated tokens), the node runs the others as batches of their
     // own while the convoy is at other stages, nodes being mostly idle (17-36% busy on single24
     // with azure-code). Charging them all to the convoy put hetero42's homogeneous placement at
     // -69% against the simulator with azure-code; at most one, -23%.
-    const prompts = Math.min(1, b / Math.max(1, O));
-    return (layers[v] * prompts * msPerLayer(t.prompt, Math.max(I, t.promptFloor))) / 1000;
+    return Math.min(1, b / Math.max(1, O)) * promptPassSec[v];
   };
 
   // Seconds one token takes over all of a path's hops: activations between stages, token ids to
