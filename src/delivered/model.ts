@@ -351,9 +351,9 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     const t = tables[v]!;
     return (layers[v] * msPerLayer(t.decode, Math.max(b, t.decodeFloor))) / 1000;
   };
-  /** Seconds of prompt passes a convoy waits for at node v, amortised: those `b` sequences start (b / O per step). */
   // One prompt pass per node, worked out once: the charge below runs for every node of every path.
   const promptPassSec = layers.map((k, v) => (k ? (k * msPerLayer(tables[v]!.prompt, Math.max(I, tables[v]!.promptFloor))) / 1000 : 0));
+  /** Seconds of prompt passes a convoy waits for at node v, amortised: those `b` sequences start (b / O per step). */
   const promptSec = (v: number, b: number): number => {
     // b sequences start about b / O new prompts a step; each costs a prompt pass of I tokens. A
     // convoy waits for at most one of them here: where more arrive per step (code completion
@@ -428,12 +428,13 @@ export function predictFlowed(cluster: Cluster, plan: FlowedPlacement, workload:
     });
     const decodeStep = batch.map((b, v) => (layers[v] ? decodeSec(v, Math.max(1, b)) : 0));
     const round = raw.map((p, k) => {
-      const tokens = (inflight[k] / groups) * tokensPerStep;
-      const wait = whole[k] ? bunchedWait(inflight[k] / groups / Math.max(1, O), groups) : 1;
+      const convoy = inflight[k] / groups;
+      const tokens = convoy * tokensPerStep;
+      const wait = whole[k] ? bunchedWait(convoy / Math.max(1, O), groups) : 1;
       // The prompts this path's own requests start ride in its convoy's batches; another route's
       // prompt at a shared node runs in a batch of its own, which the convoy, arriving at a
       // random moment of it, finds half done (OTHER_PROMPT_SHARE).
-      const own = Math.max(1, inflight[k] / groups);
+      const own = Math.max(1, convoy);
       const compute = p.nodes.reduce((s, v) => s + decodeStep[v] * wait + promptSec(v, own + OTHER_PROMPT_SHARE * Math.max(0, batch[v] - own)), 0);
       return linkSec[k] + tokens * transferSecPerToken[k] + compute;
     });
