@@ -23,17 +23,14 @@ export interface ServingRival {
 /**
  * Of the planner's baselines, the one predicted to serve the most among those within the user's
  * depth controls; null when none can be predicted (no per-layer timings) or none serves anything.
+ * Baselines are placed and routed without partial inference whatever the planner was told, so
+ * they are predicted without it too: `plan -m <baseline>` predicts the same figure.
  */
-export function bestServingBaseline(
-  cluster: Cluster,
-  baselines: readonly BaselineResult[],
-  o: Pick<PlannerOptions, 'minLayers' | 'maxStages' | 'partialInference'>,
-  workload?: Workload,
-): ServingRival | null {
+export function bestServingBaseline(cluster: Cluster, baselines: readonly BaselineResult[], o: Pick<PlannerOptions, 'minLayers' | 'maxStages'>, workload?: Workload): ServingRival | null {
   let best: ServingRival | null = null;
   for (const b of baselines) {
     if (!(b.throughput > 0) || !respectsDepthControls(cluster, b.placement, b.flow, o)) continue;
-    const p = orReason(() => predictRouted(cluster, b.placement, b.flow, { partialInference: o.partialInference, workload }));
+    const p = orReason(() => predictRouted(cluster, b.placement, b.flow, { partialInference: false, workload }));
     if (p === null || typeof p === 'string') continue;
     if (!best || p.throughput > best.predicted) best = { method: b.method, predicted: p.throughput };
   }

@@ -8,7 +8,7 @@ import { predictRouted } from '../../src/delivered/layout-score.js';
 import { helix } from '../fixtures/cli.js';
 
 const single24 = () => loadCluster(join(process.cwd(), 'clusters', 'single24.yaml'));
-const noControls = { minLayers: null, maxStages: null, partialInference: false };
+const noControls = { minLayers: null, maxStages: null };
 
 describe('maxFlowHint', () => {
   const rival = { method: 'petals' as const, predicted: 530 };

@@ -79,10 +79,12 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   const best = Math.max(0, ...baselines.map((b) => b.throughput));
   const bound = Math.min(plan.bound.value, bestBound(cluster).value);
   const workload = planningWorkload(planner.workload).model;
-  const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string): MethodRow => {
+  // Baselines are placed without partial inference whatever the planner was told (as `plan -m`
+  // places them), so only the planner's own rows are predicted with it.
+  const row = (method: string, placement: Placement, flow: FlowResult, timeSec: number, status: string, note: string, partialInference = false): MethodRow => {
     // Rounded as plans record it, so a row and `plan -m METHOD --json` give the same figure.
     const throughput = round6(flow.throughput);
-    const p = orReason(() => predictRouted(cluster, placement, flow, { partialInference: planner.partialInference, workload }));
+    const p = orReason(() => predictRouted(cluster, placement, flow, { partialInference, workload }));
     const predicted = typeof p === 'string' ? null : p;
     return {
       method,
@@ -106,6 +108,7 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
       // As `helix plan` records it: the run's status, not the winning candidate's own.
       deliveredStatus(c.result.status, planner.signal?.aborted ?? false, timeSec, planner.timeLimitSec),
       `the default plan (--objective delivered): ${c.label}${c.simulated !== null ? `, simulated ${c.simulated.toFixed(0)} tokens/s offline` : ''}; the milp row is its max-flow candidate`,
+      planner.partialInference,
     );
     return r.delivered && c.simulated !== null ? { ...r, delivered: { ...r.delivered, simulated: round6(c.simulated) } } : r;
   };
@@ -118,7 +121,7 @@ export async function compareMethods(cluster: Cluster, planner: PlannerOptions, 
   if (choice && choice.objective !== 'delivered') planNotes.push(`the default plan is this row: ${choice.notes[0] ?? 'the delivered objective could not rank its candidates'}`);
   return {
     rows: [
-      row('milp', plan.placement, plan.flow, plan.stats.wallTimeSec, plan.status, planNotes.join('; ')),
+      row('milp', plan.placement, plan.flow, plan.stats.wallTimeSec, plan.status, planNotes.join('; '), planner.partialInference),
       ...(choice?.objective === 'delivered' ? [deliveredRow(choice.chosen, wall)] : []),
       // As `helix plan -m <baseline>` would record it: a placement that carries nothing is no-flow.
       ...baselines.map((b) => row(b.method, b.placement, b.flow, b.timeSec, b.flow.throughput > 0 ? 'heuristic' : 'no-flow', b.note)),
