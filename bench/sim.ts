@@ -246,34 +246,33 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), quick
     verdict('TPOT p95', me.tpotP95Runs, other.tpotP95Runs, false),
   ];
   const lines: string[] = [];
-  // Verdicts on the default plans, by comparison, for the tally over seeds.
+  // The default plans' verdicts by comparison, for the count over seeds.
   const onDefaults = new Map<string, Verdict[][]>();
-  const record = (mine: string, what: string, verdicts: Verdict[]) => {
-    lines.push(`${what}: ${verdicts.map(said).join(', ')}`);
-    if (!defaultPlans.includes(mine)) return;
-    const key = what.slice(mine.length + 1);
-    onDefaults.set(key, [...(onDefaults.get(key) ?? []), verdicts]);
+  const record = (mine: string, line: string, comparison: string, verdicts: Verdict[]) => {
+    lines.push(`${line}: ${verdicts.map(said).join(', ')}`);
+    if (defaultPlans.includes(mine)) onDefaults.set(comparison, [...(onDefaults.get(comparison) ?? []), verdicts]);
   };
   const cell = (method: string, policy: string) => rows.find((r) => r.placement === method && r.policy === policy)!.f;
   for (const [method] of plans) {
-    for (const rival of ['random', 'swarm']) record(method, `${method} placement, iwrr vs ${rival}`, compare(cell(method, 'iwrr'), cell(method, rival)));
+    for (const rival of ['random', 'swarm']) record(method, `${method} placement, iwrr vs ${rival}`, `iwrr vs ${rival}`, compare(cell(method, 'iwrr'), cell(method, rival)));
   }
   for (const { label, common } of commonRuns) {
+    const at = `at ${onlineLoad * 100}% of ${label} offline tokens/s`;
     for (const mine of common.filter((c) => helixPlans.has(c.placement))) {
       for (const other of common.filter((c) => !helixPlans.has(c.placement))) {
-        record(mine.placement, `${mine.placement} vs ${other.placement} placement (iwrr, latencies at ${onlineLoad * 100}% of ${label} offline tokens/s)`, compare(mine.f, other.f));
+        record(mine.placement, `${mine.placement} vs ${other.placement} placement (iwrr, latencies ${at})`, `against the ${other.placement} placement, latencies ${at}`, compare(mine.f, other.f));
       }
     }
   }
   process.stdout.write(`geo3 acceptance, as measured (mean gain over the streams ± its standard error; ties: within 1% or two standard errors):\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
   // One plan is one draw of the search: the same comparisons counted over the default plans.
   const tally: string[] = [];
-  for (const [what, runs] of onDefaults) {
-    const figures = runs[0].map((v, k) => {
+  for (const [comparison, runs] of onDefaults) {
+    const counts = runs[0].map((v, k) => {
       const count = (word: Word) => runs.filter((r) => r[k].word === word).length;
       return `${v.name} ${count('wins')} wins, ${count('ties')} ties, ${count('LOSES')} losses`;
     });
-    tally.push(`the default plans ${what}: ${figures.join('; ')}`);
+    tally.push(`${comparison}: ${counts.join('; ')}`);
   }
   if (defaultPlans.length > 1) process.stdout.write(`geo3 acceptance over the ${defaultPlans.length} default plans (seeds 1-${defaultPlans.length}), counted:\n${tally.map((l) => `  ${l}`).join('\n')}\n`);
   process.stdout.write('\n');
