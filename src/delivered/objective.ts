@@ -16,6 +16,7 @@ import { runBaselines } from '../search/baselines/index.js';
 import { evaluatePlacement } from '../graph/placement-flow.js';
 import { searchDeliveredModels, defaultThreads } from './parallel-search.js';
 import { predictLayout } from './layout-score.js';
+import { shallowerAlternative, shallowerNote } from './shallower-note.js';
 import { layoutOf, sameLayout, type Layout } from '../search/layout.js';
 import { climb } from '../search/climb.js';
 import type { SearchRun } from '../search/search.js';
@@ -359,6 +360,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       if (polished) notes.push(polished.note);
     }
     const chosen = pickFinalist(top, maxFlowTop);
+    const shallower = shallowerAlternative(chosen, top);
     const list = scored
       .map((c) => {
         const t = top.find((x) => x.label === c.label);
@@ -367,6 +369,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       })
       .join('; ');
     notes.push(choiceNote(chosen.label, candidates.length, list));
+    if (shallower) notes.push(shallowerNote(chosen, shallower));
     return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count, workload: workload.name };
   } finally {
     await pool?.close();
