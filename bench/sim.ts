@@ -39,6 +39,10 @@ const planTime = Number(flag('--plan-time') ?? (quick ? 10 : 30));
 const defaultPlanTime = Number(flag('--plan-time') ?? (quick ? 10 : DEFAULT_PLANNER_OPTIONS.timeLimitSec));
 const jsonOut = flag('--json');
 const defaultSeeds = Number(flag('--default-seeds') ?? (quick ? 1 : 3));
+if (!Number.isInteger(defaultSeeds) || defaultSeeds < 1) {
+  process.stderr.write(`bench-sim: --default-seeds takes a whole number of at least 1 (got ${flag('--default-seeds')})\n`);
+  process.exit(2);
+}
 
 const lengths: LengthSpec = { kind: 'sampled', samples: loadLengths('azure-conv') };
 const clusterFile = (name: string) => join(root, 'clusters', `${name}.yaml`);
@@ -96,7 +100,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), quick
   const helixPlans = new Set(['milp']);
   const defaultPlans: string[] = [];
   for (let seed = 1; seed <= defaultSeeds; seed++) {
-    const label = seed === 1 ? 'delivered' : `delivered s${seed}`;
+    const label = defaultSeeds === 1 ? 'delivered' : `delivered s${seed}`;
     log(`planning geo3 (the default, --objective delivered, seed ${seed})`);
     plans.push([label, (await planForDelivered(cluster, { ...DEFAULT_PLANNER_OPTIONS, timeLimitSec: defaultPlanTime, seed })).chosen.plan]);
     helixPlans.add(label);

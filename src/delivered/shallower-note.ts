@@ -24,7 +24,8 @@ export function shallowerAlternative<T extends Finalist>(chosen: T, finalists: r
   let best: T | null = null;
   for (const c of finalists) {
     if (c === chosen || c.plan.depth >= chosen.plan.depth || c.simulated == null || c.simulatedTpotP95 == null) continue;
-    if (c.simulated < served * (1 - SHALLOWER_MAX_LOSS) || c.simulatedTpotP95 > tpot * (1 - SHALLOWER_MIN_GAIN)) continue;
+    // One that served more is not a trade (the model's ranking chose where a run had no figure).
+    if (c.simulated > served || c.simulated < served * (1 - SHALLOWER_MAX_LOSS) || c.simulatedTpotP95 > tpot * (1 - SHALLOWER_MIN_GAIN)) continue;
     if (!best || c.simulated > best.simulated!) best = c;
   }
   return best;
@@ -36,9 +37,11 @@ const pct = (x: number) => `${Math.round(100 * x)}%`;
 export function shallowerNote(chosen: Finalist, alt: Finalist): string {
   const loss = 1 - alt.simulated! / chosen.simulated!;
   const gain = 1 - alt.simulatedTpotP95! / chosen.simulatedTpotP95!;
+  const ms = (sec: number) => `${Math.round(1000 * sec)} ms`;
   return (
-    `objective delivered: a shallower finalist, ${alt.label} (${alt.plan.depth} stages against ${chosen.plan.depth}), ` +
-    `served ${Math.round(alt.simulated!)} tokens/s in the confirming simulation (${pct(loss)} less) at a p95 TPOT of ${Math.round(1000 * alt.simulatedTpotP95!)} ms (${pct(gain)} shorter); ` +
-    `the objective counts tokens/s alone, and --max-stages ${alt.plan.depth} plans for latency`
+    `objective delivered: ${alt.label}, a shallower candidate (${alt.plan.depth} stages against ${chosen.plan.depth}), ` +
+    `served ${Math.round(alt.simulated!)} tokens/s offline in the confirming simulation (${pct(loss)} less than the chosen plan's ${Math.round(chosen.simulated!)}) ` +
+    `at a p95 TPOT of ${ms(alt.simulatedTpotP95!)} against ${ms(chosen.simulatedTpotP95!)} (${pct(gain)} lower); ` +
+    `the choice maximises tokens/s; to bound depth, plan again with --max-stages ${alt.plan.depth} (a new search, whose plan may differ)`
   );
 }

@@ -10,7 +10,8 @@ const finalist = (label: string, depth: number, simulated: number | null, tpotMs
   simulatedTpotP95: tpotMs === null ? null : tpotMs / 1000,
 });
 
-// geo3, seed 2 (2026-12-01): the chosen 15-stage plan and the confirming runs' other finalists.
+// One geo3 planning run with seed 2 (2026-12-01): the chosen 15-stage plan and the confirming
+// runs' other finalists.
 const chosen = finalist('simulation search', 15, 472, 1452);
 const finalists = [
   finalist('delivered search 1', 15, 469, 1475),
@@ -41,6 +42,10 @@ describe('shallowerAlternative', () => {
     expect(shallowerAlternative(chosen, [chosen, finalist('d', 14, atLoss + 1, atGain - 1)])?.label).toBe('d');
   });
 
+  it('leaves out a shallower finalist that served more (the model chose where a run had no figure)', () => {
+    expect(shallowerAlternative(chosen, [chosen, finalist('more', 11, 480, 900)])).toBeNull();
+  });
+
   it('says nothing without simulated figures', () => {
     expect(shallowerAlternative(finalist('model only', 15, null, null), finalists)).toBeNull();
     expect(shallowerAlternative(chosen, [chosen, finalist('unsimulated', 11, null, null)])).toBeNull();
@@ -48,10 +53,10 @@ describe('shallowerAlternative', () => {
 });
 
 describe('shallowerNote', () => {
-  it('names the finalist, both depths, its figures against the chosen plan, and the flag', () => {
+  it('names the candidate, both depths, both plans\' figures, and the flag, as a new search', () => {
     const note = shallowerNote(chosen, finalists[3]);
-    expect(note).toContain('delivered search 4 (11 stages against 15)');
-    expect(note).toContain('served 385 tokens/s in the confirming simulation (18% less) at a p95 TPOT of 1088 ms (25% shorter)');
-    expect(note).toMatch(/--max-stages 11 plans for latency$/);
+    expect(note).toContain('delivered search 4, a shallower candidate (11 stages against 15)');
+    expect(note).toContain("served 385 tokens/s offline in the confirming simulation (18% less than the chosen plan's 472) at a p95 TPOT of 1088 ms against 1452 ms (25% lower)");
+    expect(note).toMatch(/plan again with --max-stages 11 \(a new search, whose plan may differ\)$/);
   });
 });
