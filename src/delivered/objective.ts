@@ -360,7 +360,6 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       if (polished) notes.push(polished.note);
     }
     const chosen = pickFinalist(top, maxFlowTop);
-    const shallower = shallowerAlternative(chosen, top);
     const list = scored
       .map((c) => {
         const t = top.find((x) => x.label === c.label);
@@ -369,6 +368,7 @@ export async function planForDelivered(cluster: Cluster, o: PlannerOptions): Pro
       })
       .join('; ');
     notes.push(choiceNote(chosen.label, candidates.length, list));
+    const shallower = shallowerAlternative(chosen, top);
     if (shallower) notes.push(shallowerNote(chosen, shallower));
     return { objective: 'delivered', chosen, candidates: candidates.map((c) => top.find((t) => t.label === c.label) ?? c), notes, confirmRequests: tooLarge ? null : count, workload: workload.name };
   } finally {

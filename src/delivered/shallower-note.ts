@@ -3,6 +3,7 @@
 // 7.4 s). Where a shallower finalist of the confirming runs gave up a little throughput for a much
 // shorter token, the plan says so, with the flag that asks for plans no deeper.
 
+import { percent } from '../report/format.js';
 import type { Candidate } from './objective.js';
 
 /** The most a shallower finalist may have served less, as a share of the chosen plan's tokens/s. */
@@ -31,8 +32,6 @@ export function shallowerAlternative<T extends Finalist>(chosen: T, finalists: r
   return best;
 }
 
-const pct = (x: number) => `${Math.round(100 * x)}%`;
-
 /** The note for a plan whose shallower finalist traded tokens/s for latency. */
 export function shallowerNote(chosen: Finalist, alt: Finalist): string {
   const loss = 1 - alt.simulated! / chosen.simulated!;
@@ -40,8 +39,8 @@ export function shallowerNote(chosen: Finalist, alt: Finalist): string {
   const ms = (sec: number) => `${Math.round(1000 * sec)} ms`;
   return (
     `objective delivered: ${alt.label}, a shallower candidate (${alt.plan.depth} stages against ${chosen.plan.depth}), ` +
-    `served ${Math.round(alt.simulated!)} tokens/s offline in the confirming simulation (${pct(loss)} less than the chosen plan's ${Math.round(chosen.simulated!)}) ` +
-    `at a p95 TPOT of ${ms(alt.simulatedTpotP95!)} against ${ms(chosen.simulatedTpotP95!)} (${pct(gain)} lower); ` +
+    `served ${Math.round(alt.simulated!)} tokens/s offline in the confirming simulation (${percent(loss, 0)} less than the chosen plan's ${Math.round(chosen.simulated!)}) ` +
+    `at a p95 TPOT of ${ms(alt.simulatedTpotP95!)} against ${ms(chosen.simulatedTpotP95!)} (${percent(gain, 0)} lower); ` +
     `the choice maximises tokens/s; to bound depth, plan again with --max-stages ${alt.plan.depth} (a new search, whose plan may differ)`
   );
 }
